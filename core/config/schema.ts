@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { kafkaSection } from './sections/kafka.ts';
+import { registrySection } from './sections/registry.ts';
+import { clickhouseSection } from './sections/clickhouse.ts';
+import { logSection } from './sections/log.ts';
+
+// Every service's configuration, one section per concern. A service reads only the sections it
+// needs, but all are validated together so a typo anywhere stops start-up.
+export const CONFIG_SECTIONS = {
+  kafka: kafkaSection,
+  registry: registrySection,
+  clickhouse: clickhouseSection,
+  log: logSection,
+} as const;
+
+export type SectionName = keyof typeof CONFIG_SECTIONS;
+
+// prefault: an absent section is parsed from {} so that its own defaults apply.
+export const configSchema = z.strictObject({
+  kafka: kafkaSection.prefault({}),
+  registry: registrySection.prefault({}),
+  clickhouse: clickhouseSection.prefault({}),
+  log: logSection.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,49 @@
+// One table of stable error codes for the whole project (like fastify's FST_ERR_*). A code never
+// changes meaning once released; add new ones instead. HTTP status is the default a service maps it to.
+export const ERROR_CODES = {
+  CW_ERR_CONFIG_UNKNOWN_KEY: { status: 500, message: 'unknown configuration key' },
+  CW_ERR_CONFIG_INVALID: { status: 500, message: 'invalid configuration' },
+  CW_ERR_CONFIG_FILE: { status: 500, message: 'configuration file unreadable' },
+  CW_ERR_AVRO_SHORT_MESSAGE: { status: 422, message: 'message shorter than the 5-byte wire-format header' },
+  CW_ERR_AVRO_MAGIC_BYTE: { status: 422, message: 'wrong magic byte: not Confluent wire format' },
+  CW_ERR_AVRO_UNKNOWN_SCHEMA_ID: { status: 422, message: 'schema id unknown to the registry' },
+  CW_ERR_AVRO_DECODE: { status: 422, message: 'Avro body does not decode with its writer schema' },
+  CW_ERR_AVRO_ENCODE: { status: 422, message: 'record does not match its Avro schema' },
+  CW_ERR_AVRO_SCHEMA_FILE: { status: 500, message: 'Avro schema file invalid' },
+  CW_ERR_REGISTRY_UNAVAILABLE: { status: 503, message: 'schema registry unreachable' },
+  CW_ERR_REGISTRY_REJECTED: { status: 500, message: 'schema registry rejected the request' },
+  CW_ERR_KAFKA_PRODUCE: { status: 503, message: 'Kafka did not confirm delivery' },
+  CW_ERR_KAFKA_QUEUE_FULL: { status: 503, message: 'producer queue full' },
+  CW_ERR_KAFKA_TIMEOUT: { status: 503, message: 'Kafka did not answer in time' },
+  CW_ERR_KAFKA_NOT_CONNECTED: { status: 503, message: 'not connected to Kafka' },
+  CW_ERR_KAFKA_ADMIN: { status: 500, message: 'Kafka admin request failed' },
+  CW_ERR_CLICKHOUSE_QUERY: { status: 500, message: 'ClickHouse query failed' },
+  CW_ERR_CLICKHOUSE_UNAVAILABLE: { status: 503, message: 'ClickHouse unreachable' },
+  CW_ERR_SQL_LITERAL: { status: 400, message: 'value cannot be written as a SQL literal' },
+  CW_ERR_MIGRATION: { status: 500, message: 'migration failed' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class CallwatchError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, detail?: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    const base = ERROR_CODES[code].message;
+    super(detail ? `${base}: ${detail}` : base, options);
+    this.name = 'CallwatchError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.details = details;
+  }
+}
+
+export function isCallwatchError(err: unknown, code?: ErrorCode): err is CallwatchError {
+  return err instanceof CallwatchError && (code === undefined || err.code === code);
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,122 @@
+import type { KafkaConfig } from '../config/sections/kafka.ts';
+import { CallwatchError } from '../errors.ts';
+import { KafkaConsumer, KAFKA_ERRORS, type KafkaMessage, type LibrdKafkaError, type TopicPartition, type TopicPartitionOffset } from './rdkafka.ts';
+
+export type { KafkaMessage };
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: readonly string[];
+  clientId?: string;
+  /** Longest a consumeBatch() waits for the first record. */
+  consumeTimeoutMs?: number;
+  /** Called before partitions are taken away, while the consumer still owns them. */
+  onRevoke?: (partitions: readonly TopicPartition[]) => void;
+  onAssign?: (partitions: readonly TopicPartition[]) => void;
+  extra?: Record<string, string | number | boolean>;
+}
+
+/**
+ * A consumer for process-then-commit loops: records are read in batches, and offsets are committed
+ * only when the caller says the batch is safely processed (at-least-once delivery; the sinks make
+ * the effect exactly-once by writing idempotently).
+ */
+export class BatchConsumer {
+  private closed = false;
+
+  private constructor(private readonly consumer: InstanceType<typeof KafkaConsumer>) {}
+
+  static async connect(config: KafkaConfig, options: ConsumerOptions): Promise<BatchConsumer> {
+    let self: BatchConsumer | undefined;
+    const consumer = new KafkaConsumer(
+      {
+        'metadata.broker.list': config.brokers,
+        'group.id': options.groupId,
+        'client.id': options.clientId ?? config.clientId,
+        'enable.auto.commit': false,
+        'enable.auto.offset.store': false,
+        'enable.partition.eof': false,
+        'queued.max.messages.kbytes': config.consumerQueuedMaxKbytes,
+        'partition.assignment.strategy': 'range,roundrobin',
+        'session.timeout.ms': 10_000,
+        'heartbeat.interval.ms': 1_000,
+        'max.poll.interval.ms': 300_000,
+        'socket.keepalive.enable': true,
+        rebalance_cb: (err: LibrdKafkaError, assignment: TopicPartition[]) => {
+          if (err.code === KAFKA_ERRORS.ERR__ASSIGN_PARTITIONS) {
+            options.onAssign?.(assignment);
+            consumer.assign(assignment);
+          } else if (err.code === KAFKA_ERRORS.ERR__REVOKE_PARTITIONS) {
+            options.onRevoke?.(assignment);
+            if (self && !self.closed) consumer.unassign();
+            else consumer.unassign();
+          }
+        },
+        ...options.extra,
+      },
+      { 'auto.offset.reset': 'earliest' },
+    );
+    await new Promise<void>((resolve, reject) => {
+      consumer.connect({ timeout: 10_000 }, (err: LibrdKafkaError | null | undefined) => {
+        if (err) reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', err.message, { kafkaCode: err.code }));
+        else resolve();
+      });
+    });
+    consumer.setDefaultConsumeTimeout(options.consumeTimeoutMs ?? 500);
+    consumer.subscribe([...options.topics]);
+    self = new BatchConsumer(consumer);
+    return self;
+  }
+
+  /** Up to `max` records, or fewer (possibly none) once the consume timeout passes. */
+  consumeBatch(max: number): Promise<KafkaMessage[]> {
+    return new Promise((resolve, reject) => {
+      this.consumer.consume(max, (err: LibrdKafkaError | null | undefined, messages) => {
+        if (err && err.code !== KAFKA_ERRORS.ERR__TIMED_OUT) reject(new CallwatchError('CW_ERR_KAFKA_TIMEOUT', err.message, { kafkaCode: err.code }));
+        else resolve(messages);
+      });
+    });
+  }
+
+  /** Commits, synchronously with the broker, the position after the last record per partition. */
+  commit(messages: readonly KafkaMessage[]): void {
+    const next = nextOffsets(messages);
+    if (next.length > 0) this.consumer.commitSync(next);
+  }
+
+  assignments(): TopicPartition[] {
+    return this.consumer.assignments();
+  }
+
+  /** Records behind the log end, per assigned partition, from locally cached watermarks. */
+  lag(): { topic: string; partition: number; lag: number }[] {
+    const assigned = this.consumer.assignments();
+    const positions = this.consumer.position(assigned);
+    return positions.map((p) => {
+      let high = p.offset;
+      try {
+        high = this.consumer.getWatermarkOffsets(p.topic, p.partition).highOffset;
+      } catch {
+        // no watermarks cached yet for this partition
+      }
+      return { topic: p.topic, partition: p.partition, lag: p.offset >= 0 ? Math.max(0, high - p.offset) : 0 };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve) => this.consumer.disconnect(() => resolve()));
+  }
+}
+
+/** For each topic-partition, the offset to commit after processing `messages`: last offset + 1. */
+export function nextOffsets(messages: readonly Pick<KafkaMessage, 'topic' | 'partition' | 'offset'>[]): TopicPartitionOffset[] {
+  const byPartition = new Map<string, TopicPartitionOffset>();
+  for (const m of messages) {
+    const key = `${m.topic}\u0000${m.partition}`;
+    const cur = byPartition.get(key);
+    if (!cur || m.offset + 1 > cur.offset) byPartition.set(key, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
+  }
+  return [...byPartition.values()];
+}

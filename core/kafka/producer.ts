@@ -1,0 +1,162 @@
+import type { KafkaConfig } from '../config/sections/kafka.ts';
+import { CallwatchError } from '../errors.ts';
+import { Producer, KAFKA_ERRORS, type LibrdKafkaError, type MessageHeader, type Metadata } from './rdkafka.ts';
+
+export interface ProduceRecord {
+  topic: string;
+  value: Buffer;
+  key?: Buffer | string | null;
+  partition?: number;
+  /** Kafka timestamp in epoch ms; the broker's/producer's clock when absent. */
+  timestamp?: number;
+  headers?: MessageHeader[];
+}
+
+export interface Delivered {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+interface Pending {
+  resolve: (d: Delivered) => void;
+  reject: (e: Error) => void;
+}
+
+export interface ProducerOptions {
+  clientId?: string;
+  /** How long send() keeps retrying while librdkafka's local queue is full before giving up. */
+  queueFullWaitMs?: number;
+  /** Extra librdkafka properties (benchmarks, tests). */
+  extra?: Record<string, string | number | boolean>;
+}
+
+/**
+ * Idempotent, acks=all producer whose send() resolves only when the broker has confirmed the
+ * record (librdkafka delivery report), so a caller can acknowledge its own client safely.
+ */
+export class KafkaProducer {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly producer: InstanceType<typeof Producer>,
+    private readonly queueFullWaitMs: number,
+    readonly maxQueued: number,
+  ) {
+    producer.on('delivery-report', (err: LibrdKafkaError | null | undefined, report) => {
+      const id = report.opaque as number;
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (err) {
+        p.reject(new CallwatchError('CW_ERR_KAFKA_PRODUCE', `${err.message} (librdkafka ${err.code})`, { kafkaCode: err.code }));
+      } else {
+        p.resolve({ topic: report.topic, partition: report.partition, offset: report.offset });
+      }
+    });
+  }
+
+  static async connect(config: KafkaConfig, options: ProducerOptions = {}): Promise<KafkaProducer> {
+    const producer = new Producer({
+      'metadata.broker.list': config.brokers,
+      'client.id': options.clientId ?? config.clientId,
+      'enable.idempotence': true,
+      acks: -1,
+      'compression.codec': config.compression,
+      'linger.ms': config.lingerMs,
+      'batch.num.messages': config.batchNumMessages,
+      'queue.buffering.max.messages': config.queueMaxMessages,
+      'queue.buffering.max.kbytes': 1_048_576,
+      'message.timeout.ms': config.deliveryTimeoutMs,
+      'socket.keepalive.enable': true,
+      dr_cb: true,
+      ...options.extra,
+    });
+    await new Promise<void>((resolve, reject) => {
+      producer.connect({ timeout: 10_000 }, (err: LibrdKafkaError | null | undefined) => {
+        if (err) reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', err.message, { kafkaCode: err.code }));
+        else resolve();
+      });
+    });
+    // Delivery reports arrive only when the client is polled.
+    producer.setPollInterval(5);
+    return new KafkaProducer(producer, options.queueFullWaitMs ?? 5_000, config.queueMaxMessages);
+  }
+
+  /** Records handed to librdkafka and not yet confirmed or failed. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** 0..1: how full the local queue is; collectors shed load before it reaches 1. */
+  get queuePressure(): number {
+    return this.pending.size / this.maxQueued;
+  }
+
+  send(record: ProduceRecord): Promise<Delivered> {
+    if (this.closed) return Promise.reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', 'producer closed'));
+    const id = this.nextId++;
+    const delivered = new Promise<Delivered>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const deadline = Date.now() + this.queueFullWaitMs;
+    const attempt = (): void => {
+      try {
+        this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
+      } catch (err) {
+        const code = (err as { code?: number }).code;
+        const p = this.pending.get(id);
+        if (!p) return;
+        if (code === KAFKA_ERRORS.ERR__QUEUE_FULL && Date.now() < deadline) {
+          this.producer.poll();
+          setTimeout(attempt, 5);
+          return;
+        }
+        this.pending.delete(id);
+        p.reject(
+          code === KAFKA_ERRORS.ERR__QUEUE_FULL
+            ? new CallwatchError('CW_ERR_KAFKA_QUEUE_FULL', `still full after ${this.queueFullWaitMs} ms`)
+            : new CallwatchError('CW_ERR_KAFKA_PRODUCE', (err as Error).message, { kafkaCode: code }),
+        );
+      }
+    };
+    attempt();
+    return delivered;
+  }
+
+  /** Sends every record; each settles on its own (one failure does not fail the others). */
+  sendAll(records: readonly ProduceRecord[]): Promise<PromiseSettledResult<Delivered>[]> {
+    return Promise.allSettled(records.map((r) => this.send(r)));
+  }
+
+  metadata(timeoutMs = 3_000): Promise<Metadata> {
+    return new Promise((resolve, reject) => {
+      this.producer.getMetadata({ timeout: timeoutMs }, (err: LibrdKafkaError | null | undefined, md) => {
+        if (err) reject(new CallwatchError('CW_ERR_KAFKA_TIMEOUT', `metadata: ${err.message}`, { kafkaCode: err.code }));
+        else resolve(md);
+      });
+    });
+  }
+
+  flush(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.producer.flush(timeoutMs, (err: LibrdKafkaError | null | undefined) => {
+        if (err) reject(new CallwatchError('CW_ERR_KAFKA_TIMEOUT', `flush: ${err.message}`));
+        else resolve();
+      });
+    });
+  }
+
+  /** Flushes what is queued (bounded), then disconnects; unconfirmed sends are rejected. */
+  async close(timeoutMs = 10_000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush(timeoutMs).catch(() => undefined);
+    this.producer.setPollInterval(0);
+    await new Promise<void>((resolve) => this.producer.disconnect(timeoutMs, () => resolve()));
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.reject(new CallwatchError('CW_ERR_KAFKA_PRODUCE', 'producer closed before delivery was confirmed'));
+    }
+  }
+}
