@@ -63,17 +63,15 @@ export class KafkaProducer {
       'metadata.broker.list': config.brokers,
       'client.id': options.clientId ?? config.clientId,
       'enable.idempotence': true,
-      acks: -1,
       'compression.codec': config.compression,
       'linger.ms': config.lingerMs,
       'batch.num.messages': config.batchNumMessages,
       'queue.buffering.max.messages': config.queueMaxMessages,
       'queue.buffering.max.kbytes': 1_048_576,
-      'message.timeout.ms': config.deliveryTimeoutMs,
       'socket.keepalive.enable': true,
       dr_cb: true,
       ...options.extra,
-    });
+    }, { 'request.required.acks': -1, 'message.timeout.ms': config.deliveryTimeoutMs });
     await new Promise<void>((resolve, reject) => {
       producer.connect({ timeout: 10_000 }, (err: LibrdKafkaError | null | undefined) => {
         if (err) reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', err.message, { kafkaCode: err.code }));

@@ -1,0 +1,114 @@
+import avro from 'avsc';
+import type { RegistryConfig } from '../config/sections/registry.ts';
+import { CallwatchError, errorMessage } from '../errors.ts';
+import { RegistryClient } from './registry-client.ts';
+import { loadSchema, loadSchemaText, type SchemaKey } from './schemas.ts';
+
+export const MAGIC_BYTE = 0;
+const HEADER_BYTES = 5;
+
+interface Writer {
+  type: avro.Type;
+  /** Resolvers from this writer schema to each reader, made once per pair. */
+  resolvers: Map<SchemaKey, avro.Resolver>;
+}
+
+export interface Decoded<T> {
+  schemaId: number;
+  value: T;
+}
+
+/** Splits a Confluent wire-format message into its schema id and Avro body. */
+export function readHeader(buf: Buffer): { schemaId: number; body: Buffer } {
+  if (buf.length < HEADER_BYTES) {
+    throw new CallwatchError('CW_ERR_AVRO_SHORT_MESSAGE', `${buf.length} bytes`, { length: buf.length });
+  }
+  if (buf[0] !== MAGIC_BYTE) {
+    throw new CallwatchError('CW_ERR_AVRO_MAGIC_BYTE', `got 0x${(buf[0] ?? 0).toString(16).padStart(2, '0')}, expected 0x00`, { magic: buf[0] });
+  }
+  return { schemaId: buf.readUInt32BE(1), body: buf.subarray(HEADER_BYTES) };
+}
+
+export function frame(schemaId: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  out[0] = MAGIC_BYTE;
+  out.writeUInt32BE(schemaId, 1);
+  body.copy(out, HEADER_BYTES);
+  return out;
+}
+
+/**
+ * Avro in the Confluent wire format (magic byte 0, 4-byte big-endian schema id, Avro body).
+ * Writers register the project's schemas once; readers fetch unknown writer schemas by id (cached)
+ * and resolve them into the project's current reader schema, so older data stays readable.
+ */
+export class AvroSerde {
+  private readonly ids = new Map<SchemaKey, number>();
+  private readonly writers = new Map<number, Promise<Writer>>();
+
+  constructor(readonly registry: RegistryClient) {}
+
+  static fromConfig(config: RegistryConfig): AvroSerde {
+    return new AvroSerde(new RegistryClient(config));
+  }
+
+  /** Registers the current schema of `key` under `subject`; needed before encode(). */
+  async register(key: SchemaKey, subject: string): Promise<number> {
+    const schema = loadSchema(key);
+    const id = await this.registry.register(subject, schema.text);
+    this.ids.set(key, id);
+    this.writers.set(id, Promise.resolve({ type: schema.type, resolvers: new Map() }));
+    return id;
+  }
+
+  schemaId(key: SchemaKey): number {
+    const id = this.ids.get(key);
+    if (id === undefined) throw new CallwatchError('CW_ERR_AVRO_ENCODE', `schema ${key} not registered yet`);
+    return id;
+  }
+
+  encode(key: SchemaKey, value: unknown): Buffer {
+    const id = this.schemaId(key);
+    const { type } = loadSchema(key);
+    let body: Buffer;
+    try {
+      body = type.toBuffer(value);
+    } catch (err) {
+      const paths: string[] = [];
+      type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
+      throw new CallwatchError('CW_ERR_AVRO_ENCODE', `${key}: ${paths.length ? `invalid fields ${paths.join(', ')}` : errorMessage(err)}`, { fields: paths });
+    }
+    return frame(id, body);
+  }
+
+  /** Decodes a wire-format message into the current reader schema of `key`. */
+  async decode<T>(key: SchemaKey, buf: Buffer): Promise<Decoded<T>> {
+    const { schemaId, body } = readHeader(buf);
+    const writer = await this.writer(schemaId);
+    const reader = loadSchema(key).type;
+    let resolver = writer.resolvers.get(key);
+    try {
+      if (!resolver) {
+        resolver = reader.createResolver(writer.type);
+        writer.resolvers.set(key, resolver);
+      }
+      return { schemaId, value: reader.fromBuffer(body, resolver, true) as T };
+    } catch (err) {
+      throw new CallwatchError('CW_ERR_AVRO_DECODE', `schema id ${schemaId} as ${key}: ${errorMessage(err)}`, { schemaId }, { cause: err });
+    }
+  }
+
+  private writer(id: number): Promise<Writer> {
+    let w = this.writers.get(id);
+    if (!w) {
+      w = this.registry.schemaById(id).then((text) => {
+        if (text === undefined) throw new CallwatchError('CW_ERR_AVRO_UNKNOWN_SCHEMA_ID', `id ${id}`, { schemaId: id });
+        return { type: loadSchemaText(text, `registry id ${id}`), resolvers: new Map<SchemaKey, avro.Resolver>() };
+      });
+      // Failures are not cached: the registry may have been briefly unreachable.
+      w.catch(() => this.writers.delete(id));
+      this.writers.set(id, w);
+    }
+    return w;
+  }
+}

@@ -1,0 +1,107 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickhouseConfig } from '../config/sections/clickhouse.ts';
+import { CallwatchError, errorMessage } from '../errors.ts';
+
+export type Engine = ClickhouseConfig['engine'];
+export type Role = 'writer' | 'reader';
+
+/** ClickHouse error code from an error of either engine (18.16's errors carry no `.code`). */
+export function clickhouseErrorCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
+  const m = /Code: (\d+)/.exec(errorMessage(err));
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
+
+function wrap(err: unknown, sqlText: string): CallwatchError {
+  const message = errorMessage(err);
+  if (/ECONNREFUSED|ECONNRESET|socket hang up|Timeout error/i.test(message)) {
+    return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, {}, { cause: err });
+  }
+  const chCode = clickhouseErrorCode(err);
+  return new CallwatchError('CW_ERR_CLICKHOUSE_QUERY', `${message.split('\n')[0] ?? message} [${sqlText.slice(0, 200)}]`, { chCode }, { cause: err });
+}
+
+// Same output on both engines: 64-bit integers as JSON numbers (our counts stay far below 2^53).
+const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
+
+/**
+ * One client for both engines: a ClickHouse server over HTTP, or the in-process engine (chdb)
+ * plugged into the same @clickhouse/client. chdb ignores the `database` option, so every statement
+ * names its tables in full (`db.table`); `database` here is the project's database name.
+ */
+export class Clickhouse {
+  private constructor(
+    private readonly client: ClickHouseClient,
+    readonly engine: Engine,
+    readonly database: string,
+  ) {}
+
+  static async connect(config: ClickhouseConfig, role: Role = 'writer'): Promise<Clickhouse> {
+    if (config.engine === 'chdb') {
+      const { createChdbConnection } = await import('chdb/connection');
+      const connection = createChdbConnection({ path: config.chdbPath === ':memory:' ? ':memory:' : resolvePath(config.chdbPath) });
+      return new Clickhouse(createClient({ connection } as Parameters<typeof createClient>[0]), 'chdb', config.database);
+    }
+    const client = createClient({
+      url: config.url,
+      username: role === 'writer' ? config.user : config.readerUser,
+      password: role === 'writer' ? config.password : config.readerPassword,
+      request_timeout: config.requestTimeoutMs,
+      // Compression would add the enable_http_compression setting, which 18.16 read-only users may not send.
+      compression: { request: false, response: false },
+      keep_alive: { enabled: true },
+    });
+    return new Clickhouse(client, 'server', config.database);
+  }
+
+  /** A statement with no result (DDL, INSERT … SELECT, OPTIMIZE). */
+  async command(sqlText: string): Promise<void> {
+    try {
+      await this.client.command({ query: sqlText });
+    } catch (err) {
+      throw wrap(err, sqlText);
+    }
+  }
+
+  async query<T>(sqlText: string): Promise<T[]> {
+    try {
+      const rs = await this.client.query({ query: sqlText, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
+      return await rs.json<T>();
+    } catch (err) {
+      throw wrap(err, sqlText);
+    }
+  }
+
+  /** Inserts rows as JSONEachRow into `table` (qualified by the caller: db.table). */
+  async insert(table: string, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await this.client.insert({ table, values: rows as object[], format: 'JSONEachRow' });
+    } catch (err) {
+      throw wrap(err, `INSERT INTO ${table}`);
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const r = await this.client.ping();
+      return r.success;
+    } catch {
+      return false;
+    }
+  }
+
+  async version(): Promise<string> {
+    const rows = await this.query<{ v: string }>('SELECT version() AS v');
+    return rows[0]?.v ?? 'unknown';
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+function resolvePath(p: string): string {
+  return p.startsWith('/') ? p : `${process.cwd()}/${p}`;
+}
