@@ -3,6 +3,7 @@ import { kafkaSection } from './sections/kafka.ts';
 import { registrySection } from './sections/registry.ts';
 import { clickhouseSection } from './sections/clickhouse.ts';
 import { logSection } from './sections/log.ts';
+import { processorsSection } from './sections/processors.ts';
 
 // Every service's configuration, one section per concern. A service reads only the sections it
 // needs, but all are validated together so a typo anywhere stops start-up.
@@ -11,6 +12,7 @@ export const CONFIG_SECTIONS = {
   registry: registrySection,
   clickhouse: clickhouseSection,
   log: logSection,
+  processors: processorsSection,
 } as const;
 
 export type SectionName = keyof typeof CONFIG_SECTIONS;
@@ -21,6 +23,7 @@ export const configSchema = z.strictObject({
   registry: registrySection.prefault({}),
   clickhouse: clickhouseSection.prefault({}),
   log: logSection.prefault({}),
+  processors: processorsSection.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

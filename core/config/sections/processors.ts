@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { envInt } from './common.ts';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The stream processors (processors/main.ts): consumer group, batching, the week's time zone and the
+// thresholds the weekly aggregates and KPIs use.
+export const processorsSection = z.strictObject({
+  groupId: z.string().min(1).default('callwatch-processors'),
+  /** Most records read, written and committed as one batch: bounds memory whatever the backlog. */
+  batchSize: envInt(1, 100_000).default(5_000),
+  /** Longest a batch waits for its first record before an (empty) round. */
+  consumeTimeoutMs: envInt(10, 60_000).default(500),
+  /** IANA zone whose Monday 00:00 starts a week. */
+  timeZone: z.string().refine(isTimeZone, 'not an IANA time zone').default('Europe/London'),
+  /** A call whose billable time is under this many seconds is a short call. */
+  shortCallSeconds: envInt(0, 3600).default(6),
+  /** Service level counts answered contacts that waited at most this many seconds. */
+  serviceLevelSeconds: envInt(0, 3600).default(20),
+  /** /metrics, /healthz, /readyz; 0 picks a free port (logged). */
+  httpPort: envInt(0, 65535).default(9464),
+  httpHost: z.string().min(1).default('127.0.0.1'),
+  /** Pause between attempts when ClickHouse, the registry or the dead-letter topic fail. */
+  retryDelayMs: envInt(10, 60_000).default(1_000),
+  /** After SIGTERM, how long the current batch may take before the process gives up on it. */
+  shutdownGraceMs: envInt(100, 600_000).default(30_000),
+});
+export type ProcessorsConfig = z.infer<typeof processorsSection>;
