@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { AvroSerde, frame } from '../../core/avro/serde.ts';
+import { CallwatchError } from '../../core/errors.ts';
+import { testConfig, uniqueTag } from '../support/env.ts';
+import { sampleCdr } from '../support/fixtures.ts';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(CallwatchError);
+    return (err as CallwatchError).code;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('decoding bad bytes gives typed errors', () => {
+  const tag = uniqueTag('serde');
+  const config = testConfig(tag);
+  const serde = AvroSerde.fromConfig(config.registry);
+
+  it('garbage shorter than a header', async () => {
+    expect(await codeOf(serde.decode('cdr', Buffer.from([1, 2])))).toBe('CW_ERR_AVRO_SHORT_MESSAGE');
+  });
+
+  it('wrong magic byte', async () => {
+    expect(await codeOf(serde.decode('cdr', Buffer.from('{"cdr_id":"x","platform":"p"}')))).toBe('CW_ERR_AVRO_MAGIC_BYTE');
+  });
+
+  it('unknown schema id (asked of the real registry)', async () => {
+    expect(await codeOf(serde.decode('cdr', frame(2_000_000_000, Buffer.from([0]))))).toBe('CW_ERR_AVRO_UNKNOWN_SCHEMA_ID');
+  });
+
+  it('a known id with a body that is not that schema', async () => {
+    const id = await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
+    expect(await codeOf(serde.decode('cdr', frame(id, Buffer.from([0xff, 0xff, 0xff]))))).toBe('CW_ERR_AVRO_DECODE');
+    const good = serde.encode('cdr', sampleCdr(1));
+    expect(await codeOf(serde.decode('cdr', good.subarray(0, good.length - 10)))).toBe('CW_ERR_AVRO_DECODE');
+  });
+
+  it('encoding a record that does not match names the fields', async () => {
+    await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
+    let caught: unknown;
+    try {
+      serde.encode('cdr', { ...sampleCdr(1), duration_ms: 'long', channel: 'PIGEON' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(CallwatchError);
+    expect((caught as CallwatchError).code).toBe('CW_ERR_AVRO_ENCODE');
+    expect((caught as CallwatchError).message).toMatch(/duration_ms/);
+    expect((caught as CallwatchError).message).toMatch(/channel/);
+  });
+});
