@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   CW_ERR_CLICKHOUSE_UNAVAILABLE: { status: 503, message: 'ClickHouse unreachable' },
   CW_ERR_SQL_LITERAL: { status: 400, message: 'value cannot be written as a SQL literal' },
   CW_ERR_MIGRATION: { status: 500, message: 'migration failed' },
+  CW_ERR_SPIKES_INPUT: { status: 422, message: 'spike detector input invalid' },
   CW_ERR_RECORD_INVALID: { status: 422, message: 'record fails validation' },
 } as const;
 

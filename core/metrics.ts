@@ -16,7 +16,7 @@ type Labels<L extends string> = readonly L[];
 // get-or-create: components may be instantiated more than once in one process (tests, two sinks).
 export function counter<L extends string>(name: string, help: string, labelNames: Labels<L> = []): Counter<L> {
   const existing = metricsRegistry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
+  if (existing instanceof Counter) return existing;
   return new Counter({ name, help, labelNames, registers: [metricsRegistry] });
 }
 
@@ -27,13 +27,13 @@ export function histogram<L extends string>(
   buckets?: number[],
 ): Histogram<L> {
   const existing = metricsRegistry.getSingleMetric(name);
-  if (existing) return existing as Histogram<L>;
+  if (existing instanceof Histogram) return existing;
   return new Histogram({ name, help, labelNames, registers: [metricsRegistry], ...(buckets ? { buckets } : {}) });
 }
 
 export function gauge<L extends string>(name: string, help: string, labelNames: Labels<L> = []): Gauge<L> {
   const existing = metricsRegistry.getSingleMetric(name);
-  if (existing) return existing as Gauge<L>;
+  if (existing instanceof Gauge) return existing;
   return new Gauge({ name, help, labelNames, registers: [metricsRegistry] });
 }
 

@@ -1,4 +1,4 @@
-import avro from 'avsc';
+import type avro from 'avsc';
 import type { RegistryConfig } from '../config/sections/registry.ts';
 import { CallwatchError, errorMessage } from '../errors.ts';
 import { RegistryClient } from './registry-client.ts';

@@ -57,7 +57,7 @@ export async function migrate(ch: Clickhouse, dir = MIGRATIONS_DIR): Promise<Mig
     version UInt32, name String, checksum String, applied_at DateTime('UTC')
   ) ENGINE = MergeTree ORDER BY version`);
   const appliedRows = await ch.query<Applied>(sql`SELECT version, name, checksum FROM ${db}.schema_migrations ORDER BY version`);
-  const applied = new Map(appliedRows.map((r) => [Number(r.version), r]));
+  const applied = new Map(appliedRows.map((r) => [r.version, r]));
   const result: MigrateResult = { applied: [], skipped: [] };
   for (const mig of readMigrations(dir)) {
     const done = applied.get(mig.version);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CallwatchError, errorMessage } from '../errors.ts';
 import { CONFIG_SECTIONS, configSchema, type Config } from './schema.ts';
 

@@ -3,6 +3,7 @@ import { kafkaSection } from './sections/kafka.ts';
 import { registrySection } from './sections/registry.ts';
 import { clickhouseSection } from './sections/clickhouse.ts';
 import { logSection } from './sections/log.ts';
+import { spikesSection } from './sections/spikes.ts';
 import { processorsSection } from './sections/processors.ts';
 
 // Every service's configuration, one section per concern. A service reads only the sections it
@@ -12,6 +13,7 @@ export const CONFIG_SECTIONS = {
   registry: registrySection,
   clickhouse: clickhouseSection,
   log: logSection,
+  spikes: spikesSection,
   processors: processorsSection,
 } as const;
 
@@ -23,6 +25,7 @@ export const configSchema = z.strictObject({
   registry: registrySection.prefault({}),
   clickhouse: clickhouseSection.prefault({}),
   log: logSection.prefault({}),
+  spikes: spikesSection.prefault({}),
   processors: processorsSection.prefault({}),
 });
 

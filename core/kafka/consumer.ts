@@ -27,7 +27,6 @@ export class BatchConsumer {
   private constructor(private readonly consumer: InstanceType<typeof KafkaConsumer>) {}
 
   static async connect(config: KafkaConfig, options: ConsumerOptions): Promise<BatchConsumer> {
-    let self: BatchConsumer | undefined;
     const consumer = new KafkaConsumer(
       {
         'metadata.broker.list': config.brokers,
@@ -48,8 +47,7 @@ export class BatchConsumer {
             consumer.assign(assignment);
           } else if (err.code === KAFKA_ERRORS.ERR__REVOKE_PARTITIONS) {
             options.onRevoke?.(assignment);
-            if (self && !self.closed) consumer.unassign();
-            else consumer.unassign();
+            consumer.unassign();
           }
         },
         ...options.extra,
@@ -64,8 +62,7 @@ export class BatchConsumer {
     });
     consumer.setDefaultConsumeTimeout(options.consumeTimeoutMs ?? 500);
     consumer.subscribe([...options.topics]);
-    self = new BatchConsumer(consumer);
-    return self;
+    return new BatchConsumer(consumer);
   }
 
   /** Up to `max` records, or fewer (possibly none) once the consume timeout passes. */

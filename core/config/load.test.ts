@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, envNameFor } from './load.ts';
+import { CallwatchError } from '../errors.ts';
+
+function failure(fn: () => unknown): CallwatchError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CallwatchError) return err;
+    throw err;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('gives the local stack defaults with no environment', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.kafka.brokers).toBe('127.0.0.1:19092');
+    expect(c.registry.url).toBe('http://127.0.0.1:18081/apis/ccompat/v7');
+    expect(c.clickhouse).toMatchObject({ engine: 'server', url: 'http://127.0.0.1:18123', database: 'callwatch' });
+  });
+
+  it('reads CALLWATCH_<SECTION>__<KEY> and coerces numbers and booleans', () => {
+    const c = loadConfig({
+      env: { CALLWATCH_KAFKA__BROKERS: 'k1:9092,k2:9092', CALLWATCH_KAFKA__LINGER_MS: '25', CALLWATCH_KAFKA__CREATE_TOPICS: 'false', CALLWATCH_CLICKHOUSE__READER_PASSWORD: 's3cret' },
+    });
+    expect(c.kafka.brokers).toBe('k1:9092,k2:9092');
+    expect(c.kafka.lingerMs).toBe(25);
+    expect(c.kafka.createTopics).toBe(false);
+    expect(c.clickhouse.readerPassword).toBe('s3cret');
+  });
+
+  it('names an unknown environment key and lists the known ones', () => {
+    const err = failure(() => loadConfig({ env: { CALLWATCH_KAFKA__BROKRES: 'x' } }));
+    expect(err.code).toBe('CW_ERR_CONFIG_UNKNOWN_KEY');
+    expect(err.message).toContain('CALLWATCH_KAFKA__BROKRES');
+    expect(err.message).toContain('CALLWATCH_KAFKA__BROKERS');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_KAFAK__BROKERS: 'x' } })).message).toContain('CALLWATCH_KAFAK__BROKERS');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_LOG: 'x' } })).code).toBe('CW_ERR_CONFIG_UNKNOWN_KEY');
+  });
+
+  it('names an invalid value with its key and environment name', () => {
+    const err = failure(() => loadConfig({ env: { CALLWATCH_KAFKA__LINGER_MS: 'soon' } }));
+    expect(err.code).toBe('CW_ERR_CONFIG_INVALID');
+    expect(err.message).toContain('kafka.lingerMs');
+    expect(err.message).toContain('CALLWATCH_KAFKA__LINGER_MS');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_CLICKHOUSE__ENGINE: 'duckdb' } })).message).toContain('clickhouse.engine');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_CLICKHOUSE__DATABASE: 'x; DROP' } })).message).toContain('clickhouse.database');
+  });
+
+  it('reads a JSON file, rejects its unknown keys by path, and lets the environment win', () => {
+    const dir = mkdtempSync(`${tmpdir()}/cw-config-`);
+    const file = `${dir}/c.json`;
+    writeFileSync(file, JSON.stringify({ kafka: { clientId: 'from-file', lingerMs: 7 } }));
+    const c = loadConfig({ env: { CALLWATCH_CONFIG_FILE: file, CALLWATCH_KAFKA__LINGER_MS: '9' } });
+    expect(c.kafka.clientId).toBe('from-file');
+    expect(c.kafka.lingerMs).toBe(9);
+    writeFileSync(file, JSON.stringify({ kafka: { clientID: 'typo' } }));
+    const err = failure(() => loadConfig({ env: { CALLWATCH_CONFIG_FILE: file } }));
+    expect(err.code).toBe('CW_ERR_CONFIG_UNKNOWN_KEY');
+    expect(err.message).toContain('kafka.clientID');
+    writeFileSync(file, JSON.stringify({ nosuchsection: {} }));
+    expect(failure(() => loadConfig({ env: { CALLWATCH_CONFIG_FILE: file } })).message).toContain('nosuchsection');
+    writeFileSync(file, '{ not json');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_CONFIG_FILE: file } })).code).toBe('CW_ERR_CONFIG_FILE');
+  });
+
+  it('maps keys to environment names', () => {
+    expect(envNameFor('clickhouse', 'readerPassword')).toBe('CALLWATCH_CLICKHOUSE__READER_PASSWORD');
+  });
+});
