@@ -12,15 +12,17 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+# Ports and dev credentials; CALLWATCH_STACK_PORTS_FILE points at another file (core/config reads
+# the same variable), e.g. to run a second stack beside the first.
 # shellcheck source=stack/ports.env
-source "$here/ports.env"
+source "${CALLWATCH_STACK_PORTS_FILE:-$here/ports.env}"
 
 STACK_DIR=${CALLWATCH_STACK_DIR:-$root/.stack}
 RUN=$STACK_DIR/run
 LOGS=$STACK_DIR/logs
 LIB=$STACK_DIR/lib
 SERVICES=(clickhouse kafka registry)
-APT_PACKAGES=(clickhouse-server clickhouse-client libzstd-dev chromium openjdk-17-jre-headless maven)
+APT_PACKAGES=(curl clickhouse-server clickhouse-client libzstd-dev chromium openjdk-17-jre-headless maven)
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }

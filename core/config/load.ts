@@ -10,7 +10,7 @@ import { CONFIG_SECTIONS, configSchema, type Config } from './schema.ts';
  * `{` is parsed as JSON, for list- and object-valued keys.
  */
 export const ENV_PREFIX = 'CALLWATCH_';
-const NOT_CONFIG_KEYS = new Set(['CALLWATCH_CONFIG_FILE', 'CALLWATCH_STACK_DIR']);
+const NOT_CONFIG_KEYS = new Set(['CALLWATCH_CONFIG_FILE', 'CALLWATCH_STACK_DIR', 'CALLWATCH_STACK_PORTS_FILE']);
 
 export function envNameFor(section: string, key: string): string {
   return `${ENV_PREFIX}${section.toUpperCase()}__${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

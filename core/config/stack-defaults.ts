@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The local stack's ports and dev credentials live in stack/ports.env, read by both stack.sh and
-// this module, so the defaults every service uses always match what `npm run stack up` starts.
-const PORTS_FILE = fileURLToPath(new URL('../../stack/ports.env', import.meta.url));
+// this module (or the file CALLWATCH_STACK_PORTS_FILE names, for both), so the defaults every service uses always match what `npm run stack up` starts.
+const PORTS_FILE = process.env.CALLWATCH_STACK_PORTS_FILE ?? fileURLToPath(new URL('../../stack/ports.env', import.meta.url));
 
 function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
