@@ -23,6 +23,21 @@ export const ERROR_CODES = {
   CW_ERR_MIGRATION: { status: 500, message: 'migration failed' },
   CW_ERR_SPIKES_INPUT: { status: 422, message: 'spike detector input invalid' },
   CW_ERR_RECORD_INVALID: { status: 422, message: 'record fails validation' },
+  CW_ERR_INGEST_UNAUTHORIZED: { status: 401, message: 'missing or unknown API key' },
+  CW_ERR_INGEST_FORBIDDEN: { status: 403, message: 'API key lacks the scope for this request' },
+  CW_ERR_INGEST_BODY_TOO_LARGE: { status: 413, message: 'request body too large' },
+  CW_ERR_INGEST_TOO_MANY_RECORDS: { status: 413, message: 'too many records in one request' },
+  CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
+  CW_ERR_INGEST_UNSUPPORTED_ENCODING: { status: 415, message: 'unsupported content encoding' },
+  CW_ERR_INGEST_MALFORMED_BODY: { status: 400, message: 'request body cannot be parsed' },
+  CW_ERR_INGEST_BAD_REQUEST: { status: 400, message: 'bad request' },
+  CW_ERR_INGEST_EMPTY_BATCH: { status: 400, message: 'no records in the request' },
+  CW_ERR_INGEST_REJECTED: { status: 422, message: 'records rejected' },
+  CW_ERR_INGEST_IDEMPOTENCY_CONFLICT: { status: 409, message: 'Idempotency-Key reused with a different request' },
+  CW_ERR_INGEST_RATE_LIMITED: { status: 429, message: 'rate limit exceeded' },
+  CW_ERR_INGEST_OVERLOADED: { status: 503, message: 'collector overloaded, retry later' },
+  CW_ERR_INGEST_UNAVAILABLE: { status: 503, message: 'Kafka did not confirm delivery in time, retry later' },
+  CW_ERR_INGEST_NOT_FOUND: { status: 404, message: 'no such route' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

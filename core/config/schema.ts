@@ -5,6 +5,7 @@ import { clickhouseSection } from './sections/clickhouse.ts';
 import { logSection } from './sections/log.ts';
 import { spikesSection } from './sections/spikes.ts';
 import { processorsSection } from './sections/processors.ts';
+import { ingestSection } from './sections/ingest.ts';
 
 // Every service's configuration, one section per concern. A service reads only the sections it
 // needs, but all are validated together so a typo anywhere stops start-up.
@@ -15,6 +16,7 @@ export const CONFIG_SECTIONS = {
   log: logSection,
   spikes: spikesSection,
   processors: processorsSection,
+  ingest: ingestSection,
 } as const;
 
 export type SectionName = keyof typeof CONFIG_SECTIONS;
@@ -27,6 +29,7 @@ export const configSchema = z.strictObject({
   log: logSection.prefault({}),
   spikes: spikesSection.prefault({}),
   processors: processorsSection.prefault({}),
+  ingest: ingestSection.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
