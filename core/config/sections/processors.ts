@@ -14,6 +14,11 @@ function isTimeZone(tz: string): boolean {
 // thresholds the weekly aggregates and KPIs use.
 export const processorsSection = z.strictObject({
   groupId: z.string().min(1).default('callwatch-processors'),
+  /**
+   * Kafka static membership (group.instance.id), e.g. the pod name: a restarted instance takes its
+   * partitions back at once instead of waiting for the session timeout. Empty = dynamic member.
+   */
+  groupInstanceId: z.string().regex(/^[A-Za-z0-9._-]*$/).default(''),
   /** Most records read, written and committed as one batch: bounds memory whatever the backlog. */
   batchSize: envInt(1, 100_000).default(5_000),
   /** Longest a batch waits for its first record before an (empty) round. */
