@@ -46,7 +46,7 @@ install_apt() {
 install_maven() {
   if [ -f "$LIB/kafka/.complete" ] && [ -f "$LIB/apicurio/.complete" ]; then return 0; fi
   say "resolving Kafka and Apicurio Registry from Maven Central (first time only)"
-  rm -rf "$LIB/kafka" "$LIB/apicurio"
+  rm -rf "$LIB/kafka" "$LIB/apicurio" "$LIB/.markers"
   mvn -B -q -f "$here/pom.xml" -Dstack.dir="$STACK_DIR" process-resources
   [ -f "$LIB/apicurio/quarkus-run.jar" ] || die "Apicurio unpacked without quarkus-run.jar under $LIB/apicurio"
   touch "$LIB/kafka/.complete" "$LIB/apicurio/.complete"
