@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'ingest/**/*.test.ts', 'processors/**/*.test.ts', 'dashboards/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'ingest/**/*.test.ts', 'processors/**/*.test.ts', 'api/**/*.test.ts', 'dashboards/**/*.test.ts', 'bench/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },
