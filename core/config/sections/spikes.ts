@@ -18,8 +18,8 @@ export const spikesSection = z.strictObject({
   numberMinCount: envInt(1, 1_000_000).default(5),
   /** Numbers: pseudo-count added to the baseline sum, so a number never seen before still has a small expected rate. */
   numberPriorCount: fraction(0, 10).default(0.5),
-  /** Numbers: cap on the per-number overdispersion estimate (variance / mean). */
-  numberMaxDispersion: fraction(1, 100).default(5),
+  /** Numbers: cap on the estimated negative-binomial overdispersion 1/k (variance = μ + μ²/k). */
+  numberMaxOverdispersion: fraction(0, 10).default(2),
   /** Channel/overall: robust bound = median + k · sigma. */
   aggregateK: fraction(1, 20).default(4),
   /** Channel/overall: sigma is at least this share of the median (weekly volumes swing by a few per cent). */

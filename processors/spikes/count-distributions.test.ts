@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { countUpperQuantile, normalQuantile } from './count-distributions.ts';
+
+describe('countUpperQuantile', () => {
+  it('Poisson(2) at 95%: P(X≤4) = 0.947 < 0.95 ≤ P(X≤5) = 0.983, so 5', () => {
+    expect(countUpperQuantile(2, 2, 0.05)).toBe(5);
+    // P(X≤3) = 0.857 < 0.85? no: 0.857 ≥ 0.85, and P(X≤2) = 0.677 < 0.85, so 3.
+    expect(countUpperQuantile(2, 2, 0.15)).toBe(3);
+  });
+
+  it('negative binomial, mean 2 variance 4 (p = 0.5, r = 2): pmf (k+1)/2^(k+2), P(X≤5) = 0.9375, P(X≤6) = 0.9648', () => {
+    expect(countUpperQuantile(2, 4, 0.05)).toBe(6);
+    expect(countUpperQuantile(2, 4, 0.0625)).toBe(5);
+  });
+
+  it('mean 0.0625, variance 0.0703125 (a never-seen number): pmf 0.9428, 0.0524, 0.0044 → 99.95% reached at 2', () => {
+    expect(countUpperQuantile(0.0625, 0.0703125, 0.0005)).toBe(2);
+  });
+
+  it('a variance below the mean is treated as Poisson; mean 0 gives 0', () => {
+    expect(countUpperQuantile(2, 1, 0.05)).toBe(5);
+    expect(countUpperQuantile(0, 0, 0.01)).toBe(0);
+  });
+
+  it('large means use the normal approximation: 400 + 1.96 · 20 − 0.5 → 439', () => {
+    expect(countUpperQuantile(400, 400, 0.025)).toBe(439);
+  });
+
+  it('rejects nonsense arguments', () => {
+    expect(() => countUpperQuantile(-1, 1, 0.01)).toThrow(RangeError);
+    expect(() => countUpperQuantile(1, 1, 0)).toThrow(RangeError);
+    expect(() => countUpperQuantile(Number.NaN, 1, 0.01)).toThrow(RangeError);
+  });
+});
+
+describe('normalQuantile', () => {
+  it('matches tabulated values', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
+    expect(normalQuantile(0.0005)).toBeCloseTo(-3.290527, 5);
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DETECTOR_PARAMS } from '../../core/config/sections/spikes.ts';
+import { aggregateBound, detectAggregateSpikes } from './detect-aggregates.ts';
+
+// Defaults: 8 baseline weeks (at least 4), k = 4, relative floor 5%, minimum count 10, 2 confirming weeks, concentrated share 0.5.
+const P = { ...DEFAULT_DETECTOR_PARAMS };
+const flat = (n: number, v: number): number[] => new Array<number>(n).fill(v);
+const brief = (vs: ReturnType<typeof detectAggregateSpikes>): [number, string][] => vs.map((v) => [v.week, v.kind]);
+
+describe('aggregateBound', () => {
+  it('flat 1000: MAD 0, sigma = max(0, √1000 = 31.6, 5% = 50) = 50, bound 1000 + 4 · 50 = 1200', () => {
+    expect(aggregateBound(flat(8, 1000), P)).toEqual({ expected: 1000, sigma: 50, upper: 1200 });
+  });
+
+  it('uses the MAD when the baseline is noisier than the floors', () => {
+    // median 1000; |deviations| sorted 0,0,20,20,50,50,100,100 → median 35 → sigma 35 · 1.4826 = 51.891
+    const b = aggregateBound([900, 1100, 1000, 950, 1050, 1000, 980, 1020], P);
+    expect(b.sigma).toBeCloseTo(51.891, 10);
+    expect(b.upper).toBe(1207);
+  });
+
+  it('never below the minimum count − 1', () => {
+    expect(aggregateBound(flat(8, 0), P)).toEqual({ expected: 0, sigma: 1, upper: 9 });
+  });
+});
+
+describe('detectAggregateSpikes', () => {
+  it('a one-week rise is a SPIKE: 1300 over a flat 1000, score (1300 − 1000) / 50 = 6', () => {
+    const v = detectAggregateSpikes([...flat(8, 1000), 1300, 1000], null, P);
+    expect(v).toEqual([{ week: 8, observed: 1300, expected: 1000, upper: 1200, score: 6, kind: 'SPIKE' }]);
+  });
+
+  it('a rise that persists and is not explained by numbers is one LEVEL_SHIFT, then a new level', () => {
+    const v = detectAggregateSpikes([...flat(8, 1000), 2000, 2000, 2000, 2000], null, P);
+    expect(brief(v)).toEqual([[8, 'LEVEL_SHIFT']]);
+    // After the shift, weeks 9–10 confirm it and week 11 is judged against them: 2000 + 4 · 100 = 2400.
+    expect(brief(detectAggregateSpikes([...flat(8, 1000), 2000, 2000, 2000, 2600], null, P))).toEqual([
+      [8, 'LEVEL_SHIFT'],
+      [11, 'SPIKE'],
+    ]);
+  });
+
+  it('the same persistent rise is a SPIKE every week when spiking numbers explain it (a robocaller)', () => {
+    const attributed = [...flat(8, 0), 900, 900, 900, 900];
+    const v = detectAggregateSpikes([...flat(8, 1000), 2000, 2000, 2000, 2000], attributed, P);
+    expect(brief(v)).toEqual([
+      [8, 'SPIKE'],
+      [9, 'SPIKE'],
+      [10, 'SPIKE'],
+      [11, 'SPIKE'],
+    ]);
+    // Numbers explaining less than half the excess (400 of 1000) leave it a level shift.
+    expect(brief(detectAggregateSpikes([...flat(8, 1000), 2000, 2000, 2000], [...flat(8, 0), 400, 400, 400], P))).toEqual([[8, 'LEVEL_SHIFT']]);
+  });
+
+  it('at the end of the data a rise is provisional: SPIKE with no following week, LEVEL_SHIFT once one confirms it', () => {
+    expect(brief(detectAggregateSpikes([...flat(8, 1000), 2000], null, P))).toEqual([[8, 'SPIKE']]);
+    expect(brief(detectAggregateSpikes([...flat(8, 1000), 2000, 2000], null, P))).toEqual([[8, 'LEVEL_SHIFT']]);
+  });
+
+  it('a new channel (zero before) is a level shift from 10 a week; 9 is below the minimum count', () => {
+    expect(detectAggregateSpikes([...flat(8, 0), 9, 9, 9], null, P)).toEqual([]);
+    const v = detectAggregateSpikes([...flat(8, 0), 10, 12, 11], null, P);
+    expect(v).toEqual([{ week: 8, observed: 10, expected: 0, upper: 9, score: 10, kind: 'LEVEL_SHIFT' }]);
+  });
+
+  it('falls are not reported', () => {
+    expect(detectAggregateSpikes([...flat(8, 1000), 100, 100, 100], null, P)).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import { CallwatchError } from '../../core/errors.ts';
+
+/** What a verdict is about: one reported number, one reporting channel, or the whole stream. */
+export type SpikeScope = 'number' | 'channel' | 'overall';
+
+/**
+ * SPIKE: one week well above the series' own baseline. LEVEL_SHIFT (channel and overall only): the
+ * rise is broad (not explained by single numbers' spikes) and it persists in the following weeks,
+ * e.g. a new reporting tool doubling weekly volume. Number series only ever get SPIKE.
+ */
+export type SpikeKind = 'SPIKE' | 'LEVEL_SHIFT';
+
+/**
+ * The one verdict type of spike detection, written to ClickHouse (`spike_verdicts`), to the alert
+ * topic and to metrics.
+ * - `key`: the E.164 number (or WITHHELD/INVALID bucket), the channel name, or 'ALL' for overall.
+ * - `week`: ISO week as its Monday date, 'YYYY-MM-DD'.
+ * - `expected`: the count the baseline predicts for this week (numbers: scaled by the stream's rise).
+ * - `upper`: the largest count still judged normal; a verdict exists only when observed > upper.
+ * - `score`: standardised excess, (observed − expected) / sqrt(max(variance, 1)), in the units of
+ *   the method's own spread (quasi-Poisson variance for numbers, robust sigma for aggregates).
+ */
+export interface SpikeVerdict {
+  scope: SpikeScope;
+  key: string;
+  week: string;
+  observed: number;
+  expected: number;
+  upper: number;
+  score: number;
+  kind: SpikeKind;
+}
+
+export const OVERALL_KEY = 'ALL';
+
+/**
+ * One weekly count series on the shared week axis of a `SpikeInput` (dense: a week without records is
+ * 0). Number series may carry their counts split by reporting channel, so that a channel's rise can
+ * be attributed to the numbers that spiked in it; without the split a channel's verdict kind rests
+ * on persistence alone.
+ */
+export interface WeeklySeries {
+  scope: SpikeScope;
+  key: string;
+  counts: readonly number[];
+  channelCounts?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** The detector's input: consecutive ISO weeks (Monday dates) and one series per number/channel, plus exactly one overall series. */
+export interface SpikeInput {
+  weeks: readonly string[];
+  series: readonly WeeklySeries[];
+}
+
+const DAY_MS = 86_400_000;
+const WEEK_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Milliseconds of a 'YYYY-MM-DD' Monday (UTC midnight); throws unless it is a real date and a Monday. */
+export function mondayMs(week: string): number {
+  const m = WEEK_DATE.exec(week);
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  if (!m || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== week) {
+    throw new CallwatchError('CW_ERR_SPIKES_INPUT', `week ${JSON.stringify(week)} is not a YYYY-MM-DD date`, { week });
+  }
+  if (new Date(ms).getUTCDay() !== 1) throw new CallwatchError('CW_ERR_SPIKES_INPUT', `week ${week} is not a Monday`, { week });
+  return ms;
+}
+
+/** The Monday `n` weeks after (or before, n < 0) `week`. */
+export function addWeeks(week: string, n: number): string {
+  return new Date(mondayMs(week) + n * 7 * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** `count` consecutive Mondays starting at `first`. */
+export function weekRange(first: string, count: number): string[] {
+  const start = mondayMs(first);
+  return Array.from({ length: count }, (_, i) => new Date(start + i * 7 * DAY_MS).toISOString().slice(0, 10));
+}
