@@ -8,6 +8,7 @@ import { CallwatchError, errorMessage } from '../errors.ts';
 export const SCHEMA_FILES = {
   cdr: 'cdr.avsc',
   nuisanceReport: 'nuisance_report.avsc',
+  spikeAlert: 'spike_alert.avsc',
 } as const;
 
 export type SchemaKey = keyof typeof SCHEMA_FILES;

@@ -76,3 +76,11 @@ export function weekRange(first: string, count: number): string[] {
   const start = mondayMs(first);
   return Array.from({ length: count }, (_, i) => new Date(start + i * 7 * DAY_MS).toISOString().slice(0, 10));
 }
+
+/** The Monday (UTC) of the week holding `at`. Week boundaries in the configured zone differ by at most a few hours. */
+export function mondayOf(at: Date): string {
+  const day = Math.floor(at.getTime() / DAY_MS);
+  // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.
+  const weekday = (day + 3) % 7;
+  return new Date((day - weekday) * DAY_MS).toISOString().slice(0, 10);
+}

@@ -34,10 +34,15 @@ export const spikesSection = z.strictObject({
   evaluateWeeks: envInt(1, 104).default(8),
   /** Evaluator: weeks of history read before the evaluated ones (baseline and past spikes). */
   historyWeeks: envInt(2, 104).default(26),
+  /** processors/spikes/main.ts: pause between evaluations. */
+  intervalSeconds: envInt(1, 86_400).default(300),
+  /** processors/spikes/main.ts: /metrics, /healthz, /readyz; 0 picks a free port (logged). */
+  httpPort: envInt(0, 65535).default(9465),
+  httpHost: z.string().min(1).default('127.0.0.1'),
 });
 export type SpikesConfig = z.infer<typeof spikesSection>;
 
 /** The detector's parameters: the spikes section without the evaluator's keys. */
-export type DetectorParams = Omit<SpikesConfig, 'evaluateWeeks' | 'historyWeeks'>;
+export type DetectorParams = Omit<SpikesConfig, 'evaluateWeeks' | 'historyWeeks' | 'intervalSeconds' | 'httpPort' | 'httpHost'>;
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = spikesSection.parse({});
