@@ -277,9 +277,16 @@ registry_java() {
 }
 
 start_registry() {
-  # In-memory storage: schemas are re-registered by the services at start-up (idempotent).
+  # Schemas persist in an H2 file beside Kafka's data: ids must outlive a restart, or records already
+  # in the topics would point at ids the registry no longer knows (or knows as other schemas).
+  mkdir -p "$STACK_DIR/registry"
+  # The management interface (health, metrics) would otherwise bind 0.0.0.0:9000.
   start_bg registry "$(registry_java)" -Xms128m -Xmx384m -Dcallwatch.stack="$STACK_DIR" \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$REGISTRY_MANAGEMENT_PORT" \
+    -Dapicurio.storage.kind=sql -Dapicurio.storage.sql.kind=h2 \
+    -Dapicurio.datasource.url="jdbc:h2:file:$STACK_DIR/registry/registry" \
+    -Dapicurio.datasource.username=sa -Dapicurio.datasource.password=sa \
     -Dquarkus.log.level=WARN -Dquarkus.log.category.\"io.apicurio\".level=INFO \
     -Dapicurio.ccompat.use-canonical-hash=true \
     -jar "$LIB/apicurio/quarkus-run.jar"
