@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   CW_ERR_INGEST_OVERLOADED: { status: 503, message: 'collector overloaded, retry later' },
   CW_ERR_INGEST_UNAVAILABLE: { status: 503, message: 'Kafka did not confirm delivery in time, retry later' },
   CW_ERR_INGEST_NOT_FOUND: { status: 404, message: 'no such route' },
+  CW_ERR_INGEST_INTERNAL: { status: 500, message: 'collector failed unexpectedly' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

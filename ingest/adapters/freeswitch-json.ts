@@ -1,0 +1,195 @@
+import { CallwatchError } from '../../core/errors.ts';
+import type { Direction, Disposition } from '../records.ts';
+import { fieldError, type FieldError } from '../validation/reasons.ts';
+import { parseJsonQuietly } from './native.ts';
+import { Q850_BY_NAME } from './q850.ts';
+import type { AdaptedRecord } from './types.ts';
+
+/**
+ * FreeSWITCH mod_json_cdr: one call per POST (to `<url>?uuid=<uuid>`), sent as
+ * `application/json`, or with the module's `encode` option as `application/x-www-form-urlencoded`
+ * (`cdr=<url-encoded JSON>`) or `application/x-www-form-base64-encoded` (`cdr=<base64 JSON>`).
+ * Channel variables are strings, URL-encoded when `encode-values` is on. Caller and callee may be
+ * missing from `variables` (they always are in `callflow[].caller_profile`).
+ */
+
+/** The JSON object inside a mod_json_cdr body, whichever of its three encodings was used. */
+export function decodeFreeswitchBody(mediaType: string, body: string): unknown {
+  let json = body;
+  if (mediaType === 'application/x-www-form-urlencoded' || mediaType === 'application/x-www-form-base64-encoded') {
+    const cdr = new URLSearchParams(body).get('cdr');
+    if (cdr === null) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'form body without a cdr field', { format: 'freeswitch-json' });
+    json = mediaType === 'application/x-www-form-base64-encoded' ? Buffer.from(cdr, 'base64').toString('utf8') : cdr;
+  }
+  const parsed = parseJsonQuietly(json);
+  if (!parsed.ok) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', parsed.detail, { format: 'freeswitch-json' });
+  return parsed.value;
+}
+
+/** Whether a parsed JSON body is a mod_json_cdr document rather than a native CDR. */
+export function isFreeswitchCdr(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { variables?: unknown }).variables === 'object';
+}
+
+type Vars = Readonly<Record<string, unknown>>;
+
+function obj(value: unknown): Vars | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Vars) : undefined;
+}
+
+/** A channel variable as text, URL-decoded when encode-values left it encoded. */
+function text(vars: Vars | undefined, name: string): string | undefined {
+  const v = vars?.[name];
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') return undefined;
+  if (!v.includes('%')) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+/** The caller profile the call started with (lowest profile_index); transfers add later ones. */
+function originalProfile(doc: Vars): Vars | undefined {
+  const flow = doc.callflow;
+  const steps = (Array.isArray(flow) ? (flow as unknown[]) : [flow]).map(obj).filter((s): s is Vars => s !== undefined);
+  let best: Vars | undefined;
+  let bestIndex = Infinity;
+  for (const step of steps) {
+    const index = Number(text(step, 'profile_index') ?? steps.length);
+    if (index <= bestIndex) {
+      best = step;
+      bestIndex = index;
+    }
+  }
+  return obj(best?.caller_profile);
+}
+
+/** Epoch ms from `<name>_uepoch` (µs) or `<name>_epoch` (s); null when FreeSWITCH wrote 0 or nothing. */
+function epochMs(vars: Vars, name: string, errors: FieldError[]): number | null {
+  const micro = text(vars, `${name}_uepoch`);
+  const secs = text(vars, `${name}_epoch`);
+  const [raw, scale, field] = micro !== undefined ? [micro, 0.001, `${name}_uepoch`] : [secs, 1000, `${name}_epoch`];
+  if (raw === undefined || raw === '') return null;
+  if (!/^\d{1,19}$/.test(raw)) {
+    errors.push(fieldError(`variables.${field}`, 'invalid_time', 'expected an integer epoch'));
+    return null;
+  }
+  const ms = Math.floor(Number(raw) * scale);
+  return ms === 0 ? null : ms;
+}
+
+function milliseconds(vars: Vars, msName: string, secName: string, errors: FieldError[]): number | undefined {
+  const ms = text(vars, msName);
+  const s = text(vars, secName);
+  const [raw, scale, field] = ms !== undefined ? [ms, 1, msName] : [s, 1000, secName];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,15}$/.test(raw)) {
+    errors.push(fieldError(`variables.${field}`, 'wrong_type', 'expected a whole number'));
+    return undefined;
+  }
+  return Number(raw) * scale;
+}
+
+const BUSY = new Set(['USER_BUSY']);
+const NO_ANSWER = new Set(['NO_ANSWER', 'NO_USER_RESPONSE', 'ALLOTTED_TIMEOUT', 'NORMAL_CLEARING']);
+const CANCELLED = new Set(['ORIGINATOR_CANCEL', 'LOSE_RACE', 'PICKED_OFF']);
+const CONGESTION = new Set(['NORMAL_CIRCUIT_CONGESTION', 'SWITCH_CONGESTION']);
+
+/** Our disposition for a call that was never answered, from its hang-up cause. */
+export function unansweredDisposition(causeName: string | undefined, q850: number | null): Disposition {
+  const name = causeName?.toUpperCase();
+  if (name !== undefined && name !== '') {
+    if (BUSY.has(name)) return 'BUSY';
+    if (NO_ANSWER.has(name)) return 'NO_ANSWER';
+    if (CANCELLED.has(name)) return 'CANCELLED';
+    if (CONGESTION.has(name)) return 'CONGESTION';
+    return 'FAILED';
+  }
+  if (q850 === 17) return 'BUSY';
+  if (q850 === 16 || q850 === 18 || q850 === 19) return 'NO_ANSWER';
+  if (q850 === 34 || q850 === 42) return 'CONGESTION';
+  return 'FAILED';
+}
+
+function direction(value: string | undefined): Direction {
+  const v = value?.toLowerCase();
+  return v === 'inbound' ? 'INBOUND' : v === 'outbound' ? 'OUTBOUND' : 'UNKNOWN';
+}
+
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  cdr_id: 'variables.uuid', setup_time: 'variables.start_uepoch', answer_time: 'variables.answer_uepoch', end_time: 'variables.end_uepoch',
+  caller: 'variables.caller_id_number', callee: 'variables.destination_number', duration_ms: 'variables.mduration',
+  billable_ms: 'variables.billmsec', queue: 'variables.cc_queue', agent: 'variables.cc_agent', queue_wait_ms: 'variables.cc_queue_joined_epoch',
+};
+
+/** One mod_json_cdr document as a native CDR input. `uuidParam` is the `?uuid=` the module appends. */
+export function adaptFreeswitchCdr(doc: unknown, uuidParam?: string): AdaptedRecord {
+  const root = obj(doc);
+  const vars = obj(root?.variables);
+  if (!root || !vars) return { index: 0, errors: [fieldError('variables', 'required', 'a mod_json_cdr document has a variables object')] };
+  const errors: FieldError[] = [];
+  const profile = originalProfile(root);
+
+  const uuid = text(vars, 'uuid') ?? text(vars, 'call_uuid') ?? text(profile, 'uuid') ?? uuidParam;
+  if (uuid === undefined || uuid === '') errors.push(fieldError('variables.uuid', 'required'));
+  const start = epochMs(vars, 'start', errors);
+  const answer = epochMs(vars, 'answer', errors);
+  const end = epochMs(vars, 'end', errors);
+  if (start === null && !errors.some((e) => e.field.startsWith('variables.start'))) errors.push(fieldError('variables.start_uepoch', 'required'));
+  if (end === null && !errors.some((e) => e.field.startsWith('variables.end'))) errors.push(fieldError('variables.end_uepoch', 'required'));
+  const callee = text(vars, 'destination_number') ?? text(profile, 'destination_number') ?? text(vars, 'sip_to_user') ?? text(vars, 'sip_req_user');
+  if (callee === undefined) errors.push(fieldError('variables.destination_number', 'required'));
+  const duration = milliseconds(vars, 'mduration', 'duration', errors);
+  const billable = milliseconds(vars, 'billmsec', 'billsec', errors);
+
+  const q850Text = text(vars, 'hangup_cause_q850');
+  const causeName = text(vars, 'hangup_cause');
+  let q850: number | null = null;
+  if (q850Text !== undefined && q850Text !== '') {
+    if (/^\d{1,3}$/.test(q850Text) && Number(q850Text) <= 127) q850 = Number(q850Text);
+    else errors.push(fieldError('variables.hangup_cause_q850', 'out_of_range', 'a Q.850 cause is 0 to 127'));
+  } else if (causeName !== undefined) {
+    q850 = Q850_BY_NAME[causeName.toUpperCase()] ?? null;
+  }
+  if (errors.length > 0) return { index: 0, errors };
+
+  // mod_callcenter answers the caller itself: its variables tell a served contact from an abandoned one.
+  const queue = text(vars, 'cc_queue') ?? null;
+  const joined = epochMs(vars, 'cc_queue_joined', errors);
+  const served = epochMs(vars, 'cc_queue_answered', errors);
+  const cancelled = epochMs(vars, 'cc_queue_canceled', errors);
+  let disposition: Disposition = answer !== null ? 'ANSWERED' : unansweredDisposition(causeName, q850);
+  let queueWait: number | null = null;
+  if (queue !== null && joined !== null) {
+    if (served !== null) queueWait = Math.max(0, served - joined);
+    else if (cancelled !== null) {
+      queueWait = Math.max(0, cancelled - joined);
+      disposition = 'ABANDONED';
+    }
+  }
+  const answered = disposition === 'ANSWERED';
+  return {
+    index: 0,
+    fieldNames: FIELD_NAMES,
+    input: {
+      cdr_id: uuid,
+      setup_time: start,
+      answer_time: answered ? answer : null,
+      end_time: end,
+      caller: text(vars, 'caller_id_number') ?? text(profile, 'caller_id_number') ?? text(vars, 'sip_from_user') ?? '',
+      callee,
+      direction: direction(text(vars, 'direction') ?? text(obj(root.channel_data), 'direction')),
+      disposition,
+      ...(duration === undefined ? {} : { duration_ms: duration }),
+      // Absent billmsec/billsec: the validator derives billable time from answer and end.
+      ...(!answered ? { billable_ms: 0 } : billable === undefined ? {} : { billable_ms: Math.min(billable, duration ?? billable) }),
+      queue,
+      queue_wait_ms: queueWait,
+      agent: text(vars, 'cc_agent') ?? null,
+      channel: 'VOICE',
+      hangup_cause: q850,
+    },
+  };
+}

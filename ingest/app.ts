@@ -1,0 +1,145 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AvroSerde } from '../core/avro/serde.ts';
+import type { IngestConfig } from '../core/config/sections/ingest.ts';
+import { envNameFor } from '../core/config/load.ts';
+import { CallwatchError } from '../core/errors.ts';
+import { createLogger, type Logger } from '../core/log.ts';
+import { enableDefaultMetrics } from '../core/metrics.ts';
+import { Pseudonymiser } from '../core/pseudonym.ts';
+import type { RecordProducer } from './delivery.ts';
+import { ApiKeyStore } from './http/auth.ts';
+import { registerCdrRoute } from './http/cdrs-route.ts';
+import { errorHandler, sendError } from './http/errors.ts';
+import { apiGuard } from './http/guard.ts';
+import { registerHealthRoutes } from './http/health-routes.ts';
+import { registerReportRoute } from './http/reports-route.ts';
+import { OverloadGuard } from './limits/overload.ts';
+import { KeyedRateLimiter } from './limits/token-bucket.ts';
+import { ingestMetrics } from './metrics.ts';
+import { SUBJECT_CATEGORIES } from './reports/subjects.ts';
+import { ReportSubmitter } from './reports/submit-report.ts';
+import { NumberNormaliser } from './validation/numbers.ts';
+
+export interface IngestDeps {
+  config: IngestConfig;
+  /** Full topic names (with the configured prefix): topicName(config.kafka, 'cdrs' | 'reports'). */
+  topics: { cdrs: string; reports: string };
+  /** A connected KafkaProducer (or anything with its send/metadata/queuePressure). */
+  producer: RecordProducer;
+  /** An AvroSerde on which register('cdr', …) and register('nuisanceReport', …) were called. */
+  serde: Pick<AvroSerde, 'encode'> & { registry: { ping(): Promise<boolean> } };
+  logger?: Logger;
+  /** Collector clock (epoch ms); tests pin it. */
+  clock?: () => number;
+}
+
+/** What the app shares with plugins registered on it (the public web form): `app.ingest`. */
+export interface IngestServices {
+  config: IngestConfig & { hmacKey: string };
+  /** Validate, pseudonymise and deliver one report (resolves after Kafka's ack). */
+  reports: ReportSubmitter;
+  /** Per-client-IP limiter for unauthenticated submissions (formRateLimitPerMinute / formRateLimitBurst). */
+  formRateLimiter: KeyedRateLimiter;
+  /** Shedding decision (producer queue pressure, event-loop lag). */
+  overload: OverloadGuard;
+  subjects: typeof SUBJECT_CATEGORIES;
+  /** Send a CallwatchError as the API does (status, JSON body, Retry-After). */
+  sendError: typeof sendError;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ingest: IngestServices;
+  }
+}
+
+function requireHmacKey(config: IngestConfig): IngestConfig & { hmacKey: string } {
+  if (config.hmacKey === undefined) {
+    throw new CallwatchError(
+      'CW_ERR_CONFIG_INVALID',
+      `ingest.hmacKey (env ${envNameFor('ingest', 'hmacKey')}) is required: the collector pseudonymises reporters with it and will not start without it`,
+      { keys: ['ingest.hmacKey'] },
+    );
+  }
+  return { ...config, hmacKey: config.hmacKey };
+}
+
+/**
+ * The collector service as a fastify instance (not listening yet): `app.inject()` in tests,
+ * `app.listen()` in ingest/main.ts. Throws CW_ERR_CONFIG_INVALID without an HMAC key.
+ */
+export function buildIngestApp(deps: IngestDeps): FastifyInstance {
+  const config = requireHmacKey(deps.config);
+  const logger = deps.logger ?? createLogger('ingest');
+  const clock = deps.clock ?? (() => Date.now());
+  enableDefaultMetrics('ingest');
+
+  // Widened to fastify's logger type so the instance is the plain FastifyInstance plugins expect.
+  const baseLogger: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance: baseLogger,
+    // Our own one-line access log below: fastify's would include client IPs (personal data).
+    disableRequestLogging: true,
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: config.trustProxy,
+  });
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    closing = true;
+    overload.close();
+    done();
+  });
+
+  const numbers = new NumberNormaliser(config.defaultRegion);
+  const overload = new OverloadGuard(deps.producer, { maxQueuePressure: config.shedQueuePressure, maxEventLoopLagMs: config.shedEventLoopLagMs });
+  const reports = new ReportSubmitter({
+    config,
+    topic: deps.topics.reports,
+    producer: deps.producer,
+    serde: deps.serde,
+    pseudonymiser: new Pseudonymiser(config.hmacKey),
+    numbers,
+    clock,
+  });
+  app.decorate('ingest', {
+    config,
+    reports,
+    formRateLimiter: new KeyedRateLimiter({ ratePerSecond: config.formRateLimitPerMinute / 60, burst: config.formRateLimitBurst }),
+    overload,
+    subjects: SUBJECT_CATEGORIES,
+    sendError,
+  } satisfies IngestServices);
+
+  app.setErrorHandler(errorHandler(config.retryAfterSeconds));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new CallwatchError('CW_ERR_INGEST_NOT_FOUND'), config.retryAfterSeconds));
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    ingestMetrics.requestDuration.observe({ route, status: String(reply.statusCode) }, seconds);
+    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
+      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.principal?.name }, 'request');
+    }
+    done();
+  });
+
+  registerHealthRoutes(app, { producer: deps.producer, registry: deps.serde.registry, closing: () => closing });
+
+  // The authenticated API: bodies are read raw (any type) so each route decodes, bounds and
+  // parses them itself, with the collector's own error codes.
+  const keys = new ApiKeyStore(config.apiKeys);
+  const limiter = new KeyedRateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
+  void app.register((api, _options, done) => {
+    api.decorateRequest('principal', null);
+    api.removeAllContentTypeParsers();
+    api.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    api.addHook('onRequest', apiGuard({ keys, limiter, overload, config }));
+    registerCdrRoute(api, { config, topic: deps.topics.cdrs, producer: deps.producer, serde: deps.serde, numbers, clock });
+    registerReportRoute(api, { config, reports });
+    done();
+  });
+  return app;
+}

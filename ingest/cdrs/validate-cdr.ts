@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { CONTACT_CHANNELS, DIRECTIONS, DISPOSITIONS, type CdrRecord } from '../records.ts';
+import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
+import { checkEventTime } from '../validation/time.ts';
+import { textProblem } from '../validation/text.ts';
+import { issuesToFieldErrors } from '../validation/zod-issues.ts';
+import type { NumberNormaliser } from '../validation/numbers.ts';
+
+/** Longest raw number string kept (caller_raw/callee_raw); longer ones are rejected, not bucketed. */
+export const MAX_RAW_NUMBER_TEXT = 128;
+
+const eventTime = z.union([z.number(), z.string().max(64)]);
+const nonNegativeInt = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The native CDR body (POST /v1/cdrs, JSON or NDJSON): the fields of schemas/cdr.avsc a platform
+ * knows. `platform` and `received_at` are the collector's; caller/callee are raw strings that the
+ * collector canonicalises. Unknown fields are refused so a typo never silently drops data.
+ */
+export const nativeCdrSchema = z.strictObject({
+  cdr_id: z.string(),
+  setup_time: eventTime,
+  answer_time: eventTime.nullable().optional(),
+  end_time: eventTime,
+  caller: z.string(),
+  callee: z.string(),
+  direction: z.enum(DIRECTIONS).optional(),
+  disposition: z.enum(DISPOSITIONS),
+  duration_ms: nonNegativeInt.optional(),
+  billable_ms: nonNegativeInt.optional(),
+  queue: z.string().nullable().optional(),
+  queue_wait_ms: nonNegativeInt.nullable().optional(),
+  agent: z.string().nullable().optional(),
+  channel: z.enum(CONTACT_CHANNELS).optional(),
+  hangup_cause: z.int().min(0).max(127).nullable().optional(),
+});
+export type NativeCdr = z.input<typeof nativeCdrSchema>;
+
+export interface CdrContext {
+  platform: string;
+  nowMs: number;
+  futureSkewMs: number;
+  maxTextLength: number;
+  numbers: NumberNormaliser;
+}
+
+function checkText(errors: FieldError[], field: string, value: string | null | undefined, max: number): string | null {
+  if (value === null || value === undefined) return null;
+  const problem = textProblem(value, max);
+  if (problem) errors.push(fieldError(field, problem, problem === 'too_long' ? `at most ${max} characters` : undefined));
+  return value;
+}
+
+function checkNumber(
+  errors: FieldError[],
+  warnings: FieldWarning[],
+  field: string,
+  raw: string,
+  numbers: NumberNormaliser,
+): string {
+  const problem = textProblem(raw, MAX_RAW_NUMBER_TEXT, { allowEmpty: true });
+  // Control characters in a number make it INVALID (bucketed), other text problems reject the record.
+  if (problem === 'too_long' || problem === 'invalid_unicode') {
+    errors.push(fieldError(field, problem, problem === 'too_long' ? `at most ${MAX_RAW_NUMBER_TEXT} characters` : undefined));
+    return 'INVALID';
+  }
+  const n = numbers.normalise(raw);
+  if (n.kind === 'E164') return n.e164;
+  if (n.kind === 'WITHHELD') warnings.push(fieldWarning(field, 'number_withheld'));
+  else warnings.push(fieldWarning(field, 'number_invalid', n.reason));
+  return n.kind;
+}
+
+/** Validates and normalises one native CDR into the Avro record, or lists every field problem. */
+export function validateCdr(input: unknown, ctx: CdrContext): Validated<CdrRecord> {
+  const parsed = nativeCdrSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues, input) };
+  const c = parsed.data;
+  const errors: FieldError[] = [];
+  const warnings: FieldWarning[] = [];
+
+  const cdrId = checkText(errors, 'cdr_id', c.cdr_id, ctx.maxTextLength) ?? '';
+  const times: Record<'setup_time' | 'answer_time' | 'end_time', number | null> = { setup_time: null, answer_time: null, end_time: null };
+  for (const field of ['setup_time', 'answer_time', 'end_time'] as const) {
+    const v = c[field];
+    if (v === null || v === undefined) continue;
+    const t = checkEventTime(v, ctx.nowMs, ctx.futureSkewMs);
+    if (t.ok) times[field] = t.ms;
+    else errors.push(fieldError(field, t.reason, t.detail));
+  }
+  const { setup_time: setup, answer_time: answer, end_time: end } = times;
+  if (setup !== null && end !== null && end < setup) errors.push(fieldError('end_time', 'time_order', 'end_time before setup_time'));
+  if (answer !== null && setup !== null && answer < setup) errors.push(fieldError('answer_time', 'time_order', 'answer_time before setup_time'));
+  if (answer !== null && end !== null && answer > end) errors.push(fieldError('answer_time', 'time_order', 'answer_time after end_time'));
+  if (c.disposition === 'ANSWERED' && (c.answer_time === null || c.answer_time === undefined)) errors.push(fieldError('answer_time', 'required', 'an ANSWERED call needs answer_time'));
+
+  const caller = checkNumber(errors, warnings, 'caller', c.caller, ctx.numbers);
+  const callee = checkNumber(errors, warnings, 'callee', c.callee, ctx.numbers);
+  const queue = checkText(errors, 'queue', c.queue, ctx.maxTextLength);
+  const agent = checkText(errors, 'agent', c.agent, ctx.maxTextLength);
+
+  if (errors.length > 0 || setup === null || end === null) return { ok: false, errors };
+  const duration = c.duration_ms ?? end - setup;
+  const billable = c.billable_ms ?? (answer === null ? 0 : end - answer);
+  if (billable > duration) return { ok: false, errors: [fieldError('billable_ms', 'inconsistent', 'billable_ms exceeds duration_ms')] };
+
+  return {
+    ok: true,
+    warnings,
+    value: {
+      cdr_id: cdrId,
+      platform: ctx.platform,
+      setup_time: setup,
+      answer_time: answer,
+      end_time: end,
+      caller,
+      caller_raw: c.caller,
+      callee,
+      callee_raw: c.callee,
+      direction: c.direction ?? 'UNKNOWN',
+      disposition: c.disposition,
+      duration_ms: duration,
+      billable_ms: billable,
+      queue,
+      queue_wait_ms: c.queue_wait_ms ?? null,
+      agent,
+      channel: c.channel ?? 'VOICE',
+      hangup_cause: c.hangup_cause ?? null,
+      received_at: ctx.nowMs,
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { CallwatchError } from '../core/errors.ts';
+import type { Delivered, ProduceRecord } from '../core/kafka/producer.ts';
+import { ingestMetrics } from './metrics.ts';
+
+/** What the collectors need of KafkaProducer (an interface so pure-logic tests can use a fake). */
+export interface RecordProducer {
+  send(record: ProduceRecord): Promise<Delivered>;
+  readonly queuePressure: number;
+  readonly inFlight: number;
+  metadata(timeoutMs?: number): Promise<unknown>;
+}
+
+/**
+ * Hands every record to the producer and resolves once Kafka confirmed ALL of them, or throws
+ * CW_ERR_INGEST_UNAVAILABLE when any failed or the bound passed. The client is then told to retry
+ * the whole request; records that were delivered anyway are duplicates the processors drop (same
+ * platform + cdr_id, same report_id). So a 2xx always means delivered, never the reverse.
+ */
+export async function deliverAll(producer: RecordProducer, records: readonly ProduceRecord[], ackTimeoutMs: number, kind: 'cdr' | 'report'): Promise<void> {
+  if (records.length === 0) return;
+  const started = process.hrtime.bigint();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CallwatchError('CW_ERR_INGEST_UNAVAILABLE', `no acknowledgement within ${ackTimeoutMs} ms`, { ackTimeoutMs })), ackTimeoutMs);
+  });
+  try {
+    await Promise.race([Promise.all(records.map((r) => producer.send(r))), timeout]);
+    ingestMetrics.produced.inc({ kind }, records.length);
+    ingestMetrics.produceLatency.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
+  } catch (err) {
+    ingestMetrics.produceFailed.inc({ kind });
+    if (err instanceof CallwatchError && err.code === 'CW_ERR_INGEST_UNAVAILABLE') throw err;
+    throw new CallwatchError('CW_ERR_INGEST_UNAVAILABLE', err instanceof CallwatchError ? err.code : 'delivery failed', {}, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}

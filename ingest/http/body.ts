@@ -1,0 +1,48 @@
+import { gunzip } from 'node:zlib';
+import { CallwatchError } from '../../core/errors.ts';
+
+/**
+ * Undoes Content-Encoding. gzip output is bounded (maxOutputLength) so a small compressed body
+ * cannot expand into gigabytes (a gzip bomb): past the bound the request gets 413.
+ */
+export async function decodeContentEncoding(body: Buffer, encoding: string | undefined, maxDecompressedBytes: number): Promise<Buffer> {
+  const e = (encoding ?? 'identity').trim().toLowerCase();
+  if (e === 'identity' || e === '') return body;
+  if (e !== 'gzip' && e !== 'x-gzip') {
+    throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_ENCODING', 'use gzip or identity', { encoding: e.slice(0, 40) });
+  }
+  return new Promise((resolve, reject) => {
+    gunzip(body, { maxOutputLength: maxDecompressedBytes }, (err, out) => {
+      if (!err) resolve(out);
+      else if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        reject(new CallwatchError('CW_ERR_INGEST_BODY_TOO_LARGE', `more than ${maxDecompressedBytes} bytes once decompressed`, { maxDecompressedBytes }));
+      } else reject(new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'gzip body is corrupt'));
+    });
+  });
+}
+
+/** The media type without parameters, lower-case; refuses charsets other than UTF-8. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  if (contentType === undefined || contentType.trim() === '') {
+    throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'Content-Type is missing');
+  }
+  const [type = '', ...params] = contentType.split(';').map((s) => s.trim());
+  for (const p of params) {
+    const [k, v] = p.split('=').map((s) => s.trim().toLowerCase().replace(/^"|"$/g, ''));
+    if (k === 'charset' && v !== 'utf-8' && v !== 'utf8' && v !== 'us-ascii') {
+      throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'only UTF-8 bodies are accepted');
+    }
+  }
+  return type.toLowerCase();
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Strict UTF-8 text of a body (a leading BOM is dropped); invalid bytes give 400, not U+FFFD. */
+export function utf8Text(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'body is not valid UTF-8');
+  }
+}

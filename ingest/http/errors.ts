@@ -1,0 +1,51 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CallwatchError, isCallwatchError, type ErrorCode } from '../../core/errors.ts';
+import { ingestMetrics } from '../metrics.ts';
+
+// Fastify's own request errors, in the collector's codes.
+const FASTIFY_CODES: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'CW_ERR_INGEST_BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'CW_ERR_INGEST_BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'CW_ERR_INGEST_MALFORMED_BODY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'CW_ERR_INGEST_MALFORMED_BODY',
+};
+
+/** Details safe to echo to the client: counts, limits, line numbers; never record content. */
+const SAFE_DETAILS = new Set(['count', 'max', 'maxDecompressedBytes', 'line', 'format', 'ackTimeoutMs', 'reason']);
+
+export function toCallwatchError(err: unknown): CallwatchError {
+  if (isCallwatchError(err)) return err;
+  const f = err as Partial<FastifyError>;
+  const mapped = f.code === undefined ? undefined : FASTIFY_CODES[f.code];
+  if (mapped) return new CallwatchError(mapped);
+  if (typeof f.statusCode === 'number' && f.statusCode >= 400 && f.statusCode < 500) return new CallwatchError('CW_ERR_INGEST_BAD_REQUEST');
+  return new CallwatchError('CW_ERR_INGEST_INTERNAL', undefined, {}, { cause: err });
+}
+
+export function errorBody(e: CallwatchError): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+  const details = Object.fromEntries(Object.entries(e.details).filter(([k, v]) => SAFE_DETAILS.has(k) && v !== undefined));
+  return { error: { code: e.code, message: e.message, ...(Object.keys(details).length > 0 ? { details } : {}) } };
+}
+
+/** Sends a CallwatchError as JSON with its status, and Retry-After where a retry will help. */
+export function sendError(reply: FastifyReply, e: CallwatchError, retryAfterSeconds: number): FastifyReply {
+  if (e.status === 503 || e.status === 429) {
+    const seconds = typeof e.details.retryAfterSeconds === 'number' ? e.details.retryAfterSeconds : retryAfterSeconds;
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(seconds))));
+  }
+  return reply.status(e.status).send(errorBody(e));
+}
+
+/** The app's error handler: specific codes for the client, a log line (codes only) for operators. */
+export function errorHandler(retryAfterSeconds: number) {
+  return (err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const e = toCallwatchError(err);
+    if (e.status === 401 || e.status === 403) ingestMetrics.authFailures.inc({ status: String(e.status) });
+    // Messages of unexpected errors are logged without stack arguments that could carry data.
+    if (e.status >= 500 && e.code === 'CW_ERR_INGEST_INTERNAL') {
+      request.log.error({ code: e.code, cause: e.cause instanceof Error ? e.cause.name : typeof e.cause }, 'unexpected error');
+    }
+    return sendError(reply, e, retryAfterSeconds);
+  };
+}

@@ -1,0 +1,49 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+export interface PressureSource {
+  /** 0..1, how full the producer's local queue is. */
+  readonly queuePressure: number;
+}
+
+export type OverloadVerdict = { overloaded: false } | { overloaded: true; reason: 'producer_queue' | 'event_loop_lag' };
+
+/**
+ * Decides whether to shed new work: the producer's queue is too full (Kafka slower than intake), or
+ * the event loop lags (CPU saturated: accepting more would slow every request). Lag is the p99
+ * event-loop delay over the last sampling interval.
+ */
+export class OverloadGuard {
+  private readonly histogram: IntervalHistogram;
+  private readonly timer: NodeJS.Timeout;
+  private lagMs = 0;
+
+  constructor(
+    private readonly producer: PressureSource,
+    private readonly limits: { maxQueuePressure: number; maxEventLoopLagMs: number },
+    intervalMs = 500,
+  ) {
+    this.histogram = monitorEventLoopDelay({ resolution: 10 });
+    this.histogram.enable();
+    this.timer = setInterval(() => {
+      this.lagMs = this.histogram.percentile(99) / 1e6;
+      this.histogram.reset();
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  /** p99 event-loop delay of the last interval, in ms. */
+  get eventLoopLagMs(): number {
+    return this.lagMs;
+  }
+
+  verdict(): OverloadVerdict {
+    if (this.producer.queuePressure >= this.limits.maxQueuePressure) return { overloaded: true, reason: 'producer_queue' };
+    if (this.lagMs >= this.limits.maxEventLoopLagMs) return { overloaded: true, reason: 'event_loop_lag' };
+    return { overloaded: false };
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.histogram.disable();
+  }
+}

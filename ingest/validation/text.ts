@@ -1,0 +1,19 @@
+// Checks every free-text field gets: bounded length, no control characters, well-formed UTF-16
+// (a lone surrogate cannot be written as UTF-8, so Avro would silently mangle it).
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+export type TextProblem = 'too_long' | 'control_characters' | 'invalid_unicode' | 'empty';
+
+/** The first problem with a text value, or undefined. `multiline` allows tab, CR and LF. */
+export function textProblem(value: string, maxLength: number, options: { multiline?: boolean; allowEmpty?: boolean } = {}): TextProblem | undefined {
+  if (value.length > maxLength) return 'too_long';
+  if (!options.allowEmpty && value.trim().length === 0) return 'empty';
+  if ((options.multiline ? CONTROL_EXCEPT_LAYOUT : CONTROL).test(value)) return 'control_characters';
+  if (LONE_SURROGATE.test(value)) return 'invalid_unicode';
+  return undefined;
+}
