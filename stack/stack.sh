@@ -152,7 +152,10 @@ EOF
       <load_balancing>random</load_balancing>
     </default>
     <readonly>
-      <readonly>1</readonly>
+      <!-- 2, not 1: reads only (no INSERT, ALTER, DROP, CREATE) but the HTTP client may send
+           per-query settings (core/clickhouse/client.ts sends output_format_json_quote_64bit_integers);
+           1 refuses every query that carries a setting (Code 164). -->
+      <readonly>2</readonly>
       <max_memory_usage>2000000000</max_memory_usage>
     </readonly>
   </profiles>
