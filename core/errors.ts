@@ -39,6 +39,16 @@ export const ERROR_CODES = {
   CW_ERR_INGEST_UNAVAILABLE: { status: 503, message: 'Kafka did not confirm delivery in time, retry later' },
   CW_ERR_INGEST_NOT_FOUND: { status: 404, message: 'no such route' },
   CW_ERR_INGEST_INTERNAL: { status: 500, message: 'collector failed unexpectedly' },
+  CW_ERR_API_UNAUTHORIZED: { status: 401, message: 'missing or unknown API key' },
+  CW_ERR_API_FORBIDDEN: { status: 403, message: 'API key lacks the investigate scope' },
+  CW_ERR_API_BAD_REQUEST: { status: 400, message: 'invalid request parameter' },
+  CW_ERR_API_NUMBER_WITHHELD: { status: 400, message: 'a withheld number cannot be looked up' },
+  CW_ERR_API_NUMBER_INVALID: { status: 400, message: 'not a phone number' },
+  CW_ERR_API_NOT_ACCEPTABLE: { status: 406, message: 'only application/json and text/csv can be returned' },
+  CW_ERR_API_NOT_FOUND: { status: 404, message: 'no such route' },
+  CW_ERR_API_RATE_LIMITED: { status: 429, message: 'rate limit exceeded' },
+  CW_ERR_API_AUDIT_FAILED: { status: 503, message: 'the look-up could not be written to the audit log, so it is not answered' },
+  CW_ERR_API_INTERNAL: { status: 500, message: 'investigator API failed unexpectedly' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

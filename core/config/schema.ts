@@ -6,6 +6,7 @@ import { logSection } from './sections/log.ts';
 import { spikesSection } from './sections/spikes.ts';
 import { processorsSection } from './sections/processors.ts';
 import { ingestSection } from './sections/ingest.ts';
+import { apiSection } from './sections/api.ts';
 
 // Every service's configuration, one section per concern. A service reads only the sections it
 // needs, but all are validated together so a typo anywhere stops start-up.
@@ -17,6 +18,7 @@ export const CONFIG_SECTIONS = {
   spikes: spikesSection,
   processors: processorsSection,
   ingest: ingestSection,
+  api: apiSection,
 } as const;
 
 export type SectionName = keyof typeof CONFIG_SECTIONS;
@@ -30,6 +32,7 @@ export const configSchema = z.strictObject({
   spikes: spikesSection.prefault({}),
   processors: processorsSection.prefault({}),
   ingest: ingestSection.prefault({}),
+  api: apiSection.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
