@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTOR_PARAMS } from '../../core/config/sections/spikes.ts';
-import { aggregateBound, detectAggregateSpikes } from './detect-aggregates.ts';
+import { aggregateBaselineWeeks, aggregateBound, detectAggregateSpikes } from './detect-aggregates.ts';
 
 // Defaults: 8 baseline weeks (at least 4), k = 4, relative floor 5%, minimum count 10, 2 confirming weeks, concentrated share 0.5.
 const P = { ...DEFAULT_DETECTOR_PARAMS };
@@ -66,5 +66,19 @@ describe('detectAggregateSpikes', () => {
 
   it('falls are not reported', () => {
     expect(detectAggregateSpikes([...flat(8, 1000), 100, 100, 100], null, P)).toEqual([]);
+  });
+});
+
+describe('aggregateBaselineWeeks', () => {
+  it('takes the latest non-spike weeks, looking back up to twice the window past a run of spikes', () => {
+    // Week 12, window 8: weeks 4–11, of which 6, 8, 9, 10, 11 were spikes → look further back: 0–5 and 7.
+    expect(aggregateBaselineWeeks(12, 0, new Set([6, 8, 9, 10, 11]), 4, 8)).toEqual([0, 1, 2, 3, 4, 5, 7]);
+    expect(aggregateBaselineWeeks(10, 0, new Set([8]), 4, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+  });
+
+  it('stays inside the segment, falls back to the window when the clean weeks are too few, null without history', () => {
+    expect(aggregateBaselineWeeks(12, 9, new Set(), 2, 8)).toEqual([9, 10, 11]);
+    expect(aggregateBaselineWeeks(12, 9, new Set([10, 11]), 2, 8)).toEqual([9, 10, 11]);
+    expect(aggregateBaselineWeeks(3, 0, new Set(), 4, 8)).toBeNull();
   });
 });
