@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AvroSerde } from '../core/avro/serde.ts';
 import type { IngestConfig } from '../core/config/sections/ingest.ts';
 import { envNameFor } from '../core/config/load.ts';
@@ -79,7 +79,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: baseLogger,
     // Our own one-line access log below: fastify's would include client IPs (personal data).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
     trustProxy: config.trustProxy,
   });

@@ -25,10 +25,14 @@ export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[], input: 
     const field = fieldPath(issue.path, prefix);
     let reason: RejectionReason;
     let detail: string | undefined;
+    if (valueAt(input, issue.path) === undefined && issue.path.length > 0) {
+      out.push(fieldError(field, 'required'));
+      continue;
+    }
     switch (issue.code) {
       case 'invalid_type':
-        reason = valueAt(input, issue.path) === undefined ? 'required' : 'wrong_type';
-        detail = reason === 'wrong_type' ? `expected ${issue.expected}` : undefined;
+        reason = 'wrong_type';
+        detail = `expected ${issue.expected}`;
         break;
       case 'too_big':
         reason = issue.origin === 'string' ? 'too_long' : issue.origin === 'array' ? 'too_many_calls' : 'out_of_range';
@@ -37,6 +41,9 @@ export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[], input: 
       case 'too_small':
         reason = issue.origin === 'string' ? 'empty' : issue.origin === 'array' ? 'no_calls' : 'out_of_range';
         if (issue.origin !== 'string' && issue.origin !== 'array') detail = `at least ${String(issue.minimum)}`;
+        break;
+      case 'invalid_union':
+        reason = 'wrong_type';
         break;
       case 'invalid_value':
         reason = 'unknown_value';
