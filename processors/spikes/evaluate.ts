@@ -5,7 +5,7 @@ import { detectSpikes } from './detect-spikes.ts';
 import { spikeMetrics } from './metrics.ts';
 import { addWeeks, mondayOf, type SpikeInput, type SpikeVerdict } from './verdict.ts';
 import { diffVerdicts, maxVersion, readLiveVerdicts, writeVerdictChanges } from './verdict-store.ts';
-import { latestReportWeek, loadSpikeInput } from './weekly-series.ts';
+import { firstReportWeek, latestReportWeek, loadSpikeInput } from './weekly-series.ts';
 
 /** Where alerts go: the Avro alert topic in production (SpikeAlertSink). */
 export interface AlertPublisher {
@@ -13,7 +13,10 @@ export interface AlertPublisher {
 }
 
 export interface EvaluateOptions {
-  /** Last week to evaluate (a Monday); default: the latest week with reported calls, not after this week. */
+  /**
+   * Last week to evaluate (a Monday); default: the latest week with reported calls, not after this
+   * week. Evaluated weeks and their history never reach back before the first week with data.
+   */
   toWeek?: string;
   /** The evaluation's clock (tests pin it). */
   now?: Date;
@@ -64,9 +67,12 @@ export class SpikeEvaluator {
   private async run(options: EvaluateOptions): Promise<EvaluationResult | null> {
     const now = options.now ?? new Date();
     const toWeek = options.toWeek ?? (await latestReportWeek(this.ch, mondayOf(now)));
-    if (toWeek === null) return null;
-    const fromWeek = addWeeks(toWeek, -(this.config.evaluateWeeks - 1));
-    const input = await loadSpikeInput(this.ch, { fromWeek: addWeeks(fromWeek, -this.config.historyWeeks), toWeek }, this.config.numberMinCount);
+    const firstWeek = await firstReportWeek(this.ch);
+    if (toWeek === null || firstWeek === null || firstWeek > toWeek) return null;
+    const latest = (a: string, b: string): string => (a > b ? a : b);
+    const fromWeek = latest(addWeeks(toWeek, -(this.config.evaluateWeeks - 1)), firstWeek);
+    const historyFrom = latest(addWeeks(fromWeek, -this.config.historyWeeks), firstWeek);
+    const input = await loadSpikeInput(this.ch, { fromWeek: historyFrom, toWeek }, this.config.numberMinCount);
     countSeries(input);
     const verdicts = detectSpikes(input, this.config).filter((v) => v.week >= fromWeek);
 

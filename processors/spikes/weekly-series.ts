@@ -59,6 +59,17 @@ WHERE ${weekFilter(w)}
 GROUP BY call_week`;
 }
 
+/**
+ * The first week with reported calls (null when there are none). Series start there, not padded with
+ * zeros before it: the weeks before the pipeline's first data are unknown, not quiet, and a stream
+ * that "rises" from nothing would turn every active number into a new-number spike.
+ */
+export async function firstReportWeek(ch: Clickhouse): Promise<string | null> {
+  const rows = await ch.query<{ week: string; n: number }>(sql`SELECT toString(min(call_week)) AS week, count() AS n FROM ${ident(ch.database)}.report_calls`);
+  const row = rows[0];
+  return row && row.n > 0 ? row.week : null;
+}
+
 /** The latest week with reported calls, not after `notAfter` (null when there are none). */
 export async function latestReportWeek(ch: Clickhouse, notAfter: string): Promise<string | null> {
   mondayMs(notAfter);

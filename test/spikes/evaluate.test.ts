@@ -126,6 +126,9 @@ describe.each(ENGINES)('spike evaluator on %s', (engine) => {
 
   it('finds the robocaller and, while the launch week is the newest, a provisional SPIKE of WEB and overall', async () => {
     for (let w = 0; w <= 10; w++) await ch.insert(`${ch.database}.report_calls`, weekRows(w));
+    // The weeks before the first data are unknown, not zero: the first weeks are history only.
+    const early = await evaluator.evaluate({ toWeek: week(2), now: new Date('2016-01-20T00:00:00Z') });
+    expect({ from: early?.fromWeek, verdicts: early?.verdicts }).toEqual({ from: week(0), verdicts: [] });
     const r = await evaluator.evaluate({ now: new Date('2016-03-16T00:00:00Z') });
     expect(r?.toWeek).toBe(week(10));
     expect(r?.fromWeek).toBe(week(3));
