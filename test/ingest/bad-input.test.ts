@@ -1,0 +1,147 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CdrRecord } from '../../ingest/records.ts';
+import { auth, consumeDecoded, startHarness, type Harness } from './harness.ts';
+
+// Bad input of every kind gets its specific error; good records in the same batch are kept, and
+// atomic mode keeps none. Limits are small here so they are cheap to hit.
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness('ingestbad', { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024, maxRecordsPerRequest: 50, maxTextLength: 64, rateLimitPerSecond: 1000, rateLimitBurst: 1000 });
+});
+afterAll(async () => h.close());
+
+const T0 = Date.UTC(2016, 4, 17, 9);
+const cdr = (id: string, extra: Record<string, unknown> = {}) => ({ cdr_id: id, setup_time: T0, end_time: T0 + 10_000, caller: '07700900123', callee: '02079460000', disposition: 'NO_ANSWER', ...extra });
+const post = (payload: string | Buffer, headers: Record<string, string> = {}, url = '/v1/cdrs') =>
+  h.app.inject({ method: 'POST', url, headers: { ...auth('pbx'), 'content-type': 'application/json', ...headers }, payload });
+const code = (res: { json: () => unknown }) => (res.json() as { error?: { code?: string } }).error?.code;
+
+describe('request-level errors', () => {
+  it('401 without or with a wrong key, 403 with the wrong scope', async () => {
+    const none = await h.app.inject({ method: 'POST', url: '/v1/cdrs', headers: { 'content-type': 'application/json' }, payload: '[]' });
+    expect([none.statusCode, code(none)]).toEqual([401, 'CW_ERR_INGEST_UNAUTHORIZED']);
+    const wrong = await post('[]', { authorization: 'Bearer nope' });
+    expect([wrong.statusCode, code(wrong)]).toEqual([401, 'CW_ERR_INGEST_UNAUTHORIZED']);
+    const viaHeader = await h.app.inject({ method: 'POST', url: '/v1/cdrs', headers: { 'x-api-key': 'helpline-key-0002', 'content-type': 'application/json' }, payload: JSON.stringify([cdr('scope')]) });
+    expect([viaHeader.statusCode, code(viaHeader)]).toEqual([403, 'CW_ERR_INGEST_FORBIDDEN']);
+    const platform = await post(JSON.stringify([cdr('p')]), {}, '/v1/cdrs?platform=other');
+    expect([platform.statusCode, code(platform)]).toEqual([403, 'CW_ERR_INGEST_FORBIDDEN']);
+    const report = await h.app.inject({ method: 'POST', url: '/v1/reports', headers: { ...auth('investigator'), 'content-type': 'application/json' }, payload: '{}' });
+    expect([report.statusCode, code(report)]).toEqual([403, 'CW_ERR_INGEST_FORBIDDEN']);
+  });
+
+  it('malformed JSON and CSV: 400 without echoing the body', async () => {
+    const json = await post('[{"cdr_id": "secret-value", ');
+    expect([json.statusCode, code(json)]).toEqual([400, 'CW_ERR_INGEST_MALFORMED_BODY']);
+    expect(json.body).not.toContain('secret-value');
+    const csv = await post('"a","b\n', { 'content-type': 'text/csv' });
+    expect([csv.statusCode, code(csv)]).toEqual([400, 'CW_ERR_INGEST_MALFORMED_BODY']);
+    const utf = await post(Buffer.from([0x5b, 0xff, 0x5d]));
+    expect([utf.statusCode, code(utf)]).toEqual([400, 'CW_ERR_INGEST_MALFORMED_BODY']);
+    const badGzip = await post(Buffer.from('not gzip'), { 'content-encoding': 'gzip' });
+    expect([badGzip.statusCode, code(badGzip)]).toEqual([400, 'CW_ERR_INGEST_MALFORMED_BODY']);
+  });
+
+  it('wrong or missing content type and encoding: 415', async () => {
+    const xml = await post('<cdr/>', { 'content-type': 'application/xml' });
+    expect([xml.statusCode, code(xml)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE']);
+    const latin = await post('[]', { 'content-type': 'application/json; charset=iso-8859-1' });
+    expect([latin.statusCode, code(latin)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE']);
+    const br = await post('[]', { 'content-encoding': 'br' });
+    expect([br.statusCode, code(br)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_ENCODING']);
+    const csvReport = await h.app.inject({ method: 'POST', url: '/v1/reports', headers: { ...auth('helpline'), 'content-type': 'text/csv' }, payload: 'a,b' });
+    expect([csvReport.statusCode, code(csvReport)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE']);
+  });
+
+  it('oversize body, gzip bomb and too many records: 413', async () => {
+    const big = await post(JSON.stringify([cdr('big', { agent: 'x'.repeat(70 * 1024) })]));
+    expect([big.statusCode, code(big)]).toEqual([413, 'CW_ERR_INGEST_BODY_TOO_LARGE']);
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const exploded = await post(bomb, { 'content-encoding': 'gzip' });
+    expect([exploded.statusCode, code(exploded)]).toEqual([413, 'CW_ERR_INGEST_BODY_TOO_LARGE']);
+    const many = await post(JSON.stringify(Array.from({ length: 51 }, (_, i) => cdr(`m${i}`))));
+    expect([many.statusCode, code(many)]).toEqual([413, 'CW_ERR_INGEST_TOO_MANY_RECORDS']);
+    const manyLines = await post(Array.from({ length: 51 }, (_, i) => JSON.stringify(cdr(`n${i}`))).join('\n'), { 'content-type': 'application/x-ndjson' });
+    expect(manyLines.statusCode).toBe(413);
+  });
+
+  it('an empty batch is 400; unknown routes are 404', async () => {
+    expect(code(await post('[]'))).toBe('CW_ERR_INGEST_EMPTY_BATCH');
+    const nf = await h.app.inject({ method: 'GET', url: '/v1/nothing' });
+    expect([nf.statusCode, code(nf)]).toEqual([404, 'CW_ERR_INGEST_NOT_FOUND']);
+  });
+});
+
+describe('record-level rejections in one mixed batch', () => {
+  it('keeps the good records, lists each bad one with index, field and reason; atomic keeps none', async () => {
+    const batch = [
+      cdr('good-1'),
+      cdr('bad-type', { caller: 447700900123 }),
+      cdr('bad-future', { end_time: Date.now() + 86_400_000 }),
+      cdr('bad-long', { agent: 'x'.repeat(65) }),
+      cdr('bad-control', { queue: 'line\u0007bell' }),
+      cdr('good-emoji', { queue: 'Support 🎧', agent: 'Zoë' }),
+      cdr('good-withheld', { caller: 'Private', callee: 'call me maybe' }),
+      cdr('good-1', { caller: '07700900999' }),
+      cdr('bad-platform', { platform: 'evil' }),
+      'not an object',
+    ];
+    const atomic = await post(JSON.stringify(batch), {}, '/v1/cdrs?atomic=true');
+    expect([atomic.statusCode, code(atomic)]).toEqual([422, 'CW_ERR_INGEST_REJECTED']);
+    expect(atomic.json()).toMatchObject({ accepted: 0, ids: [] });
+
+    const res = await post(JSON.stringify(batch));
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { accepted: number; ids: string[]; rejected: number; rejections: { index: number; field: string; reason: string }[]; warnings: { index: number; field: string; reason: string }[] };
+    expect(body.ids).toEqual(['good-1', 'good-emoji', 'good-withheld']);
+    expect(body.rejected).toBe(7);
+    expect(body.rejections.map((r) => [r.index, r.field, r.reason])).toEqual([
+      [1, 'caller', 'wrong_type'],
+      [2, 'end_time', 'future_time'],
+      [3, 'agent', 'too_long'],
+      [4, 'queue', 'control_characters'],
+      [7, 'cdr_id', 'duplicate_id'],
+      [8, 'platform', 'platform_from_key'],
+      [9, '(record)', 'not_an_object'],
+    ]);
+    expect(body.warnings.map((w) => [w.index, w.field, w.reason])).toEqual([[6, 'caller', 'number_withheld'], [6, 'callee', 'number_invalid']]);
+
+    const allBad = await post(JSON.stringify([cdr('x', { disposition: 'MAYBE' })]));
+    expect([allBad.statusCode, code(allBad)]).toEqual([422, 'CW_ERR_INGEST_REJECTED']);
+
+    // Only the three good records of the non-atomic request reached Kafka: nothing from the atomic one.
+    const out = await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 3, 2_000);
+    expect(out.map((o) => o.value.cdr_id).sort()).toEqual(['good-1', 'good-emoji', 'good-withheld']);
+    const emoji = out.find((o) => o.value.cdr_id === 'good-emoji')?.value;
+    expect([emoji?.queue, emoji?.agent]).toEqual(['Support 🎧', 'Zoë']);
+    expect(out.find((o) => o.value.cdr_id === 'good-1')?.value.caller).toBe('+447700900123');
+  });
+
+  it('CSV rows that are wrong keep their line numbers and do not sink the others', async () => {
+    const ok = '"","07700900123","02079460000","ctx","","","","Dial","","2016-05-17 09:00:00",,"2016-05-17 09:00:10",10,0,"BUSY","DOCUMENTATION","csv-ok",""';
+    const res = await post(`${ok}\n"too","few"\n${ok.replace('csv-ok', 'csv-bad').replace('"BUSY"', '"ON HOLD"')}\n`, { 'content-type': 'text/csv' });
+    expect(res.json()).toMatchObject({
+      accepted: 1,
+      ids: ['csv-ok'],
+      rejections: [{ index: 1, line: 2, field: '(row)', reason: 'malformed_row' }, { index: 2, line: 3, field: 'disposition', reason: 'unknown_value' }],
+    });
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with Retry-After past the key\'s burst', async () => {
+    const limited = await startHarness('ingestrate', { rateLimitPerSecond: 0.5, rateLimitBurst: 2 });
+    try {
+      const go = () => limited.app.inject({ method: 'POST', url: '/v1/cdrs', headers: { ...auth('pbx'), 'content-type': 'application/json' }, payload: '[]' });
+      const statuses = [(await go()).statusCode, (await go()).statusCode];
+      const third = await go();
+      expect(statuses).toEqual([400, 400]);
+      expect([third.statusCode, code(third)]).toEqual([429, 'CW_ERR_INGEST_RATE_LIMITED']);
+      expect(Number(third.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});
