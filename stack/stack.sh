@@ -22,6 +22,9 @@ RUN=$STACK_DIR/run
 LOGS=$STACK_DIR/logs
 LIB=$STACK_DIR/lib
 SERVICES=(clickhouse kafka registry)
+# The pipeline's own services, started by the main job (scripts/demo.ts) with PID files here too,
+# so that `down` stops them first, before the parts they depend on.
+APP_SERVICES=(ingest processors spikes api)
 APT_PACKAGES=(curl clickhouse-server clickhouse-client libzstd-dev chromium openjdk-17-jre-headless maven)
 
 say() { printf '[stack] %s\n' "$*" >&2; }
@@ -74,6 +77,8 @@ marker() {
     clickhouse) echo "$STACK_DIR/clickhouse/config.xml" ;;
     kafka) echo "$STACK_DIR/kafka/server.properties" ;;
     registry) echo "-Dcallwatch.stack=$STACK_DIR" ;;
+    ingest | processors | api) echo "$1/main.ts" ;;
+    spikes) echo "processors/spikes/main.ts" ;;
   esac
 }
 
@@ -330,7 +335,8 @@ stop_one() {
 }
 
 cmd_down() {
-  local i
+  local i s
+  for s in "${APP_SERVICES[@]}"; do stop_one "$s"; done
   # Reverse order: the registry and ClickHouse have no dependants left once Kafka clients stop.
   for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_one "${SERVICES[$i]}"; done
 }
@@ -345,6 +351,9 @@ cmd_status() {
     esac
     if is_running "$s"; then state="running pid $(pid_of "$s")"; else state="stopped"; fi
     printf '%-11s %-22s %s\n' "$s" "$state" "$where"
+  done
+  for s in "${APP_SERVICES[@]}"; do
+    if is_running "$s"; then printf '%-11s %-22s %s\n' "$s" "running pid $(pid_of "$s")" "log: $LOGS/$s.out"; fi
   done
   printf 'data and logs: %s\n' "$STACK_DIR"
 }
