@@ -6,6 +6,7 @@ import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { BatchConsumer } from '../../core/kafka/consumer.ts';
 import { KafkaProducer } from '../../core/kafka/producer.ts';
+import { metricsRegistry } from '../../core/metrics.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { SpikeAlertSink, type SpikeAlert } from '../../processors/spikes/alert-sink.ts';
 import { SpikeEvaluator } from '../../processors/spikes/evaluate.ts';
@@ -170,5 +171,12 @@ describe.each(ENGINES)('spike evaluator on %s', (engine) => {
     expect(r?.retracted).toBe(1);
     expect(await view()).toEqual([`${week(10)} overall ALL LEVEL_SHIFT 240`, `${week(10)} channel WEB LEVEL_SHIFT 120`].sort());
     expect(brief(await readAlerts(1))).toEqual([`RETRACTED ${week(8)} number ${ROBOCALLER} SPIKE 43`]);
+  });
+
+  it('counts its work in the metrics registry', async () => {
+    const changes = await metricsRegistry.getSingleMetricAsString('callwatch_spike_verdict_changes_total');
+    for (const action of ['NEW', 'UPDATED', 'RETRACTED']) expect(changes).toMatch(new RegExp(`action="${action}"[^\\n]*\\} [1-9]`));
+    expect(await metricsRegistry.getSingleMetricAsString('callwatch_spike_series_evaluated')).toMatch(/scope="number"\} 31\b/);
+    expect(await metricsRegistry.getSingleMetricAsString('callwatch_spike_last_evaluation_timestamp_seconds')).toMatch(/seconds [1-9]/);
   });
 });
