@@ -62,7 +62,13 @@ export async function startHarness(label: string, ingest: Record<string, unknown
     },
   });
   const logger = pino({ level: 'trace' }, sink);
-  const app = buildIngestApp({ config: config.ingest, topics, producer, serde, logger });
+  let app: FastifyInstance;
+  try {
+    app = buildIngestApp({ config: config.ingest, topics, producer, serde, logger });
+  } catch (err) {
+    await producer.close(1_000);
+    throw err;
+  }
   await app.ready();
   return {
     config, app, producer, serde, topics, logs,
