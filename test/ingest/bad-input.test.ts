@@ -15,7 +15,7 @@ const T0 = Date.UTC(2016, 4, 17, 9);
 const cdr = (id: string, extra: Record<string, unknown> = {}) => ({ cdr_id: id, setup_time: T0, end_time: T0 + 10_000, caller: '07700900123', callee: '02079460000', disposition: 'NO_ANSWER', ...extra });
 const post = (payload: string | Buffer, headers: Record<string, string> = {}, url = '/v1/cdrs') =>
   h.app.inject({ method: 'POST', url, headers: { ...auth('pbx'), 'content-type': 'application/json', ...headers }, payload });
-const code = (res: { json: () => unknown }) => (res.json() as { error?: { code?: string } }).error?.code;
+const code = (res: { json: () => unknown }): string | undefined => (res.json() as { error?: { code?: string } }).error?.code;
 
 describe('request-level errors', () => {
   it('401 without or with a wrong key, 403 with the wrong scope', async () => {
@@ -94,7 +94,7 @@ describe('record-level rejections in one mixed batch', () => {
 
     const res = await post(JSON.stringify(batch));
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { accepted: number; ids: string[]; rejected: number; rejections: { index: number; field: string; reason: string }[]; warnings: { index: number; field: string; reason: string }[] };
+    const body = res.json<{ accepted: number; ids: string[]; rejected: number; rejections: { index: number; field: string; reason: string }[]; warnings: { index: number; field: string; reason: string }[] }>();
     expect(body.ids).toEqual(['good-1', 'good-emoji', 'good-withheld']);
     expect(body.rejected).toBe(7);
     expect(body.rejections.map((r) => [r.index, r.field, r.reason])).toEqual([

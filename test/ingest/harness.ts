@@ -83,6 +83,7 @@ export async function startHarness(label: string, ingest: Record<string, unknown
  * Reads a topic from the beginning and decodes it (plain objects): until `count` records arrived,
  * then `settleMs` longer so records that should NOT be there get the chance to show up.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the record type the topic holds
 export async function consumeDecoded<T>(config: Config, topic: string, key: 'cdr' | 'nuisanceReport', count: number, settleMs = 1_500, timeoutMs = 30_000): Promise<{ key: string; value: T }[]> {
   const serde = AvroSerde.fromConfig(config.registry);
   const consumer = await BatchConsumer.connect(config.kafka, { groupId: `${topic}-reader-${Date.now()}`, topics: [topic] });

@@ -30,14 +30,14 @@ describe('Kafka stopped during ingest', () => {
     const acknowledged: string[] = [];
     const before = await post(batch('before', 5));
     expect(before.statusCode).toBe(200);
-    acknowledged.push(...(before.json() as { ids: string[] }).ids);
+    acknowledged.push(...(before.json<{ ids: string[] }>()).ids);
 
     await broker.stop();
     const started = Date.now();
     const during = await post(batch('during', 5));
     const waited = Date.now() - started;
     expect(during.statusCode).toBe(503);
-    expect((during.json() as { error: { code: string } }).error.code).toBe('CW_ERR_INGEST_UNAVAILABLE');
+    expect((during.json<{ error: { code: string } }>()).error.code).toBe('CW_ERR_INGEST_UNAVAILABLE');
     expect(during.headers['retry-after']).toBe('2');
     // Bounded by the configured ack timeout (with slack for a loaded CI machine), not by librdkafka's 30 s.
     expect(waited).toBeLessThan(ACK_TIMEOUT_MS + 10_000);
@@ -48,7 +48,7 @@ describe('Kafka stopped during ingest', () => {
     let after = await post(batch('after', 5));
     for (let i = 0; i < 20 && after.statusCode === 503; i++) after = await post(batch('after', 5));
     expect(after.statusCode).toBe(200);
-    acknowledged.push(...(after.json() as { ids: string[] }).ids);
+    acknowledged.push(...(after.json<{ ids: string[] }>()).ids);
     expect((await h.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
     // Every acknowledged record is in the topic (the 503'd ones may be too: never acknowledged, so

@@ -31,18 +31,18 @@ describe('POST /v1/reports', () => {
     const retry = await post(report, { 'idempotency-key': 'ticket-4711' });
     expect(retry.statusCode).toBe(201);
     expect(retry.json()).toEqual(first.json());
-    const answer = first.json() as { report_id: string; calls: number; warnings: { field: string; reason: string }[] };
+    const answer = first.json<{ report_id: string; calls: number; warnings: { field: string; reason: string }[] }>();
     expect(answer.calls).toBe(2);
     expect(answer.warnings.map((w) => `${w.field}:${w.reason}`)).toEqual(['calls[1].number:number_withheld']);
 
     const conflict = await post({ ...report, calls: [report.calls[0]] }, { 'idempotency-key': 'ticket-4711' });
-    expect([conflict.statusCode, (conflict.json() as { error: { code: string } }).error.code]).toEqual([409, 'CW_ERR_INGEST_IDEMPOTENCY_CONFLICT']);
+    expect([conflict.statusCode, (conflict.json<{ error: { code: string } }>()).error.code]).toEqual([409, 'CW_ERR_INGEST_IDEMPOTENCY_CONFLICT']);
     // Another principal's identical key is a different report.
     const other = await post({ ...report, channel: 'LIVE_CHAT' }, { 'idempotency-key': 'ticket-4711' }, 'agents');
     expect(other.statusCode).toBe(201);
-    expect((other.json() as { report_id: string }).report_id).not.toBe(answer.report_id);
+    expect((other.json<{ report_id: string }>()).report_id).not.toBe(answer.report_id);
     const noKey = await post(report);
-    expect((noKey.json() as { report_id: string }).report_id).not.toBe(answer.report_id);
+    expect((noKey.json<{ report_id: string }>()).report_id).not.toBe(answer.report_id);
 
     const out = await consumeDecoded<NuisanceReportRecord>(h.config, h.topics.reports, 'nuisanceReport', 4, 2_000);
     expect(out).toHaveLength(4);
@@ -60,7 +60,7 @@ describe('POST /v1/reports', () => {
         { number: 'WITHHELD', number_raw: 'Number withheld', call_type: 'SILENT', organisation: null, subject: null, description: null },
       ],
     });
-    expect(out.find((o) => o.value.report_id === (other.json() as { report_id: string }).report_id)?.value.channel).toBe('LIVE_CHAT');
+    expect(out.find((o) => o.value.report_id === (other.json<{ report_id: string }>()).report_id)?.value.channel).toBe('LIVE_CHAT');
     const everything = JSON.stringify(out);
     expect(everything).not.toMatch(/jane|reporter@|900456/i);
   });
@@ -68,7 +68,7 @@ describe('POST /v1/reports', () => {
   it('refuses bad reports field by field, and channels the key does not have', async () => {
     const bad = await post({ reporter: 'x', calls: [{ number: '020 7946 0123', call_time: 'yesterday', subject: 'GOSSIP' }] });
     expect(bad.statusCode).toBe(422);
-    expect((bad.json() as { errors: { field: string; reason: string }[] }).errors.map((e) => `${e.field}:${e.reason}`)).toEqual(['calls[0].call_time:invalid_time', 'calls[0].subject:unknown_subject']);
+    expect((bad.json<{ errors: { field: string; reason: string }[] }>()).errors.map((e) => `${e.field}:${e.reason}`)).toEqual(['calls[0].call_time:invalid_time', 'calls[0].subject:unknown_subject']);
     const channel = await post({ ...report, channel: 'LIVE_CHAT' });
     expect(channel.statusCode).toBe(403);
     const ambiguous = await post(report, {}, 'agents');
