@@ -5,6 +5,9 @@ export interface PressureSource {
   readonly queuePressure: number;
 }
 
+/** The part of perf_hooks' IntervalHistogram the guard reads (injectable for tests). */
+export type LagHistogram = Pick<IntervalHistogram, 'enable' | 'disable' | 'reset' | 'percentile'>;
+
 export type OverloadVerdict = { overloaded: false } | { overloaded: true; reason: 'producer_queue' | 'event_loop_lag' };
 
 /**
@@ -13,7 +16,7 @@ export type OverloadVerdict = { overloaded: false } | { overloaded: true; reason
  * event-loop delay over the last sampling interval.
  */
 export class OverloadGuard {
-  private readonly histogram: IntervalHistogram;
+  private readonly histogram: LagHistogram;
   private readonly timer: NodeJS.Timeout;
   private lagMs = 0;
 
@@ -21,8 +24,9 @@ export class OverloadGuard {
     private readonly producer: PressureSource,
     private readonly limits: { maxQueuePressure: number; maxEventLoopLagMs: number },
     intervalMs = 500,
+    histogram?: LagHistogram,
   ) {
-    this.histogram = monitorEventLoopDelay({ resolution: 10 });
+    this.histogram = histogram ?? monitorEventLoopDelay({ resolution: 10 });
     this.histogram.enable();
     this.timer = setInterval(() => {
       this.lagMs = this.histogram.percentile(99) / 1e6;

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { OverloadGuard } from './overload.ts';
+
+describe('OverloadGuard', () => {
+  it('sheds on producer queue pressure at the threshold, and not below it', () => {
+    const producer = { queuePressure: 0.5 };
+    const guard = new OverloadGuard(producer, { maxQueuePressure: 0.8, maxEventLoopLagMs: 10_000 });
+    try {
+      expect(guard.verdict()).toEqual({ overloaded: false });
+      producer.queuePressure = 0.8;
+      expect(guard.verdict()).toEqual({ overloaded: true, reason: 'producer_queue' });
+    } finally {
+      guard.close();
+    }
+  });
+
+  it('sheds when the event loop lagged (p99 over the last interval), and recovers', async () => {
+    let p99Ns = 50e6;
+    const histogram = { enable: () => true, disable: () => true, reset: () => undefined, percentile: () => p99Ns };
+    const guard = new OverloadGuard({ queuePressure: 0 }, { maxQueuePressure: 1, maxEventLoopLagMs: 20 }, 5, histogram);
+    try {
+      await new Promise((r) => setTimeout(r, 30));
+      expect(guard.eventLoopLagMs).toBe(50);
+      expect(guard.verdict()).toEqual({ overloaded: true, reason: 'event_loop_lag' });
+      p99Ns = 1e6;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(guard.verdict()).toEqual({ overloaded: false });
+    } finally {
+      guard.close();
+    }
+  });
+});
