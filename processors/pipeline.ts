@@ -1,0 +1,120 @@
+import type { ProcessorsConfig } from '../core/config/sections/processors.ts';
+import { errorMessage } from '../core/errors.ts';
+import type { KafkaMessage } from '../core/kafka/consumer.ts';
+import type { Logger } from '../core/log.ts';
+import { counter, histogram, SIZE_BUCKETS } from '../core/metrics.ts';
+import type { ClickhouseRecordSink } from './sinks/clickhouse-records.ts';
+import type { DeadLetterSink } from './sinks/dead-letter.ts';
+import type { KafkaAvroSource } from './sources/kafka-avro.ts';
+import { messageKey, toRows } from './transforms/to-rows.ts';
+import type { WeekCalendar } from './transforms/week.ts';
+
+// One processing loop: consume a bounded batch -> decode -> rows -> idempotent insert -> dead
+// letters -> commit. Kafka delivery is at-least-once (commit only after the batch is stored); the
+// effect is exactly-once because the sink writes idempotently and every count is computed from
+// deduplicated rows. A failure before the commit simply means the batch is read and written again.
+
+const metrics = {
+  batchSize: histogram('callwatch_processor_batch_records', 'Kafka records per processed batch', [], SIZE_BUCKETS),
+  recordAge: histogram('callwatch_processor_record_age_at_insert_seconds', "Time from a record's Kafka timestamp to the end of its insert", [], [
+    0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600,
+  ]),
+  retries: counter('callwatch_processor_retries_total', 'Failed attempts that were retried', ['step']),
+  commitsLost: counter('callwatch_processor_commits_lost_total', 'Batches stored but not committed because their partitions were revoked'),
+  batches: counter('callwatch_processor_batches_total', 'Batches processed and committed'),
+};
+
+export type PipelineConfig = Pick<ProcessorsConfig, 'batchSize' | 'retryDelayMs'>;
+
+export interface BatchOutcome {
+  consumed: number;
+  cdrsWritten: number;
+  reportsWritten: number;
+  deduplicated: number;
+  deadLettered: number;
+  committed: boolean;
+}
+
+export class Pipeline {
+  private stopRequested = false;
+  private deadline = Number.POSITIVE_INFINITY;
+  /** False while a step is failing and being retried (for /readyz). */
+  healthy = true;
+
+  constructor(
+    private readonly source: KafkaAvroSource,
+    private readonly sink: ClickhouseRecordSink,
+    private readonly deadLetter: DeadLetterSink,
+    private readonly weeks: WeekCalendar,
+    private readonly config: PipelineConfig,
+    private readonly log: Logger,
+  ) {}
+
+  /** Finish the batch in hand, then return from run(); give up retrying after `graceMs`. */
+  stop(graceMs: number): void {
+    this.stopRequested = true;
+    this.deadline = Date.now() + graceMs;
+  }
+
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+
+  async run(onBatch?: (o: BatchOutcome) => void): Promise<void> {
+    while (!this.stopRequested) {
+      const outcome = await this.runOnce();
+      if (outcome.consumed > 0) onBatch?.(outcome);
+    }
+  }
+
+  async runOnce(): Promise<BatchOutcome> {
+    const messages = await this.source.consume(this.config.batchSize);
+    if (messages.length === 0) {
+      this.source.updateLagMetric();
+      return { consumed: 0, cdrsWritten: 0, reportsWritten: 0, deduplicated: 0, deadLettered: 0, committed: false };
+    }
+    metrics.batchSize.observe(messages.length);
+    const decoded = await this.retry('decode', () => this.source.decode(messages));
+    const originals = new Map<string, KafkaMessage>(messages.map((m) => [messageKey(m), m]));
+    const rows = toRows(decoded.items, this.weeks, originals);
+    const written = await this.retry('write', () => this.sink.write(rows));
+    this.observeAges(messages);
+    const poison = [...decoded.poison, ...rows.invalid];
+    await this.retry('dead-letter', () => this.deadLetter.send(poison));
+    for (const p of poison) this.log.warn({ topic: p.at.topic, partition: p.at.partition, offset: p.at.offset, reason: p.reason, detail: p.detail }, 'dead-lettered');
+    const committed = this.source.commit(messages);
+    if (committed) metrics.batches.inc();
+    else metrics.commitsLost.inc();
+    this.source.updateLagMetric();
+    return {
+      consumed: messages.length,
+      cdrsWritten: written.cdrsWritten,
+      reportsWritten: written.reportsWritten,
+      deduplicated: written.deduplicated,
+      deadLettered: poison.length,
+      committed,
+    };
+  }
+
+  private observeAges(messages: readonly KafkaMessage[]): void {
+    const now = Date.now();
+    for (const m of messages) if (m.timestamp !== undefined && m.timestamp > 0) metrics.recordAge.observe(Math.max(0, now - m.timestamp) / 1000);
+  }
+
+  /** Repeats a step until it succeeds; after stop() it stops trying once the grace period is over. */
+  private async retry<T>(step: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await fn();
+        this.healthy = true;
+        return result;
+      } catch (err) {
+        this.healthy = false;
+        metrics.retries.inc({ step });
+        if (Date.now() > this.deadline) throw err;
+        this.log.warn({ step, attempt, err: errorMessage(err) }, 'step failed; retrying');
+        await new Promise((r) => setTimeout(r, this.config.retryDelayMs));
+      }
+    }
+  }
+}
