@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AvroSerde, frame } from '../../core/avro/serde.ts';
+import { Clickhouse } from '../../core/clickhouse/client.ts';
+import { migrate } from '../../core/clickhouse/migrate.ts';
+import { ident, sql } from '../../core/clickhouse/escape.ts';
+import type { Config } from '../../core/config/schema.ts';
+import { createLogger } from '../../core/log.ts';
+import { metricsRegistry } from '../../core/metrics.ts';
+import { topicName } from '../../core/kafka/topics.ts';
+import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import { KPI_DUPLICATE, KPI_EXPECTED_SL20, KPI_FIXTURE, KPI_SL10_VOICE_WEEK1 } from '../../processors/kpi/fixtures.ts';
+import { Pipeline, type BatchOutcome } from '../../processors/pipeline.ts';
+import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
+import { DEAD_LETTER_HEADERS, DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
+import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
+import { WeekCalendar } from '../../processors/transforms/week.ts';
+import { channelWeekTruth, generateCdrs, generateReports, numberCdrTruth, numberReportTruth } from '../support/generate.ts';
+import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { headerValue, prepareTopics, readDeadLetters, RecordProducer } from './support.ts';
+
+// The processing pipeline in this process, against the real broker, registry and both ClickHouse
+// engines: exact counts, re-pushed duplicates, late records, poison messages, hand-worked KPIs.
+
+const FROM = Date.parse('2016-03-07T00:00:00Z');
+const TO = Date.parse('2016-04-18T00:00:00Z');
+
+describe.each(ENGINES)('processing pipeline on %s', (engine) => {
+  let config: Config;
+  let ch: Clickhouse;
+  let producer: RecordProducer;
+  let source: KafkaAvroSource;
+  let pipeline: Pipeline;
+  let aggregates: WeeklyAggregates;
+
+  /** Runs batches until `expected` records were consumed and the topics are then empty. */
+  async function drain(expected: number): Promise<BatchOutcome[]> {
+    const outcomes: BatchOutcome[] = [];
+    let consumed = 0;
+    let idle = 0;
+    const deadline = Date.now() + 60_000;
+    while ((consumed < expected || idle < 2) && Date.now() < deadline) {
+      const o = await pipeline.runOnce();
+      consumed += o.consumed;
+      idle = o.consumed === 0 ? idle + 1 : 0;
+      if (o.consumed > 0) outcomes.push(o);
+    }
+    expect(consumed).toBe(expected);
+    return outcomes;
+  }
+
+  beforeAll(async () => {
+    config = testConfig(uniqueTag(`pipe${engine}`), engine, { processors: { batchSize: 3000, consumeTimeoutMs: 300, retryDelayMs: 100 } });
+    await prepareTopics(config);
+    ch = await Clickhouse.connect(config.clickhouse, 'writer');
+    await migrate(ch);
+    producer = await RecordProducer.connect(config);
+    source = await KafkaAvroSource.connect(config.kafka, config.processors, AvroSerde.fromConfig(config.registry));
+    pipeline = new Pipeline(
+      source,
+      new ClickhouseRecordSink(ch),
+      new DeadLetterSink(producer.producer, config.kafka),
+      new WeekCalendar(config.processors.timeZone),
+      config.processors,
+      createLogger('test', 'silent'),
+    );
+    aggregates = new WeeklyAggregates(ch, config.processors);
+  });
+
+  afterAll(async () => {
+    await source.close();
+    await producer.close();
+    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await ch.close();
+  });
+
+  const cdrs = generateCdrs({ seed: 11, count: 4000, fromMs: FROM, toMs: TO, callers: 300 });
+  const reports = generateReports({ seed: 12, count: 2500, fromMs: FROM, toMs: TO, numbers: 400 });
+
+  it('stores every record once and computes weekly counts equal to the truth', async () => {
+    await producer.sendAll([...cdrs.map((c) => producer.cdrMessage(c)), ...reports.map((r) => producer.reportMessage(r))]);
+    await drain(cdrs.length + reports.length);
+    expect(await aggregates.channelWeeks()).toEqual(channelWeekTruth(reports));
+    expect(await aggregates.numberReportWeeks()).toEqual(numberReportTruth(reports));
+    const cdrWeeks = await aggregates.numberCdrWeeks();
+    expect(cdrWeeks.map((w) => ({ number: w.number, week: w.week, calls: w.calls, callees: w.callees, answered_calls: w.answered_calls, short_calls: w.short_calls }))).toEqual(numberCdrTruth(cdrs));
+    for (const w of cdrWeeks) {
+      expect(w.answered_share).toBeCloseTo(w.answered_calls / w.calls, 12);
+      expect(w.busiest_hour).toBeGreaterThanOrEqual(0);
+      expect(w.busiest_hour).toBeLessThan(168);
+      expect(w.first_seen <= w.last_seen).toBe(true);
+    }
+    const overall = await aggregates.overallWeeks();
+    expect(overall.reduce((s, w) => s + w.reports, 0)).toBe(reports.length);
+  });
+
+  it('re-pushed CDRs (received again later) and retried reports change no count', async () => {
+    const before = { ch: await aggregates.channelWeeks(), nr: await aggregates.numberReportWeeks(), nc: await aggregates.numberCdrWeeks(), kpi: await aggregates.kpiWeeks() };
+    const again = [
+      ...cdrs.slice(0, 1500).map((c) => producer.cdrMessage({ ...c, received_at: c.received_at + 3_600_000 })),
+      ...cdrs.slice(1500, 2000).map((c) => producer.cdrMessage(c)),
+      ...reports.slice(0, 800).map((r) => producer.reportMessage(r)),
+    ];
+    await producer.sendAll(again);
+    const outcomes = await drain(again.length);
+    // Identical copies are recognised as stored; newer receipts of a CDR are rewritten, and merged away.
+    expect(outcomes.reduce((s, o) => s + o.deduplicated, 0)).toBe(500 + 800);
+    expect(await aggregates.channelWeeks()).toEqual(before.ch);
+    expect(await aggregates.numberReportWeeks()).toEqual(before.nr);
+    expect(await aggregates.numberCdrWeeks()).toEqual(before.nc);
+    expect(await aggregates.kpiWeeks()).toEqual(before.kpi);
+    const stored = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.cdrs FINAL`);
+    expect(stored[0]?.n).toBe(cdrs.length);
+  });
+
+  it('puts late records (event time weeks ago) in their own week', async () => {
+    const late = generateCdrs({ seed: 13, count: 1, fromMs: Date.parse('2016-01-05T10:00:00Z'), toMs: Date.parse('2016-01-06T12:00:00Z'), idPrefix: 'late' })[0];
+    const lateReport = generateReports({ seed: 14, count: 1, fromMs: Date.parse('2016-02-02T10:00:00Z'), toMs: Date.parse('2016-02-02T11:00:00Z'), idPrefix: 'late', channels: ['POST'] })[0];
+    if (!late || !lateReport) throw new Error('generator gave nothing');
+    const callWeek = new WeekCalendar('Europe/London').locate(lateReport.calls[0]?.call_time ?? 0).weekStart;
+    await producer.sendAll([producer.cdrMessage({ ...late, caller: '+447700999999' }), producer.reportMessage({ ...lateReport, calls: lateReport.calls.map((c) => ({ ...c, number: '+447700999998' })) })]);
+    await drain(2);
+    const cdrWeeks = await aggregates.numberCdrWeeks({ numbers: ['+447700999999'] });
+    expect(cdrWeeks.map((w) => [w.week, w.calls])).toEqual([['2016-01-04', 1]]);
+    const posted = await aggregates.channelWeeks({ channels: ['POST'] });
+    expect(posted.map((w) => [w.week, w.reports])).toEqual([['2016-02-01', 1]]);
+    const numberWeeks = await aggregates.numberReportWeeks({ numbers: ['+447700999998'] });
+    expect(numberWeeks.map((w) => w.week)).toEqual([callWeek]);
+  });
+
+  it('sends poison messages to the dead-letter topic with reason and position, and carries on', async () => {
+    const counted = async (): Promise<number> => {
+      const m = await metricsRegistry.getSingleMetric('callwatch_processor_dead_lettered_total')?.get();
+      return (m?.values ?? []).filter((v) => String(v.labels.source_topic ?? '').startsWith(config.kafka.topicPrefix)).reduce((s, v) => s + v.value, 0);
+    };
+    const dlqBefore = await counted();
+    const [g0, g1, g2] = generateCdrs({ seed: 15, count: 3, fromMs: FROM, toMs: TO, idPrefix: 'good' });
+    if (!g0 || !g1 || !g2) throw new Error('generator gave too few');
+    const cdrTopic = topicName(config.kafka, 'cdrs');
+    const valid = producer.cdrMessage(g0);
+    const invalid = { ...g1, end_time: g1.setup_time - 1000 };
+    const poison = [
+      { topic: cdrTopic, key: 'garbage', value: Buffer.from('definitely not avro') },
+      { topic: cdrTopic, key: 'magic', value: Buffer.from([7, 0, 0, 0, 1, 2, 3]) },
+      { topic: cdrTopic, key: 'unknown-id', value: frame(987_654_321, valid.value.subarray(5)) },
+      producer.cdrMessage(invalid),
+    ];
+    // One partition so the positions are predictable and the good records surround the poison.
+    const all = [valid, ...poison, producer.cdrMessage(g2)].map((m) => ({ ...m, partition: 0 }));
+    await producer.sendAll(all);
+    const outcomes = await drain(all.length);
+    expect(outcomes.reduce((s, o) => s + o.deadLettered, 0)).toBe(4);
+    expect(outcomes.reduce((s, o) => s + o.cdrsWritten, 0)).toBe(2);
+    expect((await counted()) - dlqBefore).toBe(4);
+
+    const dead = await readDeadLetters(config, 4);
+    expect(dead).toHaveLength(4);
+    const reasonOf = (key: string): string | undefined => {
+      const m = dead.find((d) => String(d.key) === key);
+      return m ? headerValue(m, DEAD_LETTER_HEADERS.reason) : 'missing';
+    };
+    // "definitely…" starts with 'd' (0x64), not the magic byte 0.
+    expect(reasonOf('garbage')).toBe('CW_ERR_AVRO_MAGIC_BYTE');
+    expect(reasonOf('magic')).toBe('CW_ERR_AVRO_MAGIC_BYTE');
+    expect(reasonOf('unknown-id')).toBe('CW_ERR_AVRO_UNKNOWN_SCHEMA_ID');
+    const invalidDead = dead.filter((m) => headerValue(m, DEAD_LETTER_HEADERS.reason) === 'CW_ERR_RECORD_INVALID');
+    expect(invalidDead).toHaveLength(1);
+    expect(invalidDead.map((m) => headerValue(m, DEAD_LETTER_HEADERS.detail))[0]).toContain('end_time is before setup_time');
+    for (const m of dead) {
+      expect(headerValue(m, DEAD_LETTER_HEADERS.topic)).toBe(cdrTopic);
+      expect(headerValue(m, DEAD_LETTER_HEADERS.partition)).toBe('0');
+      expect(Number(headerValue(m, DEAD_LETTER_HEADERS.offset))).toBeGreaterThanOrEqual(0);
+    }
+    // The original bytes travel unchanged.
+    expect(dead.find((d) => String(d.key) === 'garbage')?.value?.toString()).toBe('definitely not avro');
+    const goodStored = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.cdrs FINAL WHERE cdr_id LIKE 'good%'`);
+    expect(goodStored[0]?.n).toBe(2);
+  });
+
+  it('gives the hand-worked KPI answers for the fixture (stored through the sink, duplicate included)', async () => {
+    const db = `${ch.database}_kpi`;
+    const kpiCh = await Clickhouse.connect({ ...config.clickhouse, database: db }, 'writer');
+    try {
+      await migrate(kpiCh);
+      const weeks = new WeekCalendar('Europe/London');
+      const { cdrRow } = await import('../../processors/transforms/rows.ts');
+      const at = { topic: 'fixture', partition: 0, offset: 0, timestamp: undefined };
+      const sink = new ClickhouseRecordSink(kpiCh);
+      await sink.write({ cdrs: KPI_FIXTURE.map((c) => cdrRow(c, at, weeks)), reportRows: [] });
+      await sink.write({ cdrs: [cdrRow(KPI_DUPLICATE, at, weeks)], reportRows: [] });
+      const got = await new WeeklyAggregates(kpiCh, { shortCallSeconds: 6, serviceLevelSeconds: 20 }).kpiWeeks();
+      expect(
+        got.map((k) => ({ channel: k.channel, queue: k.queue, week: k.week, offered: k.offered, answered: k.answered, abandoned: k.abandoned, asaMs: k.asa_ms, ahtMs: k.aht_ms, serviceLevel: k.service_level, longestWaitMs: k.longest_wait_ms })),
+      ).toEqual(KPI_EXPECTED_SL20);
+      const sl10 = await new WeeklyAggregates(kpiCh, { shortCallSeconds: 6, serviceLevelSeconds: 10 }).kpiWeeks({ channels: ['VOICE'], fromWeek: '2024-01-08', toWeek: '2024-01-08' });
+      expect(sl10.map((k) => k.service_level)).toEqual([KPI_SL10_VOICE_WEEK1]);
+    } finally {
+      await kpiCh.command(sql`DROP DATABASE IF EXISTS ${ident(db)}`);
+      await kpiCh.close();
+    }
+  });
+});
