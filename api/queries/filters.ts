@@ -1,0 +1,35 @@
+import { ident, raw, sql, type RawSql } from '../../core/clickhouse/escape.ts';
+
+// Small SQL fragments shared by the API's own queries. Inputs are validated Mondays and canonical
+// numbers (api/validation.ts); they still enter SQL only as literals written by escape.ts.
+
+export interface WeekRange {
+  from?: string;
+  to?: string;
+}
+
+/** `column >= toDate(from) AND column <= toDate(to)` for the ends given, else `1`. */
+export function weekRangeSql(column: string, range: WeekRange): RawSql {
+  const parts: string[] = [];
+  if (range.from !== undefined) parts.push(sql`${ident(column)} >= toDate(${range.from})`);
+  if (range.to !== undefined) parts.push(sql`${ident(column)} <= toDate(${range.to})`);
+  return raw(parts.length > 0 ? parts.join(' AND ') : '1');
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** `LIMIT offset, limit`: the form both 18.16 and 26.x accept. */
+export function limitSql(page: Page): RawSql {
+  return raw(sql`LIMIT ${page.offset}, ${page.limit}`);
+}
+
+/** The WITHHELD and INVALID buckets are stored in the number columns but are not numbers. */
+export const NOT_A_BUCKET = "NOT IN ('WITHHELD', 'INVALID')";
+
+/** Wraps a row query into one that counts its rows (for `page.total`). */
+export function countSql(rowsSql: string): string {
+  return `SELECT count() AS total FROM (${rowsSql})`;
+}
