@@ -5,7 +5,11 @@ import { ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { BatchConsumer, type KafkaMessage } from '../../core/kafka/consumer.ts';
 import { KafkaProducer, type ProduceRecord } from '../../core/kafka/producer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
+import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ident, sql } from '../../core/clickhouse/escape.ts';
+import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
 import type { CdrRecord, NuisanceReportRecord } from '../../processors/records.ts';
+import { channelWeekTruth, numberCdrTruth, numberReportTruth } from '../support/generate.ts';
 
 // Shared by the processor tests: topics, an Avro producer of generated records, a dead-letter
 // reader, and a child-process runner for processors/main.ts.
@@ -155,4 +159,56 @@ export function metricSum(text: string, name: string, labelMatch = ''): number {
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
+}
+
+/** Asserts that the weekly aggregates in `ch` equal the truth computed from the generated records. */
+export async function aggregatesMatchTruth(ch: Clickhouse, cdrs: readonly CdrRecord[], reports: readonly NuisanceReportRecord[]): Promise<{ ok: boolean; diff: string }> {
+  const agg = new WeeklyAggregates(ch, { shortCallSeconds: 6, serviceLevelSeconds: 20 });
+  const gotCdr = (await agg.numberCdrWeeks()).map((w) => ({ number: w.number, week: w.week, calls: w.calls, callees: w.callees, answered_calls: w.answered_calls, short_calls: w.short_calls }));
+  const checks: [string, unknown, unknown][] = [
+    ['channel weeks', await agg.channelWeeks(), channelWeekTruth(reports)],
+    ['number report weeks', await agg.numberReportWeeks(), numberReportTruth(reports)],
+    ['number CDR weeks', gotCdr, numberCdrTruth(cdrs)],
+  ];
+  for (const [name, got, want] of checks) {
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      const g = got as unknown[];
+      const w = want as unknown[];
+      return { ok: false, diff: `${name}: ${g.length} rows vs ${w.length} expected; first got ${JSON.stringify(g[0])} want ${JSON.stringify(w[0])}` };
+    }
+  }
+  return { ok: true, diff: '' };
+}
+
+export async function storedCounts(ch: Clickhouse): Promise<{ cdrs: number; reports: number }> {
+  const db = ident(ch.database);
+  const c = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.cdrs FINAL`);
+  const r = await ch.query<{ n: number }>(sql`SELECT uniqExact(report_id) AS n FROM ${db}.report_calls FINAL`);
+  return { cdrs: c[0]?.n ?? 0, reports: r[0]?.n ?? 0 };
+}
+
+/**
+ * Waits until a child has nothing left to do: every one of its partitions shows lag 0 and its
+ * consumed-records counter has not moved for `quietMs` (it polls every 200 ms, so a backlog would
+ * move it). Only a heuristic for "done": the assertions that follow check the exact counts.
+ */
+export async function waitUntilIdle(child: ProcessorChild, partitions = 12, quietMs = 3000, timeoutMs = 90_000): Promise<void> {
+  let lastCount = -1;
+  let stableSince = Date.now();
+  await waitFor(
+    'the processor to drain its partitions',
+    async () => {
+      const m = await child.metrics();
+      const series = m.split('\n').filter((l) => l.startsWith('callwatch_processor_consumer_lag{'));
+      const consumed = metricSum(m, 'callwatch_processor_records_consumed_total');
+      if (consumed !== lastCount) {
+        lastCount = consumed;
+        stableSince = Date.now();
+      }
+      const idle = series.length === partitions && metricSum(m, 'callwatch_processor_consumer_lag') === 0 && Date.now() - stableSince >= quietMs;
+      return idle ? true : undefined;
+    },
+    timeoutMs,
+    250,
+  );
 }
