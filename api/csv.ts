@@ -15,8 +15,8 @@ export function csvCell(value: unknown): string {
 }
 
 /** A header row of `columns`, then one row per object (missing fields are empty cells). */
-export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): string {
+export function toCsv(columns: readonly string[], rows: readonly object[]): string {
   const lines = [columns.map(csvCell).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(row[c])).join(','));
+  for (const row of rows) lines.push(columns.map((c) => csvCell((row as Readonly<Record<string, unknown>>)[c])).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

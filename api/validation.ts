@@ -91,6 +91,6 @@ export function badRequest(error: z.ZodError, where: 'path' | 'query'): Callwatc
     return new CallwatchError('CW_ERR_API_BAD_REQUEST', `unknown ${where} parameter ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`, { field: issue.keys[0], reason: 'unknown_parameter' });
   }
   const field = issue.path.map(String).join('.') || where;
-  const reason = issue.code === 'invalid_type' ? 'wrong_type' : issue.code;
+  const reason = issue.code === 'invalid_type' ? 'wrong_type' : issue.code === 'custom' ? 'invalid_value' : issue.code;
   return new CallwatchError('CW_ERR_API_BAD_REQUEST', `${field}: ${issue.message}`, { field, reason });
 }

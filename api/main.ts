@@ -1,0 +1,48 @@
+// The investigator API: `npx tsx api/main.ts`. Configuration: CALLWATCH_API__* (core/config/sections/api.ts);
+// keys with the `investigate` scope in CALLWATCH_INGEST__API_KEYS (the deployment's one key list).
+// Reads go through the read-only ClickHouse user; the writer user only appends to the audit log.
+import { Clickhouse } from '../core/clickhouse/client.ts';
+import { migrate } from '../core/clickhouse/migrate.ts';
+import { loadConfig } from '../core/config/load.ts';
+import { errorMessage } from '../core/errors.ts';
+import { createLogger } from '../core/log.ts';
+import { buildApiApp } from './app.ts';
+
+const config = loadConfig();
+const logger = createLogger('api', config.log.level);
+if (!config.ingest.apiKeys.some((k) => k.scopes.includes('investigate'))) {
+  logger.warn('no API key has the investigate scope (ingest.apiKeys): every look-up will be refused');
+}
+
+const writer = await Clickhouse.connect(config.clickhouse, 'writer');
+// The audit table must exist before the first look-up can be answered.
+await migrate(writer);
+// chdb has no users and allows one data path per process: one connection serves both roles.
+const reader = config.clickhouse.engine === 'chdb' ? writer : await Clickhouse.connect(config.clickhouse, 'reader');
+
+const app = buildApiApp({ config, reader, writer, logger });
+const address = await app.listen({ host: config.api.host, port: config.api.port });
+logger.info({ address, openapi: `${address}/openapi.json` }, 'investigator API listening');
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+  const deadline = setTimeout(() => {
+    logger.error('shutdown timed out');
+    process.exit(1);
+  }, config.api.shutdownTimeoutMs);
+  deadline.unref();
+  try {
+    await app.close();
+    await Promise.all([writer.close(), reader === writer ? Promise.resolve() : reader.close()]);
+    logger.info('stopped');
+    process.exit(0);
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

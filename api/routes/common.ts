@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import type { ApiConfig } from '../../core/config/sections/api.ts';
+import { CallwatchError } from '../../core/errors.ts';
+import type { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import type { WeekRange } from '../queries/filters.ts';
+
+/** What the look-up routes read with: the read-only connection and the configuration they need. */
+export interface LookupContext {
+  reader: Clickhouse;
+  /** The processors' weekly aggregates, over the read-only connection. */
+  aggregates: WeeklyAggregates;
+  config: ApiConfig;
+  /** processors.shortCallSeconds: the same threshold the aggregates were defined with. */
+  shortCallSeconds: number;
+}
+
+export const pageInfoSchema = z.object({
+  limit: z.number().int(),
+  offset: z.number().int(),
+  /** Rows matching, over all pages. */
+  total: z.number().int(),
+  /** Offset of the next page; null on the last. */
+  next_offset: z.number().int().nullable(),
+});
+export type PageInfo = z.infer<typeof pageInfoSchema>;
+
+export function pageInfo(limit: number, offset: number, total: number, returned: number): PageInfo {
+  return { limit, offset, total, next_offset: offset + returned < total ? offset + returned : null };
+}
+
+export const rangeSchema = z.object({ from: z.string().nullable(), to: z.string().nullable() });
+
+/** from ≤ to, when both are given. */
+export function checkedRange(from: string | undefined, to: string | undefined): WeekRange {
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new CallwatchError('CW_ERR_API_BAD_REQUEST', 'from: must not be after to', { field: 'from', reason: 'range_reversed' });
+  }
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+/** ClickHouse's 'YYYY-MM-DD hh:mm:ss' (UTC) as ISO 8601 with Z. */
+export function utcIso(text: string): string {
+  return `${text.replace(' ', 'T')}Z`;
+}
+
+/** ClickHouse's 'YYYY-MM-DD hh:mm:ss' (UTC) as ISO 8601, or null when there was nothing to date. */
+export function seenAt(text: string, count: number): string | null {
+  return count > 0 ? utcIso(text) : null;
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { breakdown, cdrSummary, reportSummary } from '../queries/number-profile.ts';
+import { listSpikes } from '../queries/spikes.ts';
+import type { LookupRoute } from '../http/lookup.ts';
+import { canonicalNumber, formatSchema, rawNumberSchema, weekSchema } from '../validation.ts';
+import { checkedRange, rangeSchema, seenAt, utcIso, type LookupContext } from './common.ts';
+
+// GET /v1/numbers/:number — a number's evidence: weekly history of reports, reporters and CDR
+// figures, first and last seen, call-type / subject / channel breakdowns, spike history. Reporters
+// and callees appear only as counts.
+
+const countRow = z.object({ value: z.string(), reports: z.number().int(), reported_calls: z.number().int() });
+
+const weekRow = z.object({
+  week: z.string(),
+  reports: z.number().int(),
+  reporters: z.number().int(),
+  reported_calls: z.number().int(),
+  cdr_calls: z.number().int(),
+  callees: z.number().int(),
+  answered_share: z.number().nullable(),
+  short_share: z.number().nullable(),
+  /** 0 = Monday 00:00–00:59 … 167 = Sunday 23:00–23:59 (week's time zone); null without CDRs. */
+  busiest_hour: z.number().int().nullable(),
+  spike: z.enum(['SPIKE', 'LEVEL_SHIFT']).nullable(),
+});
+
+export const numberProfileSchema = z.object({
+  number: z.string().meta({ description: 'canonical E.164, as stored at ingest' }),
+  range: rangeSchema,
+  first_seen: z.string().nullable().meta({ description: 'earliest reported call or CDR (ISO 8601, UTC)' }),
+  last_seen: z.string().nullable(),
+  reports: z.object({
+    reports: z.number().int(),
+    reporters: z.number().int().meta({ description: 'distinct pseudonymous reporters over the range' }),
+    reported_calls: z.number().int(),
+    channels: z.number().int(),
+    first_seen: z.string().nullable(),
+    last_seen: z.string().nullable(),
+  }),
+  cdrs: z.object({
+    calls: z.number().int(),
+    callees: z.number().int().meta({ description: 'distinct numbers called over the range' }),
+    answered_calls: z.number().int(),
+    answered_share: z.number().nullable(),
+    first_seen: z.string().nullable(),
+    last_seen: z.string().nullable(),
+  }),
+  weeks: z.array(weekRow),
+  call_types: z.array(countRow),
+  subjects: z.array(countRow),
+  channels: z.array(countRow),
+  spikes: z.array(
+    z.object({ week: z.string(), kind: z.string(), observed: z.number(), expected: z.number(), upper: z.number(), score: z.number(), evaluated_at: z.string() }),
+  ),
+});
+export type NumberProfile = z.infer<typeof numberProfileSchema>;
+
+const params = z.strictObject({ number: rawNumberSchema });
+const query = z.strictObject({ from: weekSchema.optional(), to: weekSchema.optional(), format: formatSchema.optional() });
+
+const minSeen = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a < b ? a : b);
+const maxSeen = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
+
+export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof params, typeof query, typeof numberProfileSchema> {
+  return {
+    operationId: 'numberProfile',
+    url: '/v1/numbers/:number',
+    summary: "A number's evidence",
+    description:
+      'Weekly history (reports, distinct reporters, reported calls; CDR calls, distinct callees, answered and short-call shares, busiest hour), first and last seen, breakdowns and spike verdicts. The number may be written in any common format; it is canonicalised exactly as at ingest. CSV gives the weekly history.',
+    params,
+    query,
+    response: numberProfileSchema,
+    csvColumns: ['number', ...Object.keys(weekRow.shape)],
+    async handle(input) {
+      const number = canonicalNumber(input.params.number, ctx.config.defaultRegion);
+      const range = checkedRange(input.query.from, input.query.to);
+      const weekFilter = { numbers: [number], ...(range.from ? { fromWeek: range.from } : {}), ...(range.to ? { toWeek: range.to } : {}) };
+      const [reportWeeks, cdrWeeks, reports, cdrs, callTypes, subjects, channels, spikes] = await Promise.all([
+        ctx.aggregates.numberReportWeeks(weekFilter),
+        ctx.aggregates.numberCdrWeeks(weekFilter),
+        reportSummary(ctx.reader, number, range),
+        cdrSummary(ctx.reader, number, range),
+        breakdown(ctx.reader, 'call_type', number, range),
+        breakdown(ctx.reader, 'subject', number, range),
+        breakdown(ctx.reader, 'channel', number, range),
+        listSpikes(ctx.reader, { ...range, scope: 'number', key: number }),
+      ]);
+      const spikeByWeek = new Map(spikes.map((s) => [s.week, s.kind === 'LEVEL_SHIFT' ? 'LEVEL_SHIFT' : 'SPIKE'] as const));
+      const weeks = [...new Set([...reportWeeks.map((w) => w.week), ...cdrWeeks.map((w) => w.week)])].sort().map((week) => {
+        const r = reportWeeks.find((w) => w.week === week);
+        const c = cdrWeeks.find((w) => w.week === week);
+        return {
+          week,
+          reports: r?.reports ?? 0,
+          reporters: r?.reporters ?? 0,
+          reported_calls: r?.reported_calls ?? 0,
+          cdr_calls: c?.calls ?? 0,
+          callees: c?.callees ?? 0,
+          answered_share: c?.answered_share ?? null,
+          short_share: c?.short_share ?? null,
+          busiest_hour: c?.busiest_hour ?? null,
+          spike: spikeByWeek.get(week) ?? null,
+        };
+      });
+      const rep = {
+        reports: reports?.reports ?? 0,
+        reporters: reports?.reporters ?? 0,
+        reported_calls: reports?.reported_calls ?? 0,
+        channels: reports?.channels ?? 0,
+        first_seen: reports ? seenAt(reports.first_seen, reports.reports) : null,
+        last_seen: reports ? seenAt(reports.last_seen, reports.reports) : null,
+      };
+      const calls = cdrs?.calls ?? 0;
+      const cdr = {
+        calls,
+        callees: cdrs?.callees ?? 0,
+        answered_calls: cdrs?.answered_calls ?? 0,
+        answered_share: cdrs && calls > 0 ? cdrs.answered_calls / calls : null,
+        first_seen: cdrs ? seenAt(cdrs.first_seen, calls) : null,
+        last_seen: cdrs ? seenAt(cdrs.last_seen, calls) : null,
+      };
+      const body: NumberProfile = {
+        number,
+        range: { from: range.from ?? null, to: range.to ?? null },
+        first_seen: minSeen(rep.first_seen, cdr.first_seen),
+        last_seen: maxSeen(rep.last_seen, cdr.last_seen),
+        reports: rep,
+        cdrs: cdr,
+        weeks,
+        call_types: callTypes,
+        subjects,
+        channels,
+        spikes: spikes.map((s) => ({ week: s.week, kind: s.kind, observed: s.observed, expected: s.expected, upper: s.upper, score: s.score, evaluated_at: utcIso(s.evaluated_at) })),
+      };
+      return { body, csvRows: weeks.map((w) => ({ number, ...w })), resultCount: weeks.length };
+    },
+  };
+}
