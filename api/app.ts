@@ -102,6 +102,11 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     return sendApiError(reply, e, config.api.retryAfterSeconds);
   });
   app.setNotFoundHandler((_request, reply) => sendApiError(reply, new CallwatchError('CW_ERR_API_NOT_FOUND'), config.api.retryAfterSeconds));
+  // The id of the audit row, for an investigator to cite.
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     apiMetrics.requestDuration.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
