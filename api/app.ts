@@ -111,7 +111,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     const route = request.routeOptions.url ?? 'unmatched';
     apiMetrics.requestDuration.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      request.log.info({ id: request.id, method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.investigator?.name }, 'request');
+      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.investigator?.name }, 'request');
     }
     done();
   });
