@@ -1,0 +1,121 @@
+// Benchmark (not a test): records/s from a pre-filled topic to ClickHouse-visible weekly aggregates
+// for one processor instance, next to ClickHouse 18.16's own Kafka table engine consuming the same
+// number of records (as JSON, one row per message) into a MergeTree table, in the same invocation.
+// Run: npx tsx bench/processors/throughput.ts [records=200000]
+import { AvroSerde } from '../../core/avro/serde.ts';
+import { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
+import { migrate } from '../../core/clickhouse/migrate.ts';
+import { loadConfig } from '../../core/config/load.ts';
+import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
+import { createLogger } from '../../core/log.ts';
+import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import { Pipeline } from '../../processors/pipeline.ts';
+import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
+import { DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
+import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
+import { cdrRow } from '../../processors/transforms/rows.ts';
+import { WeekCalendar } from '../../processors/transforms/week.ts';
+import { generateCdrs } from '../../test/support/generate.ts';
+import { RecordProducer } from '../../test/processors/support.ts';
+
+const N = Number(process.argv[2] ?? 200_000);
+const tag = `b${Date.now().toString(36)}`;
+const base = loadConfig();
+const config = loadConfig({
+  overrides: {
+    log: { level: 'warn' },
+    kafka: { ...base.kafka, topicPrefix: `bench.${tag}.` },
+    clickhouse: { ...base.clickhouse, engine: 'server', database: `bench_${tag}` },
+    processors: { ...base.processors, batchSize: 10_000, consumeTimeoutMs: 500 },
+  },
+});
+const log = createLogger('bench', 'info');
+
+async function main(): Promise<void> {
+  const ch = await Clickhouse.connect(config.clickhouse, 'writer');
+  const db = ident(ch.database);
+  await migrate(ch);
+  await ensureTopics(config.kafka, projectTopics(config.kafka, ['cdrs', 'reports', 'deadLetter']));
+  const jsonTopic = `${config.kafka.topicPrefix}cdrs-json`;
+  await ensureTopics(config.kafka, [{ name: jsonTopic, partitions: 6 }]);
+
+  const cdrs = generateCdrs({ seed: 7, count: N, fromMs: Date.parse('2016-01-04T00:00:00Z'), toMs: Date.parse('2016-07-04T00:00:00Z'), callers: 20_000 });
+  const producer = await RecordProducer.connect(config);
+  const weeks = new WeekCalendar(config.processors.timeZone);
+  let t = performance.now();
+  await producer.sendAll(cdrs.map((c) => producer.cdrMessage(c)));
+  // The Kafka engine gets the same records as the flat rows the processor stores, one JSON object per message.
+  await producer.sendAll(cdrs.map((c, i) => ({ topic: jsonTopic, key: `${c.platform}/${c.cdr_id}`, value: Buffer.from(JSON.stringify(cdrRow(c, { topic: jsonTopic, partition: 0, offset: i, timestamp: undefined }, weeks))) })));
+  log.info({ records: N, seconds: (performance.now() - t) / 1000 }, 'topics filled (Avro and JSON)');
+
+  // 1. One processor instance, in this process.
+  const source = await KafkaAvroSource.connect(config.kafka, { ...config.processors, groupId: `${tag}-processors` }, AvroSerde.fromConfig(config.registry));
+  const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer.producer, config.kafka), weeks, config.processors, log);
+  const agg = new WeeklyAggregates(ch, config.processors);
+  const rss0 = process.memoryUsage().rss;
+  let peakRss = rss0;
+  t = performance.now();
+  let consumed = 0;
+  while (consumed < N) {
+    consumed += (await pipeline.runOnce()).consumed;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const visible = (await agg.numberCdrWeeks()).reduce((s, w) => s + w.calls, 0);
+  const processorSeconds = (performance.now() - t) / 1000;
+  if (visible !== N) throw new Error(`weekly aggregates show ${visible} calls, expected ${N}`);
+  await source.close();
+
+  // 2. ClickHouse's Kafka table engine -> materialized view -> MergeTree.
+  let engineSeconds: number | null = null;
+  let engineError: string | null = null;
+  try {
+    await ch.command(sql`CREATE TABLE ${db}.kafka_dest (platform String, cdr_id String, setup_time DateTime('UTC'), week_start Date, caller String, callee String,
+      disposition String, is_answered UInt8, billable_ms UInt64, queue String, wait_ms UInt64, channel String, version UInt64)
+      ENGINE = MergeTree ORDER BY (platform, cdr_id)`);
+    await ch.command(sql`CREATE TABLE ${db}.kafka_src (platform String, cdr_id String, setup_time DateTime('UTC'), week_start Date, caller String, callee String,
+      disposition String, is_answered UInt8, billable_ms UInt64, queue String, wait_ms UInt64, channel String, version UInt64)
+      ENGINE = Kafka(${config.kafka.brokers}, ${jsonTopic}, ${`${tag}-chkafka`}, 'JSONEachRow')`);
+    t = performance.now();
+    await ch.command(sql`CREATE MATERIALIZED VIEW ${db}.kafka_mv TO ${db}.kafka_dest AS SELECT * FROM ${db}.kafka_src`);
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const n = (await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.kafka_dest`))[0]?.n ?? 0;
+      if (n >= N) break;
+      if (Date.now() > deadline) throw new Error(`Kafka engine stored ${n} of ${N} rows in 300 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    engineSeconds = (performance.now() - t) / 1000;
+  } catch (err) {
+    engineError = err instanceof Error ? err.message : String(err);
+  } finally {
+    await ch.command(sql`DROP TABLE IF EXISTS ${db}.kafka_mv`).catch(() => undefined);
+    await ch.command(sql`DROP TABLE IF EXISTS ${db}.kafka_src`).catch(() => undefined);
+  }
+
+  const result = {
+    records: N,
+    processor: { seconds: round(processorSeconds), recordsPerSecond: Math.round(N / processorSeconds), peakRssMb: Math.round(peakRss / 1e6) },
+    clickhouseKafkaEngine: engineSeconds === null ? { error: engineError } : { seconds: round(engineSeconds), recordsPerSecond: Math.round(N / engineSeconds) },
+    ratio: engineSeconds === null ? null : round(engineSeconds / processorSeconds),
+  };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+
+  await producer.close();
+  await ch.command(sql`DROP DATABASE IF EXISTS ${raw(db.text)}`);
+  await ch.close();
+  for (const k of ['cdrs', 'reports', 'deadLetter'] as const) await deleteTopic(config.kafka, projectTopics(config.kafka, [k])[0]?.name ?? '').catch(() => undefined);
+  await deleteTopic(config.kafka, jsonTopic).catch(() => undefined);
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
