@@ -22,7 +22,7 @@ const STACK_DIR = process.env.CALLWATCH_STACK_DIR ?? `${ROOT}.stack`;
 const WEEK_MS = 7 * 86_400_000;
 const WEEKS = 12;
 const PLATFORMS = ['acme-telecom', 'northwind-voip', 'barnet-contact-centre'] as const;
-const CDRS_PER_WEEK = 9_000;
+const CDRS_PER_WEEK = 6_000;
 
 /** Monday 00:00 UTC of the ISO week holding `ms` (close enough to London time to anchor the replay). */
 function mondayUtc(ms: number): number {
@@ -122,15 +122,22 @@ async function main(): Promise<void> {
   const db = config.clickhouse.database;
   const deadline = Date.now() + 180_000;
   let stored = { cdrs: 0, reports: 0 };
+  let lastPrint = 0;
   while (Date.now() < deadline) {
     const [c] = await ch.query<{ n: number }>(`SELECT count() AS n FROM ${db}.cdrs FINAL WHERE received_at >= toDateTime(${sinceSeconds}, 'UTC')`);
     const [r] = await ch.query<{ n: number }>(`SELECT uniqExact(report_id) AS n FROM ${db}.report_calls FINAL WHERE received_at >= toDateTime(${sinceSeconds}, 'UTC')`);
     stored = { cdrs: c?.n ?? 0, reports: r?.n ?? 0 };
-    process.stdout.write(`\r  in ClickHouse: ${stored.cdrs.toLocaleString('en-GB')} CDRs, ${stored.reports.toLocaleString('en-GB')} reports   `);
-    if (stored.cdrs >= cdrOutcome.accepted && stored.reports >= reportsAcked) break;
+    const caughtUp = stored.cdrs >= cdrOutcome.accepted && stored.reports >= reportsAcked;
+    if (caughtUp || Date.now() - lastPrint > 5000) {
+      console.log(`  in ClickHouse: ${stored.cdrs.toLocaleString('en-GB')} CDRs, ${stored.reports.toLocaleString('en-GB')} reports`);
+      lastPrint = Date.now();
+    }
+    if (caughtUp) break;
     await sleep(1000);
   }
-  process.stdout.write('\n');
+  if (stored.cdrs < cdrOutcome.accepted || stored.reports < reportsAcked) {
+    throw new Error(`the processors wrote ${stored.cdrs} of ${cdrOutcome.accepted} acknowledged CDRs and ${stored.reports} of ${reportsAcked} reports within 3 minutes`);
+  }
 
   // --- spike detection over the twelve weeks --------------------------------------------------
   console.log('\nRunning spike detection over the twelve weeks …');

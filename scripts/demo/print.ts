@@ -1,4 +1,6 @@
 /** Console output of the main job: a progress line and plain aligned tables. */
+const TTY = process.stdout.isTTY;
+
 export class Progress {
   private count = 0;
   private readonly started = Date.now();
@@ -11,19 +13,21 @@ export class Progress {
 
   add(n: number): void {
     this.count += n;
-    if (Date.now() - this.lastPrint > 250) this.print();
+    // On a terminal the line is redrawn; in a log (CI, a pipe) a new line every few seconds.
+    if (Date.now() - this.lastPrint > (TTY ? 250 : 5000)) this.print();
   }
 
   private print(): void {
     this.lastPrint = Date.now();
     const secs = (Date.now() - this.started) / 1000;
     const pct = this.expected > 0 ? Math.min(100, Math.round((100 * this.count) / this.expected)) : 100;
-    process.stdout.write(`\r  ${this.label}: ${this.count.toLocaleString('en-GB')} acknowledged (${pct}%), ${Math.round(this.count / Math.max(secs, 0.001)).toLocaleString('en-GB')}/s   `);
+    const text = `  ${this.label}: ${this.count.toLocaleString('en-GB')} acknowledged (${pct}%), ${Math.round(this.count / Math.max(secs, 0.001)).toLocaleString('en-GB')}/s`;
+    process.stdout.write(TTY ? `\r${text}   ` : `${text}\n`);
   }
 
   done(): void {
     this.print();
-    process.stdout.write('\n');
+    if (TTY) process.stdout.write('\n');
   }
 }
 

@@ -14,12 +14,12 @@ export interface SummaryInput {
 }
 
 interface SpikeRow {
-  week: string;
-  scope: string;
-  key: string;
-  kind: string;
-  observed: number;
-  expected: number;
+  w: string;
+  sc: string;
+  k: string;
+  kd: string;
+  obs: number;
+  exp: number;
 }
 
 const CHANNELS = ['HELPLINE', 'API', 'LIVE_CHAT', 'WEB'] as const;
@@ -38,18 +38,19 @@ export async function printSummary(s: SummaryInput): Promise<void> {
   );
 
   const spikes = await s.ch.query<SpikeRow>(
-    sql`SELECT toString(week) AS week, toString(scope) AS scope, key, toString(kind) AS kind, observed, expected
+    // Aliases differ from the column names: ClickHouse 18.16 would resolve `week` in WHERE to the alias.
+    sql`SELECT toString(week) AS w, toString(scope) AS sc, key AS k, toString(kind) AS kd, observed AS obs, expected AS exp
 FROM ${ident(s.ch.database)}.spikes WHERE week >= toDate(${s.fromWeek}) AND week <= toDate(${s.toWeek})
 ORDER BY week, scope, score DESC`,
   );
   console.log('\nLevel shifts and spikes of channels and of the whole stream');
-  const aggregateSpikes = spikes.filter((r) => r.scope !== 'number');
+  const aggregateSpikes = spikes.filter((r) => r.sc !== 'number');
   if (aggregateSpikes.length === 0) console.log('  (none)');
-  else printTable(['week', 'scope', 'key', 'verdict', 'observed', 'expected'], aggregateSpikes.map((r) => [r.week, r.scope, r.key || '(all)', r.kind, r.observed, r.expected]));
+  else printTable(['week', 'scope', 'key', 'verdict', 'observed', 'expected'], aggregateSpikes.map((r) => [r.w, r.sc, r.k || '(all)', r.kd, r.obs, r.exp]));
   console.log('\nNumber spikes (a number reported well above its own baseline)');
-  const numberSpikes = spikes.filter((r) => r.scope === 'number');
+  const numberSpikes = spikes.filter((r) => r.sc === 'number');
   if (numberSpikes.length === 0) console.log('  (none)');
-  else printTable(['week', 'number', 'reports', 'expected'], numberSpikes.slice(-15).map((r) => [r.week, r.key, r.observed, r.expected]));
+  else printTable(['week', 'number', 'reports', 'expected'], numberSpikes.slice(-15).map((r) => [r.w, r.k, r.obs, r.exp]));
 
   console.log(`\nTop reported numbers, week of ${s.toWeek}`);
   const lastWeek = await s.aggregates.numberReportWeeks({ fromWeek: s.toWeek, toWeek: s.toWeek });
