@@ -18,6 +18,7 @@ import { KeyedRateLimiter } from './limits/token-bucket.ts';
 import { ingestMetrics } from './metrics.ts';
 import { SUBJECT_CATEGORIES } from './reports/subjects.ts';
 import { ReportSubmitter } from './reports/submit-report.ts';
+import { reportFormPlugin } from './form/plugin.ts';
 import { NumberNormaliser } from './validation/numbers.ts';
 
 export interface IngestDeps {
@@ -141,5 +142,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     registerReportRoute(api, { config, reports });
     done();
   });
+  // The public web form (GET/POST /report), encapsulated with its own urlencoded body parser.
+  void app.register(reportFormPlugin);
   return app;
 }

@@ -8,8 +8,8 @@ export type FormErrors = ReadonlyMap<string, string>;
 export interface FormPageOptions {
   maxCalls: number;
   maxDescriptionLength: number;
-  /** Subject categories offered (the collector's list), value as stored. */
-  subjects: readonly string[];
+  /** Subject categories offered (the collector's list): code as stored, label as shown. */
+  subjects: readonly { code: string; label: string }[];
 }
 
 /** Call types as a person would describe them, in the order offered. */
@@ -75,10 +75,10 @@ ${error ? html`<p class="error-message" id="${id}-error"><span class="visually-h
 </div>`;
 }
 
-function subjectSelect(index: number, call: CallEntry, errors: FormErrors, subjects: readonly string[]): Html {
+function subjectSelect(index: number, call: CallEntry, errors: FormErrors, subjects: FormPageOptions['subjects']): Html {
   const id = callFieldId(index, 'subject');
   const error = errors.get(id);
-  const options = subjects.map((s) => html`<option value="${s}"${call.subject === s ? html` selected` : ''}>${s}</option>`);
+  const options = subjects.map((s) => html`<option value="${s.code}"${call.subject === s.code ? html` selected` : ''}>${s.label}</option>`);
   return html`<div class="field${error ? ' has-error' : ''}">
 ${fieldHead(id, 'What was the call about?', undefined, error, true)}
 <select id="${id}" name="${id}"${attr('aria-describedby', error ? `${id}-error` : undefined)}${error ? html` aria-invalid="true"` : ''}>
@@ -102,7 +102,7 @@ function callBlock(index: number, call: CallEntry, count: number, errors: FormEr
 <legend>Call ${index + 1}${count > 1 ? html` of ${count}` : ''}</legend>
 ${input({ id: callFieldId(index, 'number'), label: 'Number that called you', value: call.number, errors, type: 'tel', inputmode: 'tel', autocomplete: 'off', maxLength: 64, hint: 'For example 07700 900123 or +44 20 7946 0123. If the number was hidden, enter “withheld”.' })}
 <div class="pair">
-${input({ id: callFieldId(index, 'date'), label: 'Date of the call', value: call.date, errors, type: 'date', hint: 'For example 14/01/2026' })}
+${input({ id: callFieldId(index, 'date'), label: 'Date of the call', value: call.date, errors, type: 'date', hint: 'For example, 14 January 2026' })}
 ${input({ id: callFieldId(index, 'time'), label: 'Time of the call', value: call.time, errors, type: 'time', hint: 'For example 09:30' })}
 </div>
 ${callTypeRadios(index, call, errors)}
@@ -113,9 +113,9 @@ ${count > 1 ? html`<button type="submit" name="action" value="remove-${index + 1
 </fieldset>`;
 }
 
-function errorSummary(errors: FormErrors): Html {
-  if (errors.size === 0) return html``;
-  const items = [...errors].map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`);
+function errorSummary(errors: FormErrors, general: readonly string[]): Html {
+  if (errors.size === 0 && general.length === 0) return html``;
+  const items = [...general.map((m) => html`<li>${m}</li>`), ...[...errors].map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`)];
   return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary">
 <h2 id="error-summary-title">There is a problem</h2>
 <ul>${items}</ul>
@@ -128,18 +128,19 @@ function errorSummary(errors: FormErrors): Html {
  * report" comes first in the form, so pressing Enter in a field sends the report rather than
  * triggering the first other button.
  */
-export function renderForm(state: FormState, errors: FormErrors, o: FormPageOptions, notice?: string): string {
+export function renderForm(state: FormState, errors: FormErrors, o: FormPageOptions, meta: { token: string; general?: readonly string[] }): string {
   const count = state.calls.length;
-  const title = errors.size > 0 ? 'Error: Report nuisance calls' : 'Report nuisance calls';
+  const general = meta.general ?? [];
+  const title = errors.size > 0 || general.length > 0 ? 'Error: Report nuisance calls' : 'Report nuisance calls';
   return page(
     title,
-    html`${errorSummary(errors)}
+    html`${errorSummary(errors, general)}
 <h1>Report nuisance calls</h1>
 <p>Tell us about unwanted calls or messages. You can report up to ${o.maxCalls} calls at once.</p>
-${notice ? html`<p role="status">${notice}</p>` : ''}
 <form method="post" action="/report" novalidate accept-charset="utf-8">
 <button type="submit" name="action" value="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">Send report</button>
 <input type="hidden" name="call-count" value="${count}">
+<input type="hidden" name="token" value="${meta.token}">
 <fieldset>
 <legend>About you</legend>
 <p class="hint">We use these only to count how many different people report a number. They are never stored as you type them.</p>
@@ -166,21 +167,5 @@ export function renderConfirmation(reportId: string, calls: number): string {
 <h2>What happens next</h2>
 <p>We do not reply to each report. Reports help us find and act against the people behind nuisance calls.</p>
 <p><a href="/report">Report more calls</a></p>`,
-  );
-}
-
-export function renderTooManyRequests(retryAfterSeconds: number): string {
-  return page(
-    'Too many reports',
-    html`<h1>Too many reports from your connection</h1>
-<p>Please wait ${retryAfterSeconds} ${retryAfterSeconds === 1 ? 'second' : 'seconds'} and then <a href="/report">try again</a>. Nothing you typed has been sent.</p>`,
-  );
-}
-
-export function renderUnavailable(retryAfterSeconds: number): string {
-  return page(
-    'Service busy',
-    html`<h1>Sorry, we could not take your report just now</h1>
-<p>Your report was not sent. Please go back and send it again in about ${retryAfterSeconds} seconds.</p>`,
   );
 }
