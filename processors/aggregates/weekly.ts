@@ -103,14 +103,21 @@ ORDER BY number, week`;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per reporting channel and week, and overall per week (week the report was submitted).
+// Per reporting channel and week, and overall per week, by the week of the reported call (event
+// time, DESIGN §4), like the per-number series and the spike detector. A report counts once in each
+// week in which one of its calls happened (distinct report_id per call week), so a report whose calls
+// span two weeks counts in both and the weekly report counts may sum to more than the reports stored.
+// `report_week` (week of submission, the collectors' arrival clock) stays in the table for look-ups.
 
 export interface ChannelWeek {
+  /** Monday of the week in which the reported calls happened. */
   week: string;
   channel: string;
+  /** Distinct reports with at least one call in this week. */
   reports: number;
   /** Distinct numbers reported (E.164 only: the WITHHELD and INVALID buckets are not numbers). */
   numbers: number;
+  /** Reported calls that happened in this week. */
   reported_calls: number;
 }
 
@@ -124,20 +131,20 @@ export interface OverallWeek {
 const DISTINCT_NUMBERS = "uniqExactIf(number, number NOT IN ('WITHHELD', 'INVALID'))";
 
 export function channelWeeksSql(db: string, f: WeekFilter & { channels?: readonly string[] } = {}): string {
-  return sql`SELECT toString(report_week) AS week, channel AS channel, uniqExact(report_id) AS reports,
+  return sql`SELECT toString(call_week) AS week, channel AS channel, uniqExact(report_id) AS reports,
   ${raw(DISTINCT_NUMBERS)} AS numbers, count() AS reported_calls
 FROM ${ident(db)}.report_calls FINAL
-WHERE ${weekBounds('report_week', f)} AND ${inList('channel', f.channels)}
-GROUP BY report_week, channel
+WHERE ${weekBounds('call_week', f)} AND ${inList('channel', f.channels)}
+GROUP BY call_week, channel
 ORDER BY week, channel`;
 }
 
 export function overallWeeksSql(db: string, f: WeekFilter = {}): string {
-  return sql`SELECT toString(report_week) AS week, uniqExact(report_id) AS reports,
+  return sql`SELECT toString(call_week) AS week, uniqExact(report_id) AS reports,
   ${raw(DISTINCT_NUMBERS)} AS numbers, count() AS reported_calls
 FROM ${ident(db)}.report_calls FINAL
-WHERE ${weekBounds('report_week', f)}
-GROUP BY report_week
+WHERE ${weekBounds('call_week', f)}
+GROUP BY call_week
 ORDER BY week`;
 }
 

@@ -14,7 +14,7 @@ import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.
 import { DEAD_LETTER_HEADERS, DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
 import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
 import { WeekCalendar } from '../../processors/transforms/week.ts';
-import { channelWeekTruth, generateCdrs, generateReports, numberCdrTruth, numberReportTruth } from '../support/generate.ts';
+import { channelWeekTruth, generateCdrs, generateReports, numberCdrTruth, numberReportTruth, overallWeekTruth } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { headerValue, prepareTopics, readDeadLetters, RecordProducer } from './support.ts';
 
@@ -90,7 +90,9 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
       expect(w.first_seen <= w.last_seen).toBe(true);
     }
     const overall = await aggregates.overallWeeks();
-    expect(overall.reduce((s, w) => s + w.reports, 0)).toBe(reports.length);
+    expect(overall).toEqual(overallWeekTruth(reports));
+    // Weeks are those of the reported calls: a report whose calls span two weeks counts in both.
+    expect(overall.reduce((s, w) => s + w.reports, 0)).toBeGreaterThan(reports.length);
   });
 
   it('re-pushed CDRs (received again later) and retried reports change no count', async () => {
@@ -115,16 +117,35 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
   it('puts late records (event time weeks ago) in their own week', async () => {
     const late = generateCdrs({ seed: 13, count: 1, fromMs: Date.parse('2016-01-05T10:00:00Z'), toMs: Date.parse('2016-01-06T12:00:00Z'), idPrefix: 'late' })[0];
     const lateReport = generateReports({ seed: 14, count: 1, fromMs: Date.parse('2016-02-02T10:00:00Z'), toMs: Date.parse('2016-02-02T11:00:00Z'), idPrefix: 'late', channels: ['POST'] })[0];
-    if (!late || !lateReport) throw new Error('generator gave nothing');
-    const callWeek = new WeekCalendar('Europe/London').locate(lateReport.calls[0]?.call_time ?? 0).weekStart;
-    await producer.sendAll([producer.cdrMessage({ ...late, caller: '+447700999999' }), producer.reportMessage({ ...lateReport, calls: lateReport.calls.map((c) => ({ ...c, number: '+447700999998' })) })]);
+    const call = lateReport?.calls[0];
+    if (!late || !lateReport || !call) throw new Error('generator gave nothing');
+    // Submitted in the week of 2016-02-01; its two calls happened in the weeks of 11 and 25 January.
+    const calls = [
+      { ...call, number: '+447700999998', call_time: Date.parse('2016-01-12T15:00:00Z') },
+      { ...call, number: '+447700999997', call_time: Date.parse('2016-01-27T09:30:00Z') },
+    ];
+    await producer.sendAll([producer.cdrMessage({ ...late, caller: '+447700999999' }), producer.reportMessage({ ...lateReport, calls })]);
     await drain(2);
     const cdrWeeks = await aggregates.numberCdrWeeks({ numbers: ['+447700999999'] });
     expect(cdrWeeks.map((w) => [w.week, w.calls])).toEqual([['2016-01-04', 1]]);
     const posted = await aggregates.channelWeeks({ channels: ['POST'] });
-    expect(posted.map((w) => [w.week, w.reports])).toEqual([['2016-02-01', 1]]);
-    const numberWeeks = await aggregates.numberReportWeeks({ numbers: ['+447700999998'] });
-    expect(numberWeeks.map((w) => w.week)).toEqual([callWeek]);
+    expect(posted.map((w) => [w.week, w.reports, w.numbers, w.reported_calls])).toEqual([
+      ['2016-01-11', 1, 1, 1],
+      ['2016-01-25', 1, 1, 1],
+    ]);
+    const overall = await aggregates.overallWeeks({ fromWeek: '2016-01-04', toWeek: '2016-02-01' });
+    expect(overall.map((w) => [w.week, w.reports])).toEqual([
+      ['2016-01-11', 1],
+      ['2016-01-25', 1],
+    ]);
+    const numberWeeks = await aggregates.numberReportWeeks({ numbers: ['+447700999998', '+447700999997'] });
+    expect(numberWeeks.map((w) => [w.number, w.week])).toEqual([
+      ['+447700999997', '2016-01-25'],
+      ['+447700999998', '2016-01-11'],
+    ]);
+    // The submission week is still stored beside each call.
+    const stored = await ch.query<{ report_week: string }>(sql`SELECT DISTINCT toString(report_week) AS report_week FROM ${ident(ch.database)}.report_calls FINAL WHERE report_id = ${lateReport.report_id}`);
+    expect(stored).toEqual([{ report_week: '2016-02-01' }]);
   });
 
   it('sends poison messages to the dead-letter topic with reason and position, and carries on', async () => {

@@ -109,7 +109,8 @@ export interface ReportOptions {
   idPrefix?: string;
 }
 
-function reportedCalls(rng: Rng, submitted: number, numbers: number): ReportedCallRecord[] {
+/** Calls happen between one minute and `maxLagMs` before the report is submitted. */
+function reportedCalls(rng: Rng, submitted: number, numbers: number, maxLagMs: number): ReportedCallRecord[] {
   const calls: ReportedCallRecord[] = [];
   const n = rng.chance(0.8) ? 1 : rng.int(2, 5);
   for (let j = 0; j < n; j++) {
@@ -118,8 +119,7 @@ function reportedCalls(rng: Rng, submitted: number, numbers: number): ReportedCa
     calls.push({
       number,
       number_raw: number === 'INVALID' ? '12' : number,
-      // Calls happen up to two weeks before the report (late records cross weeks on purpose).
-      call_time: submitted - rng.int(60_000, 14 * DAY_MS),
+      call_time: submitted - rng.int(60_000, maxLagMs),
       call_type: rng.pick(['LIVE_CALL', 'RECORDED_MESSAGE', 'SILENT', 'ABANDONED', 'TEXT_MESSAGE'] as const),
       organisation: rng.chance(0.5) ? rng.pick(['Energy Savers Ltd', 'PPI Claims', 'Your Bank']) : null,
       subject: rng.chance(0.7) ? rng.pick(['PPI', 'accident claims', 'energy', 'debt']) : null,
@@ -135,19 +135,20 @@ export function generateReports(o: ReportOptions): NuisanceReportRecord[] {
   const out: NuisanceReportRecord[] = [];
   for (let i = 0; i < o.count; i++) {
     const submitted = o.fromMs + Math.floor(rng.next() * (o.toMs - o.fromMs));
-    out.push(reportAt(rng, `${o.idPrefix ?? 'r'}${o.seed}-${i}`, submitted, rng.pick(channels), o.numbers ?? 3000, o.reporters ?? 20_000));
+    // Calls happen up to two weeks before the report (late records cross weeks on purpose).
+    out.push(reportAt(rng, `${o.idPrefix ?? 'r'}${o.seed}-${i}`, submitted, rng.pick(channels), o.numbers ?? 3000, o.reporters ?? 20_000, 14 * DAY_MS));
   }
   return out;
 }
 
-function reportAt(rng: Rng, id: string, submitted: number, channel: NuisanceReportRecord['channel'], numbers: number, reporters: number): NuisanceReportRecord {
+function reportAt(rng: Rng, id: string, submitted: number, channel: NuisanceReportRecord['channel'], numbers: number, reporters: number, maxCallLagMs: number): NuisanceReportRecord {
   return {
     report_id: id,
     submitted_at: submitted,
     channel,
     reporter_id: pseudonym(`reporter-${rng.int(0, reporters)}`),
     reporter_number: rng.chance(0.6) ? pseudonym(`reporter-number-${rng.int(0, reporters)}`) : null,
-    calls: reportedCalls(rng, submitted, numbers),
+    calls: reportedCalls(rng, submitted, numbers, maxCallLagMs),
     received_at: submitted + rng.int(50, 5_000),
   };
 }
@@ -164,6 +165,14 @@ export interface IcoShapeOptions {
   /** Reports a week once WEB runs (the regulator: about 4,300). */
   after: number;
 }
+
+/**
+ * The regulator counts reports received per week; the weekly series count by the week of the
+ * reported call. People report promptly here: every call is at most two hours before its report,
+ * and submissions start at 02:00Z, so calls share the London day (hence the week) of their report
+ * and the call-week series has the regulator's shape. Reports crossing weeks are generateReports'.
+ */
+const ICO_MAX_CALL_LAG_MS = 2 * 3_600_000;
 
 /**
  * Reports shaped like the regulator's Q1 2016 report: `before` a week over HELPLINE, LIVE_CHAT and
@@ -187,7 +196,7 @@ export function icoShapedReports(o: IcoShapeOptions): NuisanceReportRecord[] {
       for (let k = 0; k < old + web; k++) {
         const submitted = dayStart + 2 * 3_600_000 + rng.int(0, 20 * 3_600_000);
         const channel = k < web ? 'WEB' : rng.pick(['HELPLINE', 'HELPLINE', 'LIVE_CHAT', 'EMAIL'] as const);
-        out.push(reportAt(rng, `ico${o.seed}-${n++}`, submitted, channel, 4000, 30_000));
+        out.push(reportAt(rng, `ico${o.seed}-${n++}`, submitted, channel, 4000, 30_000, ICO_MAX_CALL_LAG_MS));
       }
     }
   }
@@ -205,23 +214,41 @@ export interface ChannelWeekTruth {
   reported_calls: number;
 }
 
+export type OverallWeekTruth = Omit<ChannelWeekTruth, 'channel'>;
+
+/**
+ * Per reporting channel and week of the reported call (event time, DESIGN §4): a report counts once
+ * in each week in which one of its calls happened; numbers are distinct E.164 (no WITHHELD/INVALID).
+ */
 export function channelWeekTruth(reports: readonly NuisanceReportRecord[], timeZone = 'Europe/London'): ChannelWeekTruth[] {
-  const cal = new WeekCalendar(timeZone);
-  const groups = new Map<string, { week: string; channel: string; reports: Set<string>; numbers: Set<string>; calls: Set<string> }>();
-  for (const r of reports) {
-    const week = cal.locate(r.submitted_at).weekStart;
-    const k = `${week}|${r.channel}`;
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { week, channel: r.channel, reports: new Set(), numbers: new Set(), calls: new Set() }));
-    g.reports.add(r.report_id);
-    r.calls.forEach((c, i) => {
-      g.calls.add(`${r.report_id}|${i}`);
-      if (c.number !== 'WITHHELD' && c.number !== 'INVALID') g.numbers.add(c.number);
-    });
-  }
-  return [...groups.values()]
-    .map((g) => ({ week: g.week, channel: g.channel, reports: g.reports.size, numbers: g.numbers.size, reported_calls: g.calls.size }))
+  return callWeekTruth(reports, (r) => r.channel, timeZone)
+    .map((g) => ({ week: g.week, channel: g.group, reports: g.reports, numbers: g.numbers, reported_calls: g.reported_calls }))
     .sort((a, b) => (a.week + a.channel < b.week + b.channel ? -1 : 1));
+}
+
+/** All channels together per week of the reported call; same counting rules as channelWeekTruth. */
+export function overallWeekTruth(reports: readonly NuisanceReportRecord[], timeZone = 'Europe/London'): OverallWeekTruth[] {
+  return callWeekTruth(reports, () => '', timeZone)
+    .map((g) => ({ week: g.week, reports: g.reports, numbers: g.numbers, reported_calls: g.reported_calls }))
+    .sort((a, b) => (a.week < b.week ? -1 : 1));
+}
+
+function callWeekTruth(reports: readonly NuisanceReportRecord[], groupOf: (r: NuisanceReportRecord) => string, timeZone: string): { week: string; group: string; reports: number; numbers: number; reported_calls: number }[] {
+  const cal = new WeekCalendar(timeZone);
+  const groups = new Map<string, { week: string; group: string; reports: Set<string>; numbers: Set<string>; calls: number }>();
+  for (const r of reports) {
+    const group = groupOf(r);
+    for (const c of r.calls) {
+      const week = cal.locate(c.call_time).weekStart;
+      const k = `${week}|${group}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { week, group, reports: new Set(), numbers: new Set(), calls: 0 }));
+      g.reports.add(r.report_id);
+      g.calls += 1;
+      if (c.number !== 'WITHHELD' && c.number !== 'INVALID') g.numbers.add(c.number);
+    }
+  }
+  return [...groups.values()].map((g) => ({ week: g.week, group: g.group, reports: g.reports.size, numbers: g.numbers.size, reported_calls: g.calls }));
 }
 
 export interface NumberReportTruth {
