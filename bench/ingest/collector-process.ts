@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { watchPeakRss } from './proc-status.ts';
+
+export interface CollectorProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  /** Sends SIGTERM, waits for exit (bounded), returns the collector's peak RSS in MiB. */
+  stop: () => Promise<number | undefined>;
+  output: () => string;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts one collector as its own node process (node with the tsx loader, so the PID is the
+ * collector itself and /proc/<pid>/status gives its own peak RSS), and waits until /readyz says yes.
+ */
+export async function startCollector(root: string, env: NodeJS.ProcessEnv, port: number, nodeFlags: readonly string[] = []): Promise<CollectorProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'ingest/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (c: Buffer): void => {
+    out = (out + c.toString('utf8')).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const rss = watchPeakRss(child.pid ?? -1);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`collector exited with ${child.exitCode} before it was ready:\n${out}`);
+    try {
+      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`collector not ready within 60 s:\n${out}`);
+    }
+    await sleep(200);
+  }
+  return {
+    child,
+    baseUrl,
+    output: () => out,
+    stop: async () => {
+      const peak = rss.stop();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(20_000).then(() => 'timeout' as const)]);
+      if (code === 'timeout') child.kill('SIGKILL');
+      return peak;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof]
+//
+// One collector process, driven by a separate load process with batched native-JSON CDR requests,
+// next to Kafka's own ProducerPerformance with the same record count and size, in one invocation.
+// Figures go to stdout and bench/results/ingest-<time>.json (git-ignored).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../core/config/load.ts';
+import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
+import { TOPICS, topicName } from '../../core/kafka/topics.ts';
+import type { DriveOptions, DriveResult } from '../load/drive.ts';
+import { benchCollectorEnv } from './collector-env.ts';
+import { startCollector } from './collector-process.ts';
+import { meanMessageBytes } from './message-size.ts';
+import { runProducerPerformance } from './producer-performance.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '500000' },
+    batch: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '40000' },
+    seed: { type: 'string', default: '20160401' },
+    port: { type: 'string', default: '18480' },
+    gzip: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    'keep-topics': { type: 'boolean', default: false },
+    'skip-reference': { type: 'boolean', default: false },
+  },
+});
+const int = (name: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${v}`);
+  return n;
+};
+const records = int('records', args.records);
+const batchSize = int('batch', args.batch);
+const concurrency = int('concurrency', args.concurrency);
+const warmup = Number(args.warmup);
+const port = int('port', args.port);
+const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}${Math.random().toString(36).slice(2, 6)}`;
+// Benchmark data stays apart from everything else under its own topic prefix, deleted afterwards.
+const topicPrefix = `bench.${runId}.`;
+
+const base = loadConfig();
+const kafka = { ...base.kafka, topicPrefix };
+const say = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+
+function runLoad(options: DriveOptions): Promise<DriveResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load/drive.ts', JSON.stringify(options)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`load process exited with ${String(code)}: ${out}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as DriveResult);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  await ensureTopics(kafka, projectTopics(kafka));
+  const cdrTopic = topicName(kafka, 'cdrs');
+  const referenceTopic = `${topicPrefix}producer-performance`;
+  const collectorEnv = benchCollectorEnv({ topicPrefix, port });
+  const profDir = `${ROOT}bench/results/prof-${runId}`;
+  const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  try {
+    say(`collector: topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
+    const collector = await startCollector(ROOT, collectorEnv.env, port, nodeFlags);
+    let load: DriveResult;
+    let collectorPeakRss: number | undefined;
+    try {
+      say(`load: ${records} CDRs (+${warmup} warm-up) in batches of ${batchSize}, ${concurrency} connections`);
+      load = await runLoad({
+        url: `${collector.baseUrl}/v1/cdrs`,
+        headers: collectorEnv.headers,
+        records,
+        batchSize,
+        concurrency,
+        warmupRecords: warmup,
+        seed: Number(args.seed),
+        idPrefix: `${runId}-`,
+        gzip: args.gzip,
+        maxRetryWaitMs: 1000,
+      });
+    } finally {
+      collectorPeakRss = await collector.stop();
+    }
+    if (load.failed > 0 || load.accepted < load.records) {
+      say(`WARNING: ${load.records - load.accepted} of ${load.records} records not accepted; first problem: ${load.firstRejection ?? 'none'}`);
+    }
+    const size = await meanMessageBytes(kafka, cdrTopic);
+    const recordSize = Math.round(size.value);
+    say(`collector wrote records of ${size.value.toFixed(1)} bytes on average (+${size.key.toFixed(1)} key bytes), from ${size.sampled} sampled`);
+
+    let reference: Awaited<ReturnType<typeof runProducerPerformance>> | undefined;
+    if (!args['skip-reference']) {
+      await ensureTopics(kafka, [{ name: referenceTopic, partitions: TOPICS.cdrs.partitions }]);
+      say(`reference: Kafka ProducerPerformance, ${records} records of ${recordSize} bytes`);
+      reference = await runProducerPerformance({
+        classpathDir: `${ROOT}.stack/lib/kafka`,
+        brokers: kafka.brokers,
+        topic: referenceTopic,
+        records,
+        recordSize,
+        // Same guarantees and batching as the collector's librdkafka producer (core/kafka/producer.ts).
+        producerProps: {
+          acks: 'all',
+          'enable.idempotence': true,
+          'compression.type': kafka.compression,
+          'linger.ms': kafka.lingerMs,
+          'batch.size': 1_000_000,
+        },
+      });
+    }
+
+    const result = {
+      runId,
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed) },
+      collector: { ...load, peakRssMiB: collectorPeakRss, kafkaRecordBytes: size },
+      reference,
+      ratio: reference ? { throughput: Math.round((load.cdrsPerSecond / reference.recordsPerSecond) * 1000) / 1000 } : undefined,
+    };
+    mkdirSync(`${ROOT}bench/results`, { recursive: true });
+    const file = `${ROOT}bench/results/ingest-${runId}.json`;
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const lines = [
+      `collector  ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${load.accepted}/${load.records} in ${(load.elapsedMs / 1000).toFixed(1)} s; ${load.shed} shed and retried)`,
+      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${collectorPeakRss ?? '?'} MiB`,
+      reference
+        ? `reference  ProducerPerformance ${Math.round(reference.recordsPerSecond).toLocaleString('en-GB')} records/s of ${recordSize} B; latency p50 ${reference.p50Ms} ms, p99 ${reference.p99Ms} ms; peak RSS ${reference.peakRssMiB ?? '?'} MiB`
+        : 'reference  skipped',
+      result.ratio ? `ratio      collector / ProducerPerformance throughput = ${result.ratio.throughput}` : '',
+      `written    ${file}`,
+    ];
+    process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
+  } finally {
+    if (!args['keep-topics']) {
+      for (const t of [...projectTopics(kafka).map((s) => s.name), referenceTopic]) await deleteTopic(kafka, t).catch(() => undefined);
+    }
+  }
+}
+
+await main();
