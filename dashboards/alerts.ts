@@ -86,7 +86,7 @@ export function ruleGroups(s: DashboardSettings): RuleGroupSpec[] {
           execErrState: 'Error',
           labels: { service: 'callwatch', category: 'spike' },
           annotations: {
-            summary: '{{ $labels.kind }} of {{ $labels.scope }} {{ $labels.key }} in the week of {{ $labels.week }}: {{ $values.B }} reports',
+            summary: '{{ $labels.kind }} of {{ $labels.scope }} {{ $labels.key }} in the week of {{ $labels.latest_week }}: {{ $values.B }} reports',
             description: 'Spike detection (processors/spikes) judged this series well above its own baseline. A LEVEL_SHIFT is a lasting rise of a channel or of the whole stream, not one number.',
           },
           dashboardUid: NUISANCE_DASHBOARD_UID,

@@ -31,14 +31,14 @@ export function nuisanceDashboard(s: DashboardSettings): ClassicDashboardBuilder
     .withPanel(
       weeklySeriesPanel(uid, {
         title: 'Reports per week by channel',
-        description: 'Distinct reports per reporting channel, by the week the report was submitted. Red marks: channel and whole-stream spikes and level shifts.',
+        description: 'Distinct reports per reporting channel, by the week of the reported call (event time, as spike detection counts). Red marks: channel and whole-stream spikes and level shifts.',
         sql: reportsByChannelSql(db),
       }),
     )
     .withPanel(
       weeklySeriesPanel(uid, {
         title: 'Reports per week, all channels',
-        description: 'Distinct reports, distinct numbers reported (E.164 only) and reported calls per submission week.',
+        description: 'Distinct reports, distinct numbers reported (E.164 only) and reported calls per week of the reported call.',
         sql: reportsOverallSql(db),
       }),
     )

@@ -6,10 +6,10 @@ import { weekInRange } from './range.ts';
 
 /**
  * Live spike verdicts (every scope and kind) of the weeks overlapping the rule's range, one row per
- * series with the newest week as a label: each row is an alert instance, `observed` its value.
+ * series with its newest week as a label (latest_week): each row is an alert instance, `observed` its value.
  */
 export function spikesAlertSql(db: string): string {
-  return `SELECT toString(scope) AS scope, key AS key, toString(kind) AS kind, toString(max(week)) AS week,
+  return `SELECT toString(scope) AS scope, key AS key, toString(kind) AS kind, toString(max(week)) AS latest_week,
   toFloat64(argMax(observed, week)) AS observed
 FROM ${db}.spikes
 WHERE ${weekInRange('week')}

@@ -5,7 +5,7 @@ import { from, LAST_WEEK_TEXT, NOT_A_NUMBER_BUCKET, THIS_WEEK_TEXT, WEEK_TIME, w
 // queries (processors/aggregates/weekly.ts), wrapped with the dashboard's time range; only the
 // spike verdicts are read directly, from the `spikes` view (migration 0100).
 
-/** Reports per reporting channel and week (week the report was submitted): time series. */
+/** Reports per reporting channel and week of the reported call: time series. */
 export function reportsByChannelSql(db: string): string {
   return `SELECT ${WEEK_TIME} AS time, channel AS channel, reports AS reports
 FROM ${from(channelWeeksSql(db))}
