@@ -236,11 +236,11 @@ describe.each(ENGINES)('dashboard panels on %s', (engine) => {
     const query = clickhouseQueries(settings).get(`${NUMBER_DASHBOARD_UID}/Reports per week`);
     if (!query) throw new Error('panel missing');
     for (const hostile of [`${N1}' OR 1=1 --`, `\\' OR number != '' --`, `${N1}\\`, "'); DROP TABLE x; --"]) {
-      const rows = await reader.query(expandQuery(query.rawSql, { ...RANGE, variables: { number: hostile } }));
+      const rows = await reader.query<Record<string, unknown>>(expandQuery(query.rawSql, { ...RANGE, variables: { number: hostile } }));
       expect(rows).toEqual([]);
     }
     // A well-formed number still matches.
-    const rows = await reader.query(expandQuery(query.rawSql, { ...RANGE, variables: { number: N3 } }));
+    const rows = await reader.query<Record<string, unknown>>(expandQuery(query.rawSql, { ...RANGE, variables: { number: N3 } }));
     expect(norm(rows)).toEqual([
       { time: t(W2), reports: 2, reporters: 2, reported_calls: 2 },
       { time: t(W3), reports: 1, reporters: 1, reported_calls: 1 },
@@ -251,7 +251,7 @@ describe.each(ENGINES)('dashboard panels on %s', (engine) => {
     const query = clickhouseQueries(settings).get(`${NUISANCE_DASHBOARD_UID}/Top numbers this week`);
     if (!query) throw new Error('panel missing');
     // End of range in W2: this week W2 (N1 r02 r03, N3 r11 r12), last week W1 (N1 r16).
-    const rows = await reader.query(expandQuery(query.rawSql, { from: RANGE.from, to: new Date('2016-03-10T00:00:00Z') }));
+    const rows = await reader.query<Record<string, unknown>>(expandQuery(query.rawSql, { from: RANGE.from, to: new Date('2016-03-10T00:00:00Z') }));
     expect(norm(rows)).toEqual([
       { number: N1, reports_this_week: 2, reporters_this_week: 2, calls_this_week: 2, reports_last_week: 1 },
       { number: N3, reports_this_week: 2, reporters_this_week: 2, calls_this_week: 2, reports_last_week: 0 },

@@ -34,7 +34,7 @@ export function clickhouseQueries(s: DashboardSettings): Map<string, FoundQuery>
         if (isClickhouseQuery(t)) add({ key: `${d.uid ?? ''}/${panel.title ?? ''}`, rawSql: t.rawSql, format: t.format });
       }
     }
-    for (const a of d.annotations?.list ?? []) {
+    for (const a of d.annotations.list ?? []) {
       if (isClickhouseQuery(a.target)) add({ key: `${d.uid ?? ''}/annotation/${a.name}`, rawSql: a.target.rawSql, format: a.target.format });
     }
   }
