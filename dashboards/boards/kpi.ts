@@ -18,6 +18,7 @@ export function kpiDashboard(s: DashboardSettings): ClassicDashboardBuilder {
   return new ClassicDashboardBuilder('callwatch — Contact-centre KPIs')
     .uid(KPI_DASHBOARD_UID)
     .description(`Contacts offered, answered, abandoned, ASA, AHT and service level (answered within ${sl} s) per channel and week, as far as CDRs can give the KPIs of the council's FOI request.`)
+    .readonly()
     .tags(['callwatch', 'kpi'])
     .time({ from: 'now-90d', to: 'now' })
     .timezone('utc')

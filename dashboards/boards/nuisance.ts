@@ -14,6 +14,7 @@ export function nuisanceDashboard(s: DashboardSettings): ClassicDashboardBuilder
   return new ClassicDashboardBuilder('callwatch — Nuisance reports')
     .uid(NUISANCE_DASHBOARD_UID)
     .description('Weekly nuisance-call reports by reporting channel, spike and level-shift verdicts, the most reported and newly reported numbers. "This week" is the ISO week holding the end of the time range.')
+    .readonly()
     .tags(['callwatch', 'nuisance'])
     .time({ from: 'now-90d', to: 'now' })
     .timezone('utc')

@@ -22,6 +22,7 @@ export function numberDashboard(s: DashboardSettings): ClassicDashboardBuilder {
   return new ClassicDashboardBuilder('callwatch — Number investigation')
     .uid(NUMBER_DASHBOARD_UID)
     .description('Everything stored about one number. Enter it as ingest stores it: canonical E.164 (+447700900123) or WITHHELD / INVALID. Reporters and callees appear only as counts.')
+    .readonly()
     .tags(['callwatch', 'investigation'])
     .time({ from: 'now-90d', to: 'now' })
     .timezone('utc')

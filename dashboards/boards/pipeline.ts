@@ -148,6 +148,7 @@ export function pipelineDashboard(s: DashboardSettings): ClassicDashboardBuilder
   const board = new ClassicDashboardBuilder('callwatch — Pipeline health')
     .uid(PIPELINE_DASHBOARD_UID)
     .description('Collectors, stream processors and spike detection, from their Prometheus metrics (/metrics on every service).')
+    .readonly()
     .tags(['callwatch', 'operations'])
     .time({ from: 'now-6h', to: 'now' })
     .refresh('30s')
