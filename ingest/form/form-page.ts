@@ -116,7 +116,7 @@ ${count > 1 ? html`<button type="submit" name="action" value="remove-${index + 1
 function errorSummary(errors: FormErrors, general: readonly string[]): Html {
   if (errors.size === 0 && general.length === 0) return html``;
   const items = [...general.map((m) => html`<li>${m}</li>`), ...[...errors].map(([id, message]) => html`<li><a href="#${id}">${message}</a></li>`)];
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary">
+  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary" autofocus>
 <h2 id="error-summary-title">There is a problem</h2>
 <ul>${items}</ul>
 </div>`;

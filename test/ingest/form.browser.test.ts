@@ -91,6 +91,8 @@ describe('public report form in Chromium', () => {
     await page.getByLabel('Number that called you').press('Enter');
     expect((await answer).status()).toBe(422);
 
+    // Focus starts on the error summary, so a screen reader announces it first (no JavaScript needed).
+    expect(await focusedId(page)).toBe('error-summary');
     const field = page.locator('#call-1-number');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     const describedBy = (await field.getAttribute('aria-describedby')) ?? '';
