@@ -9,6 +9,7 @@ import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
 import { CdrTraffic, DEFAULT_TRAFFIC } from '../../bench/load/traffic.ts';
+import type { Line } from '../../bench/load/population.ts';
 import { ReportTraffic, type DemoChannel } from './report-traffic.ts';
 import { demoCredentials, writeDemoConfig } from './credentials.ts';
 import { Services, sleep, type ServiceSpec } from './services.ts';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   console.log(`\nReplaying CDRs for ${WEEKS} weeks from ${new Date(firstWeek).toISOString().slice(0, 10)} (3 platforms) …`);
   const cdrOutcome: PostOutcome = { requests: 0, accepted: 0, rejected: 0, failed: 0 };
   const cdrProgress = new Progress('CDRs', PLATFORMS.length * CDRS_PER_WEEK * WEEKS);
+  const robocallers: Line[] = [];
   for (const [i, platform] of PLATFORMS.entries()) {
     const traffic = new CdrTraffic({
       ...DEFAULT_TRAFFIC,
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       callsPerSecond: CDRS_PER_WEEK / (WEEK_MS / 1000),
       idPrefix: `demo-${platform}-${firstWeek}-`,
     });
+    if (i === 0) for (const r of traffic.population.robocallers) if (r.line) robocallers.push(r.line);
     const batches: unknown[][] = [];
     while (traffic.now < thisWeek) {
       const batch = traffic.batch(2_000).filter((c) => Number(new Date(c.setup_time)) < Math.min(thisWeek, now));
@@ -87,7 +90,7 @@ async function main(): Promise<void> {
 
   // --- nuisance reports, week by week ---------------------------------------------------------
   console.log('\nReplaying nuisance reports (helpline, partner API, live chat, then the new web tool) …');
-  const reports = new ReportTraffic(firstWeek);
+  const reports = new ReportTraffic(firstWeek, robocallers);
   const perWeek = Array.from({ length: WEEKS }, (_, w) => reports.week(w, now));
   const reportProgress = new Progress('reports', perWeek.reduce((n, w) => n + w.length, 0));
   const sentByChannel = new Map<DemoChannel, number>();
@@ -169,9 +172,10 @@ async function main(): Promise<void> {
   console.log(`  public report form   ${ingestUrl}/report`);
   console.log(`  collector API        ${ingestUrl}/v1/cdrs, ${ingestUrl}/v1/reports   (metrics ${ingestUrl}/metrics)`);
   console.log(`  investigator API     ${apiUrl}/openapi.json`);
-  console.log(`     e.g. curl -H "Authorization: Bearer $(jq -r .keys.investigator ${STACK_DIR}/demo/credentials.json)" ${apiUrl}/v1/numbers/07700900123`);
+  console.log(`     e.g. curl -H "Authorization: Bearer $(node -p "require('${STACK_DIR}/demo/credentials.json').keys.investigator")" ${apiUrl}/v1/numbers/${encodeURIComponent(robocallers[0] ? `+44${robocallers[0].nsn}` : '+447700900123')}`);
   console.log(`  API keys             ${STACK_DIR}/demo/credentials.json`);
-  console.log(`  Grafana provisioning dashboards/provisioning/`);
+  console.log('  Grafana provisioning dashboards/provisioning/ (datasources, dashboards, alert rules)');
+  console.log('  Running this again in the same week re-sends the very same records: every count above stays the same.');
   console.log('  stop everything      npm run stack -- down');
 }
 

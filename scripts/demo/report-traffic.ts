@@ -51,15 +51,17 @@ export class ReportTraffic {
   private readonly nuisance: readonly Line[];
   readonly robocallers: readonly Line[];
 
+  /** `robocallers`: the lines whose reports ramp up (the CDR traffic's robocallers, so reports and CDRs agree). */
   constructor(
     readonly firstWeekStartMs: number,
+    robocallers: readonly Line[],
     readonly seed = 20_160_517,
     readonly plan: ReportPlan = DEFAULT_PLAN,
   ) {
     this.rng = new Rng(seed);
-    const population = makePopulation(this.rng, { subscribers: 6_000, robocallers: 0, queues: 0, agentsPerQueue: 0 });
-    this.nuisance = population.subscribers.slice(0, 5_000);
-    this.robocallers = population.subscribers.slice(5_000, 5_000 + plan.ramps.length);
+    const population = makePopulation(this.rng, { subscribers: 5_000, robocallers: 0, queues: 0, agentsPerQueue: 0 });
+    this.nuisance = population.subscribers;
+    this.robocallers = robocallers.slice(0, plan.ramps.length);
   }
 
   /** Reports of one week, in submission order; `nowMs` bounds call and submission times. */
