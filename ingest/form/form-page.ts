@@ -103,7 +103,7 @@ function callBlock(index: number, call: CallEntry, count: number, errors: FormEr
 ${input({ id: callFieldId(index, 'number'), label: 'Number that called you', value: call.number, errors, type: 'tel', inputmode: 'tel', autocomplete: 'off', maxLength: 64, hint: 'For example 07700 900123 or +44 20 7946 0123. If the number was hidden, enter “withheld”.' })}
 <div class="pair">
 ${input({ id: callFieldId(index, 'date'), label: 'Date of the call', value: call.date, errors, type: 'date', hint: 'For example, 14 January 2026' })}
-${input({ id: callFieldId(index, 'time'), label: 'Time of the call', value: call.time, errors, type: 'time', hint: 'For example 09:30' })}
+${input({ id: callFieldId(index, 'time'), label: 'Time of the call', value: call.time, errors, type: 'time', hint: 'For example, 09:30' })}
 </div>
 ${callTypeRadios(index, call, errors)}
 ${input({ id: callFieldId(index, 'organisation'), label: 'Who did the caller say they were?', value: call.organisation, errors, optional: true, maxLength: 200, hint: 'The company or organisation they named, if any.' })}
