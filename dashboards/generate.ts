@@ -1,11 +1,14 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROVISIONING_DIR, renderProvisioning } from './provisioning.ts';
-import { defaultSettings } from './settings.ts';
 
 // `npm run dashboards:generate`: writes dashboards/provisioning/ from the code, removing any file
-// there that the code no longer produces. Output is deterministic (sorted keys, no timestamps).
+// there that the code no longer produces. Output is deterministic (sorted keys, no timestamps) and
+// describes the default local stack (stack/ports.env): a second stack's ports file
+// (CALLWATCH_STACK_PORTS_FILE) is ignored, hence the late import of the code that reads it.
+delete process.env.CALLWATCH_STACK_PORTS_FILE;
+const { PROVISIONING_DIR, renderProvisioning } = await import('./provisioning.ts');
+const { defaultSettings } = await import('./settings.ts');
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const outDir = join(root, PROVISIONING_DIR);

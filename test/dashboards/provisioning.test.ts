@@ -1,16 +1,22 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alertRulesFile } from '../../dashboards/alerts.ts';
 import { CLICKHOUSE_PLUGIN } from '../../dashboards/clickhouse-query.ts';
-import { PROVISIONING_DIR, renderProvisioning } from '../../dashboards/provisioning.ts';
 import { toPlain } from '../../dashboards/serialize.ts';
-import { defaultSettings } from '../../dashboards/settings.ts';
 import { parseYamlSubset } from './yaml-subset.ts';
 
 // The committed provisioning files must be exactly what the code generates (CI fails on a stale
 // export: run `npm run dashboards:generate` and commit), and must have the shape Grafana's file
 // provisioning reads.
+
+// The committed files describe the default stack (stack/ports.env), as dashboards/generate.ts writes
+// them: the code that reads the ports is loaded with a second stack's ports file (if any) unset.
+const portsFile = process.env.CALLWATCH_STACK_PORTS_FILE;
+delete process.env.CALLWATCH_STACK_PORTS_FILE;
+const { alertRulesFile } = await import('../../dashboards/alerts.ts');
+const { PROVISIONING_DIR, renderProvisioning } = await import('../../dashboards/provisioning.ts');
+const { defaultSettings } = await import('../../dashboards/settings.ts');
+if (portsFile !== undefined) process.env.CALLWATCH_STACK_PORTS_FILE = portsFile;
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DIR = join(ROOT, PROVISIONING_DIR);
