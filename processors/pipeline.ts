@@ -4,15 +4,20 @@ import type { KafkaMessage } from '../core/kafka/consumer.ts';
 import type { Logger } from '../core/log.ts';
 import { counter, histogram, SIZE_BUCKETS } from '../core/metrics.ts';
 import type { ClickhouseRecordSink } from './sinks/clickhouse-records.ts';
-import type { DeadLetterSink } from './sinks/dead-letter.ts';
+import type { DeadLetterSink, PoisonRecord } from './sinks/dead-letter.ts';
 import type { KafkaAvroSource } from './sources/kafka-avro.ts';
-import { messageKey, toRows } from './transforms/to-rows.ts';
+import { messageKey, toRows, type TransformedBatch } from './transforms/to-rows.ts';
 import type { WeekCalendar } from './transforms/week.ts';
 
 // One processing loop: consume a bounded batch -> decode -> rows -> idempotent insert -> dead
 // letters -> commit. Kafka delivery is at-least-once (commit only after the batch is stored); the
 // effect is exactly-once because the sink writes idempotently and every count is computed from
 // deduplicated rows. A failure before the commit simply means the batch is read and written again.
+//
+// While batch k is written, batch k+1 is already read and decoded (one batch ahead, so memory stays
+// bounded at two batches). Only reading overlaps: inserts, dead letters and commits run one batch at
+// a time in order, and a batch's offsets are committed only after that batch itself is stored. A
+// read-ahead batch that is never written (stop, crash) is not committed, so it is read again.
 
 const metrics = {
   batchSize: histogram('callwatch_processor_batch_records', 'Kafka records per processed batch', [], SIZE_BUCKETS),
@@ -35,8 +40,17 @@ export interface BatchOutcome {
   committed: boolean;
 }
 
+/** A batch read, decoded and turned into rows: everything before the first write. */
+interface ReadBatch {
+  messages: KafkaMessage[];
+  poison: PoisonRecord[];
+  rows: TransformedBatch;
+}
+
 export class Pipeline {
   private stopRequested = false;
+  /** The next batch, being read and decoded while the current one is written. */
+  private readAhead: Promise<ReadBatch> | undefined;
   private deadline = Number.POSITIVE_INFINITY;
   /** False while a step is failing and being retried (for /readyz). */
   healthy = true;
@@ -61,25 +75,42 @@ export class Pipeline {
   }
 
   async run(onBatch?: (o: BatchOutcome) => void): Promise<void> {
-    while (!this.stopRequested) {
-      const outcome = await this.runOnce();
-      if (outcome.consumed > 0) onBatch?.(outcome);
+    try {
+      while (!this.stopRequested) {
+        const outcome = await this.runOnce();
+        if (outcome.consumed > 0) onBatch?.(outcome);
+      }
+    } finally {
+      await this.settle();
     }
   }
 
+  /**
+   * Waits for a read-ahead batch still in flight and drops it unwritten and uncommitted (the group
+   * hands it out again). Call before closing the source when driving runOnce() directly.
+   */
+  async settle(): Promise<void> {
+    const pending = this.readAhead;
+    this.readAhead = undefined;
+    await pending?.catch(() => undefined);
+  }
+
   async runOnce(): Promise<BatchOutcome> {
-    const messages = await this.source.consume(this.config.batchSize);
+    const pending = this.readAhead;
+    this.readAhead = undefined;
+    const { messages, poison, rows } = await (pending ?? this.read());
     if (messages.length === 0) {
       this.source.updateLagMetric();
       return { consumed: 0, cdrsWritten: 0, reportsWritten: 0, deduplicated: 0, deadLettered: 0, committed: false };
     }
-    metrics.batchSize.observe(messages.length);
-    const decoded = await this.retry('decode', () => this.source.decode(messages));
-    const originals = new Map<string, KafkaMessage>(messages.map((m) => [messageKey(m), m]));
-    const rows = toRows(decoded.items, this.weeks, originals);
+    // A backlog is likely behind a non-empty batch: start on the next one while this one is written.
+    if (!this.stopRequested) {
+      const next = this.read();
+      next.catch(() => undefined); // observed when awaited by the next runOnce() or settle()
+      this.readAhead = next;
+    }
     const written = await this.retry('write', () => this.sink.write(rows));
     this.observeAges(messages);
-    const poison = [...decoded.poison, ...rows.invalid];
     await this.retry('dead-letter', () => this.deadLetter.send(poison));
     for (const p of poison) this.log.warn({ topic: p.at.topic, partition: p.at.partition, offset: p.at.offset, reason: p.reason, detail: p.detail }, 'dead-lettered');
     const committed = this.source.commit(messages);
@@ -94,6 +125,16 @@ export class Pipeline {
       deadLettered: poison.length,
       committed,
     };
+  }
+
+  private async read(): Promise<ReadBatch> {
+    const messages = await this.source.consume(this.config.batchSize);
+    if (messages.length === 0) return { messages, poison: [], rows: { cdrs: [], reportRows: [], invalid: [] } };
+    metrics.batchSize.observe(messages.length);
+    const decoded = await this.retry('decode', () => this.source.decode(messages));
+    const originals = new Map<string, KafkaMessage>(messages.map((m) => [messageKey(m), m]));
+    const rows = toRows(decoded.items, this.weeks, originals);
+    return { messages, poison: [...decoded.poison, ...rows.invalid], rows };
   }
 
   private observeAges(messages: readonly KafkaMessage[]): void {

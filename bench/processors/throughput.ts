@@ -1,7 +1,13 @@
 // Benchmark (not a test): records/s from a pre-filled topic to ClickHouse-visible weekly aggregates
 // for one processor instance, next to ClickHouse 18.16's own Kafka table engine consuming the same
 // number of records (as JSON, one row per message) into a MergeTree table, in the same invocation.
-// Run: npx tsx bench/processors/throughput.ts [records=200000]
+// Run: npx tsx bench/processors/throughput.ts [records=200000] [--no-engine] [--engine-url=URL] [--engine-consumers=1]
+//   --no-engine           skip the Kafka table engine (processor figures only)
+//   --engine-url=URL      run the Kafka engine on another ClickHouse server (e.g. a private one
+//                         started with the stack's config; same users), default: the stack's
+//   --engine-consumers=N  kafka_num_consumers of the engine table (default 1, like one instance)
+//   BENCH_BATCH_SIZE=n    the processor's batch size (default: the processors config default)
+//   BENCH_CPU_PROFILE=f   write a CPU profile of the processor phase only to f (.cpuprofile)
 import { AvroSerde } from '../../core/avro/serde.ts';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
@@ -18,8 +24,15 @@ import { cdrRow } from '../../processors/transforms/rows.ts';
 import { WeekCalendar } from '../../processors/transforms/week.ts';
 import { generateCdrs } from '../../test/support/generate.ts';
 import { RecordProducer } from '../../test/processors/support.ts';
+import { profiled } from './cpu-profile.ts';
+import { runKafkaEngine } from './kafka-engine.ts';
 
-const N = Number(process.argv[2] ?? 200_000);
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
+const runEngine = !args.includes('--no-engine');
+const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const engineUrl = option('engine-url');
+const engineConsumers = Number(option('engine-consumers') ?? 1);
 const tag = `b${Date.now().toString(36)}`;
 const base = loadConfig();
 const config = loadConfig({
@@ -27,7 +40,7 @@ const config = loadConfig({
     log: { level: 'warn' },
     kafka: { ...base.kafka, topicPrefix: `bench.${tag}.` },
     clickhouse: { ...base.clickhouse, engine: 'server', database: `bench_${tag}` },
-    processors: { ...base.processors, batchSize: 10_000, consumeTimeoutMs: 500 },
+    processors: { ...base.processors, batchSize: Number(process.env.BENCH_BATCH_SIZE ?? base.processors.batchSize), consumeTimeoutMs: 500 },
   },
 });
 const log = createLogger('bench', 'info');
@@ -57,46 +70,39 @@ async function main(): Promise<void> {
   let peakRss = rss0;
   t = performance.now();
   let consumed = 0;
-  while (consumed < N) {
-    consumed += (await pipeline.runOnce()).consumed;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  }
+  await profiled(process.env.BENCH_CPU_PROFILE, async () => {
+    while (consumed < N) {
+      consumed += (await pipeline.runOnce()).consumed;
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+  });
   const visible = (await agg.numberCdrWeeks()).reduce((s, w) => s + w.calls, 0);
   const processorSeconds = (performance.now() - t) / 1000;
   if (visible !== N) throw new Error(`weekly aggregates show ${visible} calls, expected ${N}`);
+  await pipeline.settle();
   await source.close();
 
-  // 2. ClickHouse's Kafka table engine -> materialized view -> MergeTree.
+  // 2. ClickHouse's Kafka table engine -> materialized view -> MergeTree (bench/processors/kafka-engine.ts).
   let engineSeconds: number | null = null;
-  let engineError: string | null = null;
-  try {
-    await ch.command(sql`CREATE TABLE ${db}.kafka_dest (platform String, cdr_id String, setup_time DateTime('UTC'), week_start Date, caller String, callee String,
-      disposition String, is_answered UInt8, billable_ms UInt64, queue String, wait_ms UInt64, channel String, version UInt64)
-      ENGINE = MergeTree ORDER BY (platform, cdr_id)`);
-    await ch.command(sql`CREATE TABLE ${db}.kafka_src (platform String, cdr_id String, setup_time DateTime('UTC'), week_start Date, caller String, callee String,
-      disposition String, is_answered UInt8, billable_ms UInt64, queue String, wait_ms UInt64, channel String, version UInt64)
-      ENGINE = Kafka(${config.kafka.brokers}, ${jsonTopic}, ${`${tag}-chkafka`}, 'JSONEachRow')`);
-    t = performance.now();
-    await ch.command(sql`CREATE MATERIALIZED VIEW ${db}.kafka_mv TO ${db}.kafka_dest AS SELECT * FROM ${db}.kafka_src`);
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      const n = (await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.kafka_dest`))[0]?.n ?? 0;
-      if (n >= N) break;
-      if (Date.now() > deadline) throw new Error(`Kafka engine stored ${n} of ${N} rows in 300 s`);
-      await new Promise((r) => setTimeout(r, 100));
+  let engineError: string | null = runEngine ? null : 'skipped (--no-engine)';
+  if (runEngine) {
+    const engineCh = engineUrl === undefined ? ch : await Clickhouse.connect({ ...config.clickhouse, url: engineUrl }, 'writer');
+    try {
+      engineSeconds = (await runKafkaEngine({ ch: engineCh, brokers: config.kafka.brokers, topic: jsonTopic, group: `${tag}-chkafka`, expected: N, consumers: engineConsumers, timeoutMs: 300_000 })).seconds;
+    } catch (err) {
+      engineError = err instanceof Error ? err.message : String(err);
+    } finally {
+      if (engineCh !== ch) {
+        await engineCh.command(sql`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
+        await engineCh.close();
+      }
     }
-    engineSeconds = (performance.now() - t) / 1000;
-  } catch (err) {
-    engineError = err instanceof Error ? err.message : String(err);
-  } finally {
-    await ch.command(sql`DROP TABLE IF EXISTS ${db}.kafka_mv`).catch(() => undefined);
-    await ch.command(sql`DROP TABLE IF EXISTS ${db}.kafka_src`).catch(() => undefined);
   }
 
   const result = {
     records: N,
-    processor: { seconds: round(processorSeconds), recordsPerSecond: Math.round(N / processorSeconds), peakRssMb: Math.round(peakRss / 1e6) },
-    clickhouseKafkaEngine: engineSeconds === null ? { error: engineError } : { seconds: round(engineSeconds), recordsPerSecond: Math.round(N / engineSeconds) },
+    processor: { batchSize: config.processors.batchSize, seconds: round(processorSeconds), recordsPerSecond: Math.round(N / processorSeconds), peakRssMb: Math.round(peakRss / 1e6) },
+    clickhouseKafkaEngine: engineSeconds === null ? { error: engineError } : { consumers: engineConsumers, server: engineUrl ?? config.clickhouse.url, seconds: round(engineSeconds), recordsPerSecond: Math.round(N / engineSeconds) },
     ratio: engineSeconds === null ? null : round(engineSeconds / processorSeconds),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -17,8 +17,30 @@ const metrics = {
   insertRows: histogram('callwatch_processor_insert_rows', 'Rows per ClickHouse insert', ['table'], SIZE_BUCKETS),
 };
 
-/** Identities per lookup query: keeps the SQL text well under max_query_size (256 KiB). */
-const LOOKUP_CHUNK = 1000;
+/**
+ * Bytes of key literals per lookup query: as few queries as possible (each one reads every part's
+ * index granules it touches), while the SQL text stays under max_query_size (256 KiB by default).
+ */
+const LOOKUP_BUDGET_BYTES = 200_000;
+
+/** Key literals (already SQL) in groups whose joined size stays within the budget. */
+export function chunkByBytes(literals: readonly string[], budget = LOOKUP_BUDGET_BYTES): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const lit of literals) {
+    const bytes = Buffer.byteLength(lit) + 2;
+    if (current.length > 0 && size + bytes > budget) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(lit);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 export interface WriteResult {
   cdrsWritten: number;
@@ -74,9 +96,8 @@ export class ClickhouseRecordSink {
     }
     const candidates = [...newest.values()];
     const stored = new Map<string, number>();
-    for (let i = 0; i < candidates.length; i += LOOKUP_CHUNK) {
-      const chunk = candidates.slice(i, i + LOOKUP_CHUNK);
-      const keys = chunk.map((r) => sql`(${r.platform}, ${r.cdr_id})`).join(', ');
+    for (const chunk of chunkByBytes(candidates.map((r) => sql`(${r.platform}, ${r.cdr_id})`))) {
+      const keys = chunk.join(', ');
       const found = await this.ch.query<{ platform: string; cdr_id: string; version: number }>(
         sql`SELECT platform AS platform, cdr_id AS cdr_id, max(version) AS version FROM ${raw(this.table('cdrs'))}
 WHERE (platform, cdr_id) IN (${raw(keys)}) GROUP BY platform, cdr_id`,
@@ -92,11 +113,10 @@ WHERE (platform, cdr_id) IN (${raw(keys)}) GROUP BY platform, cdr_id`,
     for (const r of rows) newestVersion.set(r.report_id, Math.max(newestVersion.get(r.report_id) ?? -1, r.version));
     const ids = [...newestVersion.keys()];
     const stored = new Map<string, number>();
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const chunk = ids.slice(i, i + LOOKUP_CHUNK);
+    for (const chunk of chunkByBytes(ids.map((id) => sql`${id}`))) {
       const found = await this.ch.query<{ report_id: string; version: number }>(
         sql`SELECT report_id AS report_id, max(version) AS version FROM ${raw(this.table('report_calls'))}
-WHERE report_id IN (${raw(chunk.map((id) => sql`${id}`).join(', '))}) GROUP BY report_id`,
+WHERE report_id IN (${raw(chunk.join(', '))}) GROUP BY report_id`,
       );
       for (const f of found) stored.set(f.report_id, f.version);
     }

@@ -31,7 +31,9 @@ describe.each(ENGINES)('regulator-shaped report stream on %s', (engine) => {
   });
 
   it('gives weekly totals per channel and overall equal to the truth', { timeout: 90_000 }, async () => {
-    const config = testConfig(uniqueTag(`ico${engine}`), engine, { processors: { batchSize: 5000, consumeTimeoutMs: 300 } });
+    const tag = uniqueTag(`ico${engine}`);
+    // A group of its own: sharing the default group with other processors would rebalance them all.
+    const config = testConfig(tag, engine, { processors: { groupId: `t.${tag}.processors`, batchSize: 5000, consumeTimeoutMs: 300 } });
     await prepareTopics(config);
     const ch = await Clickhouse.connect(config.clickhouse, 'writer');
     cleanup.push(async () => {
@@ -53,6 +55,7 @@ describe.each(ENGINES)('regulator-shaped report stream on %s', (engine) => {
       idle = o.consumed === 0 ? idle + 1 : 0;
     }
     expect(consumed).toBe(reports.length);
+    await pipeline.settle();
 
     const agg = new WeeklyAggregates(ch, config.processors);
     expect(await agg.channelWeeks()).toEqual(truth);

@@ -49,7 +49,9 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
   }
 
   beforeAll(async () => {
-    config = testConfig(uniqueTag(`pipe${engine}`), engine, { processors: { batchSize: 3000, consumeTimeoutMs: 300, retryDelayMs: 100 } });
+    const tag = uniqueTag(`pipe${engine}`);
+    // A group of its own: sharing the default group with other processors would rebalance them all.
+    config = testConfig(tag, engine, { processors: { groupId: `t.${tag}.processors`, batchSize: 3000, consumeTimeoutMs: 300, retryDelayMs: 100 } });
     await prepareTopics(config);
     ch = await Clickhouse.connect(config.clickhouse, 'writer');
     await migrate(ch);
@@ -67,6 +69,7 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
   });
 
   afterAll(async () => {
+    await pipeline.settle();
     await source.close();
     await producer.close();
     await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
