@@ -2,7 +2,7 @@
 // playwright-core), against a collector on the real stack: what a person sees and what reaches Kafka.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { NuisanceReportRecord } from '../../ingest/records.ts';
+import type { NuisanceReportRecord } from '../../core/records.ts';
 import { consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];

@@ -2,7 +2,7 @@
 // double click or a reload does to it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import type { NuisanceReportRecord } from '../../ingest/records.ts';
+import type { NuisanceReportRecord } from '../../core/records.ts';
 import { consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 let harness: Harness;
