@@ -1,5 +1,7 @@
-// The Avro record shapes the collectors write (schemas/cdr.avsc, schemas/nuisance_report.avsc).
-// Times are epoch milliseconds; numbers are canonical E.164 or the buckets WITHHELD / INVALID.
+// The Avro record shapes (schemas/cdr.avsc, schemas/nuisance_report.avsc): what the collectors
+// write and the processors read back (decoded enums are their symbol strings). One declaration for
+// every service and test. Times are epoch milliseconds; numbers are canonical E.164 or the buckets
+// WITHHELD / INVALID. The enum lists are the schemas' symbols, in schema order.
 
 export const DIRECTIONS = ['INBOUND', 'OUTBOUND', 'INTERNAL', 'UNKNOWN'] as const;
 export const DISPOSITIONS = ['ANSWERED', 'NO_ANSWER', 'BUSY', 'FAILED', 'CONGESTION', 'CANCELLED', 'ABANDONED'] as const;

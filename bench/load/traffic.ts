@@ -1,3 +1,4 @@
+import type { ContactChannel, Direction, Disposition } from '../../core/records.ts';
 import { Rng } from './rng.ts';
 import { makePopulation, writeNumber, type Line, type NumberStyle, type Population, type PopulationOptions } from './population.ts';
 
@@ -13,14 +14,14 @@ export interface NativeCdr {
   end_time: number | string;
   caller: string;
   callee: string;
-  direction: 'INBOUND' | 'OUTBOUND' | 'INTERNAL' | 'UNKNOWN';
-  disposition: 'ANSWERED' | 'NO_ANSWER' | 'BUSY' | 'FAILED' | 'CONGESTION' | 'CANCELLED' | 'ABANDONED';
+  direction: Direction;
+  disposition: Disposition;
   duration_ms: number;
   billable_ms: number;
   queue?: string;
   queue_wait_ms?: number;
   agent?: string;
-  channel: 'VOICE' | 'WEBCHAT';
+  channel: Extract<ContactChannel, 'VOICE' | 'WEBCHAT'>;
   hangup_cause?: number;
 }
 

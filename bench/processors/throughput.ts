@@ -1,11 +1,12 @@
 // Benchmark (not a test): records/s from a pre-filled topic to ClickHouse-visible weekly aggregates
 // for one processor instance, next to ClickHouse 18.16's own Kafka table engine consuming the same
 // number of records (as JSON, one row per message) into a MergeTree table, in the same invocation.
-// Run: npx tsx bench/processors/throughput.ts [records=200000] [--no-engine] [--engine-url=URL] [--engine-consumers=1]
+// Run: npx tsx bench/processors/throughput.ts [records=200000] [--no-engine] [--clickhouse-url=URL] [--engine-consumers=1]
 //   --no-engine           skip the Kafka table engine (processor figures only)
-//   --engine-url=URL      run the Kafka engine on another ClickHouse server (e.g. a private one
-//                         started with the stack's config; same users), default: the stack's
+//   --clickhouse-url=URL  another ClickHouse server for both sides (e.g. a private one started
+//                         with the stack's config.xml and users.xml), default: the stack's
 //   --engine-consumers=N  kafka_num_consumers of the engine table (default 1, like one instance)
+//   --clickhouse-pid=PID  also report the ClickHouse server's CPU seconds per phase (from /proc)
 //   BENCH_BATCH_SIZE=n    the processor's batch size (default: the processors config default)
 //   BENCH_CPU_PROFILE=f   write a CPU profile of the processor phase only to f (.cpuprofile)
 import { AvroSerde } from '../../core/avro/serde.ts';
@@ -26,20 +27,22 @@ import { generateCdrs } from '../../test/support/generate.ts';
 import { RecordProducer } from '../../test/processors/support.ts';
 import { profiled } from './cpu-profile.ts';
 import { runKafkaEngine } from './kafka-engine.ts';
+import { cpuSeconds, processCpuSeconds } from './proc-cpu.ts';
 
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
 const runEngine = !args.includes('--no-engine');
 const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const engineUrl = option('engine-url');
+const clickhouseUrl = option('clickhouse-url');
 const engineConsumers = Number(option('engine-consumers') ?? 1);
+const clickhousePid = option('clickhouse-pid');
 const tag = `b${Date.now().toString(36)}`;
 const base = loadConfig();
 const config = loadConfig({
   overrides: {
     log: { level: 'warn' },
     kafka: { ...base.kafka, topicPrefix: `bench.${tag}.` },
-    clickhouse: { ...base.clickhouse, engine: 'server', database: `bench_${tag}` },
+    clickhouse: { ...base.clickhouse, engine: 'server', database: `bench_${tag}`, ...(clickhouseUrl === undefined ? {} : { url: clickhouseUrl }) },
     processors: { ...base.processors, batchSize: Number(process.env.BENCH_BATCH_SIZE ?? base.processors.batchSize), consumeTimeoutMs: 500 },
   },
 });
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   const agg = new WeeklyAggregates(ch, config.processors);
   const rss0 = process.memoryUsage().rss;
   let peakRss = rss0;
+  const cpu0 = { node: cpuSeconds(), clickhouse: processCpuSeconds(clickhousePid) };
   t = performance.now();
   let consumed = 0;
   await profiled(process.env.BENCH_CPU_PROFILE, async () => {
@@ -78,31 +82,31 @@ async function main(): Promise<void> {
   });
   const visible = (await agg.numberCdrWeeks()).reduce((s, w) => s + w.calls, 0);
   const processorSeconds = (performance.now() - t) / 1000;
+  const processorCpu = { node: cpuSeconds() - cpu0.node, clickhouse: minus(processCpuSeconds(clickhousePid), cpu0.clickhouse) };
   if (visible !== N) throw new Error(`weekly aggregates show ${visible} calls, expected ${N}`);
   await pipeline.settle();
   await source.close();
 
   // 2. ClickHouse's Kafka table engine -> materialized view -> MergeTree (bench/processors/kafka-engine.ts).
   let engineSeconds: number | null = null;
+  const engineCpu0 = processCpuSeconds(clickhousePid);
+  let engineCpu: number | null = null;
   let engineError: string | null = runEngine ? null : 'skipped (--no-engine)';
   if (runEngine) {
-    const engineCh = engineUrl === undefined ? ch : await Clickhouse.connect({ ...config.clickhouse, url: engineUrl }, 'writer');
     try {
-      engineSeconds = (await runKafkaEngine({ ch: engineCh, brokers: config.kafka.brokers, topic: jsonTopic, group: `${tag}-chkafka`, expected: N, consumers: engineConsumers, timeoutMs: 300_000 })).seconds;
+      engineSeconds = (await runKafkaEngine({ ch, brokers: config.kafka.brokers, topic: jsonTopic, group: `${tag}-chkafka`, expected: N, consumers: engineConsumers, timeoutMs: 300_000 })).seconds;
+      engineCpu = minus(processCpuSeconds(clickhousePid), engineCpu0);
     } catch (err) {
       engineError = err instanceof Error ? err.message : String(err);
-    } finally {
-      if (engineCh !== ch) {
-        await engineCh.command(sql`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined);
-        await engineCh.close();
-      }
     }
   }
 
   const result = {
     records: N,
-    processor: { batchSize: config.processors.batchSize, seconds: round(processorSeconds), recordsPerSecond: Math.round(N / processorSeconds), peakRssMb: Math.round(peakRss / 1e6) },
-    clickhouseKafkaEngine: engineSeconds === null ? { error: engineError } : { consumers: engineConsumers, server: engineUrl ?? config.clickhouse.url, seconds: round(engineSeconds), recordsPerSecond: Math.round(N / engineSeconds) },
+    clickhouse: config.clickhouse.url,
+    processor: { batchSize: config.processors.batchSize, seconds: round(processorSeconds), recordsPerSecond: Math.round(N / processorSeconds), peakRssMb: Math.round(peakRss / 1e6),
+      cpuSeconds: { node: round(processorCpu.node), clickhouse: processorCpu.clickhouse === null ? null : round(processorCpu.clickhouse) } },
+    clickhouseKafkaEngine: engineSeconds === null ? { error: engineError } : { consumers: engineConsumers, seconds: round(engineSeconds), recordsPerSecond: Math.round(N / engineSeconds), cpuSeconds: { clickhouse: engineCpu === null ? null : round(engineCpu) } },
     ratio: engineSeconds === null ? null : round(engineSeconds / processorSeconds),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -112,6 +116,10 @@ async function main(): Promise<void> {
   await ch.close();
   for (const k of ['cdrs', 'reports', 'deadLetter'] as const) await deleteTopic(config.kafka, projectTopics(config.kafka, [k])[0]?.name ?? '').catch(() => undefined);
   await deleteTopic(config.kafka, jsonTopic).catch(() => undefined);
+}
+
+function minus(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a - b;
 }
 
 function round(x: number): number {

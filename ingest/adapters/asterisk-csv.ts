@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { CallwatchError } from '../../core/errors.ts';
-import type { Disposition } from '../records.ts';
+import type { Disposition } from '../../core/records.ts';
 import { fieldError, type FieldError } from '../validation/reasons.ts';
 import { zonedToEpochMs } from '../validation/time.ts';
 import type { AdaptedRecord } from './types.ts';

@@ -1,5 +1,5 @@
 import { CallwatchError } from '../../core/errors.ts';
-import type { Direction, Disposition } from '../records.ts';
+import type { Direction, Disposition } from '../../core/records.ts';
 import { fieldError, type FieldError } from '../validation/reasons.ts';
 import { parseJsonQuietly } from './native.ts';
 import { Q850_BY_NAME } from './q850.ts';

@@ -1,5 +1,5 @@
 import type { AdaptedRecord } from '../adapters/types.ts';
-import type { CdrRecord } from '../records.ts';
+import type { CdrRecord } from '../../core/records.ts';
 import { fieldError, type FieldError, type FieldWarning } from '../validation/reasons.ts';
 import { validateCdr, type CdrContext } from './validate-cdr.ts';
 

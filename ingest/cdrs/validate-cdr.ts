@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTACT_CHANNELS, DIRECTIONS, DISPOSITIONS, type CdrRecord } from '../records.ts';
+import { CONTACT_CHANNELS, DIRECTIONS, DISPOSITIONS, type CdrRecord } from '../../core/records.ts';
 import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
 import { checkEventTime } from '../validation/time.ts';
 import { textProblem } from '../validation/text.ts';

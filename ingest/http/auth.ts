@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyEntry } from '../../core/config/sections/ingest.ts';
 import { CallwatchError } from '../../core/errors.ts';
-import { REPORT_CHANNELS, type ReportChannel } from '../records.ts';
+import { REPORT_CHANNELS, type ReportChannel } from '../../core/records.ts';
 
 /** The holder of an API key, as the routes see it (never the key itself). */
 export interface Principal {

@@ -5,7 +5,7 @@ import type { Pseudonymiser } from '../../core/pseudonym.ts';
 import type { IngestConfig } from '../../core/config/sections/ingest.ts';
 import { deliverAll, type RecordProducer } from '../delivery.ts';
 import { ingestMetrics } from '../metrics.ts';
-import type { ReportChannel } from '../records.ts';
+import type { ReportChannel } from '../../core/records.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 import type { FieldError, FieldWarning } from '../validation/reasons.ts';
 import { reportId } from './report-id.ts';

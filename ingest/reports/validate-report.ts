@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Pseudonymiser } from '../../core/pseudonym.ts';
-import { CALL_TYPES, REPORT_CHANNELS, type NuisanceReportRecord, type ReportChannel, type ReportedCallRecord } from '../records.ts';
+import { CALL_TYPES, REPORT_CHANNELS, type NuisanceReportRecord, type ReportChannel, type ReportedCallRecord } from '../../core/records.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
 import { textProblem } from '../validation/text.ts';

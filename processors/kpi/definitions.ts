@@ -20,7 +20,7 @@
  *               when nothing was offered.
  * - longest wait   the greatest wait of any offered contact, answered or abandoned (ms).
  */
-import type { CdrRecord } from '../records.ts';
+import type { CdrRecord } from '../../core/records.ts';
 
 export function isOffered(cdr: Pick<CdrRecord, 'queue'>): boolean {
   return cdr.queue !== null && cdr.queue !== '';

@@ -2,7 +2,7 @@ import { topicName } from '../../core/kafka/topics.ts';
 import type { KafkaConfig } from '../../core/config/sections/kafka.ts';
 import type { KafkaProducer, ProduceRecord } from '../../core/kafka/producer.ts';
 import { counter } from '../../core/metrics.ts';
-import type { SourcePosition } from '../records.ts';
+import type { SourcePosition } from '../source-position.ts';
 
 // Records that cannot be stored (undecodable bytes, wrong magic byte, unknown schema id, failed
 // validation) go, byte for byte, to the dead-letter topic, with why and where from in headers, so

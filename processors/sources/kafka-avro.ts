@@ -6,7 +6,8 @@ import { isCallwatchError, type ErrorCode } from '../../core/errors.ts';
 import { BatchConsumer, type KafkaMessage } from '../../core/kafka/consumer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { counter, gauge } from '../../core/metrics.ts';
-import type { CdrRecord, NuisanceReportRecord, SourcePosition } from '../records.ts';
+import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
+import type { SourcePosition } from '../source-position.ts';
 import type { PoisonRecord } from '../sinks/dead-letter.ts';
 
 // Reads the CDR and report topics in batches (at-least-once: nothing is committed until the caller

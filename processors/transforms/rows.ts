@@ -1,5 +1,6 @@
 import { isAnswered, queueWaitMs } from '../kpi/definitions.ts';
-import type { CdrRecord, NuisanceReportRecord, SourcePosition } from '../records.ts';
+import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
+import type { SourcePosition } from '../source-position.ts';
 import { validateCdr, validateReport } from './validate.ts';
 import type { WeekCalendar } from './week.ts';
 

@@ -1,5 +1,5 @@
 import { CallwatchError } from '../../core/errors.ts';
-import type { CdrRecord, NuisanceReportRecord } from '../records.ts';
+import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
 
 // Checks a decoded record must pass before it is stored. Avro already guarantees the types; these
 // are the meanings Avro cannot express. The error names the record, the field and why.

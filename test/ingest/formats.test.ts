@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CdrRecord } from '../../ingest/records.ts';
+import type { CdrRecord } from '../../core/records.ts';
 import { auth, consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 // Each supported format posted through the real collector comes out of the topic, decoded through

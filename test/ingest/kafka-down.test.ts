@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CdrRecord } from '../../ingest/records.ts';
+import type { CdrRecord } from '../../core/records.ts';
 import { PrivateBroker } from '../support/private-broker.ts';
 import { auth, consumeDecoded, startHarness, type Harness } from './harness.ts';
 

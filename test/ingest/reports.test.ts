@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pseudonymiser } from '../../core/pseudonym.ts';
-import type { NuisanceReportRecord } from '../../ingest/records.ts';
+import type { NuisanceReportRecord } from '../../core/records.ts';
 import { auth, consumeDecoded, HMAC_KEY, startHarness, type Harness } from './harness.ts';
 
 // Nuisance reports: pseudonymised at the edge (raw identity never in Kafka or the logs), and an

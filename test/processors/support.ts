@@ -8,7 +8,7 @@ import { topicName } from '../../core/kafka/topics.ts';
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
-import type { CdrRecord, NuisanceReportRecord } from '../../processors/records.ts';
+import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
 import { channelWeekTruth, numberCdrTruth, numberReportTruth } from '../support/generate.ts';
 
 // Shared by the processor tests: topics, an Avro producer of generated records, a dead-letter

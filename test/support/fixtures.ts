@@ -1,26 +1,6 @@
-// Hand-made records shared by tests. Numbers are from Ofcom's drama ranges (never real subscribers).
-export interface CdrRecord {
-  cdr_id: string;
-  platform: string;
-  setup_time: number;
-  answer_time: number | null;
-  end_time: number;
-  caller: string;
-  caller_raw: string;
-  callee: string;
-  callee_raw: string;
-  direction: 'INBOUND' | 'OUTBOUND' | 'INTERNAL' | 'UNKNOWN';
-  disposition: 'ANSWERED' | 'NO_ANSWER' | 'BUSY' | 'FAILED' | 'CONGESTION' | 'CANCELLED' | 'ABANDONED';
-  duration_ms: number;
-  billable_ms: number;
-  queue: string | null;
-  queue_wait_ms: number | null;
-  agent: string | null;
-  channel: 'VOICE' | 'WEBCHAT' | 'SMS' | 'EMAIL' | 'VIDEO' | 'OTHER';
-  hangup_cause: number | null;
-  received_at: number;
-}
+import type { CdrRecord } from '../../core/records.ts';
 
+// Hand-made records shared by tests. Numbers are from Ofcom's drama ranges (never real subscribers).
 export function sampleCdr(i: number, overrides: Partial<CdrRecord> = {}): CdrRecord {
   const setup = Date.UTC(2016, 4, 17, 9, 0, 0) + i * 1000;
   return {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CdrRecord, NuisanceReportRecord, ReportedCallRecord } from '../../processors/records.ts';
+import type { CdrRecord, NuisanceReportRecord, ReportedCallRecord } from '../../core/records.ts';
 import { WeekCalendar } from '../../processors/transforms/week.ts';
 
 // The one deterministic (seeded) record generator for tests, benchmarks and the demo: CDRs,
