@@ -1,4 +1,5 @@
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js/max';
+import { possibleE164, possibleE164Reference } from './possible-number.ts';
 
 export type { CountryCode };
 
@@ -40,6 +41,15 @@ function numberPart(raw: string): string {
  * nuisance callers spoof unallocated and drama-range numbers, and those still identify a campaign.
  */
 export function normaliseNumber(raw: string, defaultRegion: CountryCode): NormalisedNumber {
+  return normaliseWith(raw, defaultRegion, possibleE164);
+}
+
+/** normaliseNumber with every number through the full library: the reference the fast path must equal. */
+export function normaliseNumberReference(raw: string, defaultRegion: CountryCode): NormalisedNumber {
+  return normaliseWith(raw, defaultRegion, possibleE164Reference);
+}
+
+function normaliseWith(raw: string, defaultRegion: CountryCode, possible: (text: string, region: CountryCode) => string | undefined): NormalisedNumber {
   if (raw.length > MAX_RAW_NUMBER_LENGTH) return { kind: 'INVALID', reason: `longer than ${MAX_RAW_NUMBER_LENGTH} characters` };
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { kind: 'INVALID', reason: 'contains control characters' };
@@ -52,8 +62,8 @@ export function normaliseNumber(raw: string, defaultRegion: CountryCode): Normal
   // Digits that already start with a country code but lack the "+" ("447700900123").
   if (!part.startsWith('+') && !part.startsWith('0') && digits.length >= 8) candidates.push(`+${digits}`);
   for (const text of candidates) {
-    const parsed = parsePhoneNumberFromString(text, defaultRegion);
-    if (parsed?.isPossible()) return { kind: 'E164', e164: parsed.number };
+    const e164 = possible(text, defaultRegion);
+    if (e164 !== undefined) return { kind: 'E164', e164 };
   }
   return { kind: 'INVALID', reason: 'not a possible number for any country' };
 }
