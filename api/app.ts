@@ -5,7 +5,7 @@ import type { Config } from '../core/config/schema.ts';
 import { CallwatchError, errorMessage } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
-import { ApiKeyStore } from '../ingest/http/auth.ts';
+import { ApiKeyStore } from '../core/auth/api-keys.ts';
 import { KeyedRateLimiter } from '../ingest/limits/token-bucket.ts';
 import { WeeklyAggregates } from '../processors/aggregates/weekly.ts';
 import { AuditLog } from './audit.ts';
@@ -21,7 +21,7 @@ import { numbersByPrefixRoute, spikesRoute } from './routes/prefix-and-spikes.ts
 import { newNumbersRoute, topNumbersRoute } from './routes/week-lists.ts';
 
 export interface ApiDeps {
-  /** Uses `api`, the key list `ingest.apiKeys` and the thresholds in `processors`. */
+  /** Uses `api`, the key list `auth.apiKeys` and the thresholds in `processors`. */
   config: Config;
   /** Serves every read: the read-only ClickHouse user (Clickhouse.connect(cfg, 'reader')). */
   reader: Clickhouse;
@@ -119,7 +119,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   registerHealthRoutes(app, { reader: deps.reader, writer: deps.writer, closing: () => closing });
   app.get('/openapi.json', () => openApi);
 
-  const keys = new ApiKeyStore(config.ingest.apiKeys);
+  const keys = new ApiKeyStore(config.auth.apiKeys);
   const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst });
   void app.register((api, _options, done) => {
     api.decorateRequest('investigator', null);

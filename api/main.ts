@@ -1,5 +1,5 @@
 // The investigator API: `npx tsx api/main.ts`. Configuration: CALLWATCH_API__* (core/config/sections/api.ts);
-// keys with the `investigate` scope in CALLWATCH_INGEST__API_KEYS (the deployment's one key list).
+// keys with the `investigate` scope in CALLWATCH_AUTH__API_KEYS (the deployment's one key list).
 // Reads go through the read-only ClickHouse user; the writer user only appends to the audit log.
 import { Clickhouse } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';
@@ -10,8 +10,8 @@ import { buildApiApp } from './app.ts';
 
 const config = loadConfig();
 const logger = createLogger('api', config.log.level);
-if (!config.ingest.apiKeys.some((k) => k.scopes.includes('investigate'))) {
-  logger.warn('no API key has the investigate scope (ingest.apiKeys): every look-up will be refused');
+if (!config.auth.apiKeys.some((k) => k.scopes.includes('investigate'))) {
+  logger.warn('no API key has the investigate scope (auth.apiKeys): every look-up will be refused');
 }
 
 const writer = await Clickhouse.connect(config.clickhouse, 'writer');

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   CW_ERR_MIGRATION: { status: 500, message: 'migration failed' },
   CW_ERR_SPIKES_INPUT: { status: 422, message: 'spike detector input invalid' },
   CW_ERR_RECORD_INVALID: { status: 422, message: 'record fails validation' },
+  CW_ERR_AUTH_UNAUTHORIZED: { status: 401, message: 'missing or unknown API key' },
+  CW_ERR_AUTH_FORBIDDEN: { status: 403, message: 'API key lacks the scope for this request' },
   CW_ERR_INGEST_UNAUTHORIZED: { status: 401, message: 'missing or unknown API key' },
   CW_ERR_INGEST_FORBIDDEN: { status: 403, message: 'API key lacks the scope for this request' },
   CW_ERR_INGEST_BODY_TOO_LARGE: { status: 413, message: 'request body too large' },

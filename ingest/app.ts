@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AvroSerde } from '../core/avro/serde.ts';
+import type { AuthConfig } from '../core/config/sections/auth.ts';
 import type { IngestConfig } from '../core/config/sections/ingest.ts';
 import { envNameFor } from '../core/config/load.ts';
 import { CallwatchError } from '../core/errors.ts';
@@ -7,7 +8,7 @@ import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
 import { Pseudonymiser } from '../core/pseudonym.ts';
 import type { RecordProducer } from './delivery.ts';
-import { ApiKeyStore } from './http/auth.ts';
+import { ApiKeyStore } from '../core/auth/api-keys.ts';
 import { registerCdrRoute } from './http/cdrs-route.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { apiGuard } from './http/guard.ts';
@@ -23,6 +24,8 @@ import { NumberNormaliser } from './validation/numbers.ts';
 
 export interface IngestDeps {
   config: IngestConfig;
+  /** The deployment's API keys (auth.apiKeys). */
+  auth: AuthConfig;
   /** Full topic names (with the configured prefix): topicName(config.kafka, 'cdrs' | 'reports'). */
   topics: { cdrs: string; reports: string };
   /** A connected KafkaProducer (or anything with its send/metadata/queuePressure). */
@@ -131,7 +134,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
 
   // The authenticated API: bodies are read raw (any type) so each route decodes, bounds and
   // parses them itself, with the collector's own error codes.
-  const keys = new ApiKeyStore(config.apiKeys);
+  const keys = new ApiKeyStore(deps.auth.apiKeys);
   const limiter = new KeyedRateLimiter({ ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst });
   void app.register((api, _options, done) => {
     api.decorateRequest('principal', null);

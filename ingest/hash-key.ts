@@ -1,9 +1,9 @@
-// Prints the sha256 (hex) of an API key, for ingest.apiKeys[].sha256 in the configuration:
+// Prints the sha256 (hex) of an API key, for auth.apiKeys[].sha256 in the configuration:
 //   npx tsx ingest/hash-key.ts <key>        or        printf %s "$KEY" | npx tsx ingest/hash-key.ts
 // With no key given, it generates a random one and prints both (store the key with its holder only).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { sha256Hex } from './http/auth.ts';
+import { sha256Hex } from '../core/auth/api-keys.ts';
 
 function keyFromInput(): string | undefined {
   const arg = process.argv[2];

@@ -24,7 +24,7 @@ await serde.register('cdr', `${topics.cdrs}-value`);
 await serde.register('nuisanceReport', `${topics.reports}-value`);
 const producer = await KafkaProducer.connect(config.kafka, { clientId: `${config.kafka.clientId}-ingest` });
 
-const app = buildIngestApp({ config: config.ingest, topics, producer, serde, logger });
+const app = buildIngestApp({ config: config.ingest, auth: config.auth, topics, producer, serde, logger });
 await app.listen({ host: config.ingest.host, port: config.ingest.port });
 
 let stopping = false;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../../ingest/http/auth.ts';
+import { sha256Hex } from '../../core/auth/api-keys.ts';
 
 export interface BenchCollectorEnv {
   env: NodeJS.ProcessEnv;
@@ -17,7 +17,7 @@ export function benchCollectorEnv(o: { topicPrefix: string; port: number }): Ben
       CALLWATCH_KAFKA__TOPIC_PREFIX: o.topicPrefix,
       CALLWATCH_INGEST__PORT: String(o.port),
       CALLWATCH_INGEST__HMAC_KEY: randomBytes(24).toString('hex'),
-      CALLWATCH_INGEST__API_KEYS: JSON.stringify([{ name: 'bench', sha256: sha256Hex(key), scopes: ['ingest:bench'] }]),
+      CALLWATCH_AUTH__API_KEYS: JSON.stringify([{ name: 'bench', sha256: sha256Hex(key), scopes: ['ingest:bench'] }]),
       CALLWATCH_LOG__LEVEL: 'warn',
     },
     headers: { authorization: `Bearer ${key}` },

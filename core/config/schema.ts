@@ -7,6 +7,7 @@ import { spikesSection } from './sections/spikes.ts';
 import { processorsSection } from './sections/processors.ts';
 import { ingestSection } from './sections/ingest.ts';
 import { apiSection } from './sections/api.ts';
+import { authSection } from './sections/auth.ts';
 
 // Every service's configuration, one section per concern. A service reads only the sections it
 // needs, but all are validated together so a typo anywhere stops start-up.
@@ -17,6 +18,7 @@ export const CONFIG_SECTIONS = {
   log: logSection,
   spikes: spikesSection,
   processors: processorsSection,
+  auth: authSection,
   ingest: ingestSection,
   api: apiSection,
 } as const;
@@ -31,6 +33,7 @@ export const configSchema = z.strictObject({
   log: logSection.prefault({}),
   spikes: spikesSection.prefault({}),
   processors: processorsSection.prefault({}),
+  auth: authSection.prefault({}),
   ingest: ingestSection.prefault({}),
   api: apiSection.prefault({}),
 });

@@ -7,7 +7,7 @@ import { checkCdrBatch } from '../cdrs/check-batch.ts';
 import { deliverAll, type RecordProducer } from '../delivery.ts';
 import { ingestMetrics } from '../metrics.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
-import { ingestPlatform } from './auth.ts';
+import { ingestPlatform } from './scopes.ts';
 import { decodeContentEncoding, mediaTypeOf, utf8Text } from './body.ts';
 import { adaptCdrBody, FORMAT_PARAM_VALUES } from './cdr-formats.ts';
 

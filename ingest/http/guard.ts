@@ -4,7 +4,7 @@ import type { IngestConfig } from '../../core/config/sections/ingest.ts';
 import type { OverloadGuard } from '../limits/overload.ts';
 import type { KeyedRateLimiter } from '../limits/token-bucket.ts';
 import { ingestMetrics } from '../metrics.ts';
-import type { ApiKeyStore, Principal } from './auth.ts';
+import type { ApiKeyStore, Principal } from '../../core/auth/api-keys.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +18,7 @@ declare module 'fastify' {
  */
 export function apiGuard(deps: { keys: ApiKeyStore; limiter: KeyedRateLimiter; overload: OverloadGuard; config: IngestConfig }) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = deps.keys.authenticate(request.headers);
+    const principal = deps.keys.authenticate(request.headers, 'CW_ERR_INGEST_UNAUTHORIZED');
     request.principal = principal;
     const e = principal.entry;
     const limit = deps.limiter.take(principal.name, {

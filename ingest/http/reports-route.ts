@@ -4,7 +4,7 @@ import { CallwatchError } from '../../core/errors.ts';
 import { parseJsonQuietly } from '../adapters/native.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '../reports/report-id.ts';
 import type { ReportSubmitter } from '../reports/submit-report.ts';
-import { reportChannel } from './auth.ts';
+import { reportChannel } from './scopes.ts';
 import { decodeContentEncoding, mediaTypeOf, utf8Text } from './body.ts';
 
 /**

@@ -40,7 +40,7 @@ export function writeDemoConfig(dir: string, creds: DemoCredentials, spikes: { e
     rateLimitPerSecond: 100_000,
     rateLimitBurst: 100_000,
   }));
-  const config = { ingest: { hmacKey: creds.hmacKey, apiKeys }, spikes: { evaluateWeeks: spikes.evaluateWeeks } };
+  const config = { ingest: { hmacKey: creds.hmacKey }, auth: { apiKeys }, spikes: { evaluateWeeks: spikes.evaluateWeeks } };
   writeFileSync(file, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
   return file;
 }

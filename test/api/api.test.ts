@@ -22,7 +22,7 @@ const NOW = Date.parse('2026-01-05T09:00:00Z');
 
 function apiConfig(engine: (typeof ENGINES)[number], overrides: Record<string, Record<string, unknown>> = {}): Config {
   return testConfig(uniqueTag(`api_${engine}`), engine, {
-    ingest: {
+    auth: {
       apiKeys: [
         { name: 'investigator-1', sha256: sha256(KEYS.investigator), scopes: ['investigate'] },
         { name: 'pbx1', sha256: sha256(KEYS.platform), scopes: ['ingest:pbx1'] },

@@ -8,7 +8,7 @@ import { BatchConsumer } from '../../core/kafka/consumer.ts';
 import { KafkaProducer } from '../../core/kafka/producer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { buildIngestApp } from '../../ingest/app.ts';
-import { sha256Hex } from '../../ingest/http/auth.ts';
+import { sha256Hex } from '../../core/auth/api-keys.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
 
 export const HMAC_KEY = 'integration-test-hmac-key-0123';
@@ -41,11 +41,8 @@ export interface Harness {
  */
 export async function startHarness(label: string, ingest: Record<string, unknown> = {}, brokers?: string): Promise<Harness> {
   const config = testConfig(uniqueTag(label), 'server', {
-    ingest: {
-      hmacKey: HMAC_KEY,
-      apiKeys: Object.entries(KEYS).map(([name, [key, scopes]]) => ({ name, sha256: sha256Hex(key), scopes })),
-      ...ingest,
-    },
+    ingest: { hmacKey: HMAC_KEY, ...ingest },
+    auth: { apiKeys: Object.entries(KEYS).map(([name, [key, scopes]]) => ({ name, sha256: sha256Hex(key), scopes })) },
     ...(brokers ? { kafka: { brokers } } : {}),
   });
   const topics = { cdrs: topicName(config.kafka, 'cdrs'), reports: topicName(config.kafka, 'reports') };
@@ -64,7 +61,7 @@ export async function startHarness(label: string, ingest: Record<string, unknown
   const logger = pino({ level: 'trace' }, sink);
   let app: FastifyInstance;
   try {
-    app = buildIngestApp({ config: config.ingest, topics, producer, serde, logger });
+    app = buildIngestApp({ config: config.ingest, auth: config.auth, topics, producer, serde, logger });
   } catch (err) {
     await producer.close(1_000);
     throw err;

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import { isCountryCode } from '../../phone/normalise.ts';
-import { envInt, port } from './common.ts';
-
-/** A positive rate that may be fractional (env values arrive as strings). */
-const rate = z.coerce.number().positive().max(1_000_000);
+import { envInt, port, rate } from './common.ts';
 
 // The investigator API (api/main.ts). Keys and their scopes are the deployment's one key list,
-// `ingest.apiKeys` (a key needs the `investigate` scope here); this section holds what only the API uses.
+// `auth.apiKeys` (a key needs the `investigate` scope here); this section holds what only the API uses.
 export const apiSection = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1'),

@@ -10,3 +10,17 @@ export const envBool = z.preprocess((v) => {
 
 export const envInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 export const port = envInt(1, 65535);
+
+/** A positive rate that may be fractional (env values arrive as strings). */
+export const rate = z.coerce.number().positive().max(1_000_000);
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const ianaTimeZone = z.string().refine(isTimeZone, 'an IANA time zone such as Europe/London');

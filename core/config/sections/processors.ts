@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import { envInt } from './common.ts';
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { envInt, isTimeZone } from './common.ts';
 
 // The stream processors (processors/main.ts): consumer group, batching, the week's time zone and the
 // thresholds the weekly aggregates and KPIs use.

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CallwatchError } from '../errors.ts';
+import { ApiKeyStore, presentedKey, requireScope, sha256Hex } from './api-keys.ts';
+
+const store = new ApiKeyStore([{ name: 'pbx1', sha256: sha256Hex('key-pbx1'), scopes: ['ingest:pbx1'] }]);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    return err instanceof CallwatchError ? `${String(err.status)} ${err.code}: ${err.message}` : String(err);
+  }
+}
+
+describe('ApiKeyStore', () => {
+  it('finds the principal by the hash of a Bearer or X-API-Key key', () => {
+    expect(store.authenticate({ authorization: 'Bearer key-pbx1' }).name).toBe('pbx1');
+    expect(store.authenticate({ 'x-api-key': ' key-pbx1 ' }).name).toBe('pbx1');
+    expect(presentedKey({ authorization: 'Basic abc' })).toBeUndefined();
+  });
+
+  it('refuses a missing or unknown key with the neutral code, or the code the service passes', () => {
+    expect(codeOf(() => store.authenticate({}))).toBe('401 CW_ERR_AUTH_UNAUTHORIZED: missing or unknown API key: send Authorization: Bearer <key> or X-API-Key');
+    expect(codeOf(() => store.authenticate({ authorization: 'Bearer nope' }, 'CW_ERR_API_UNAUTHORIZED'))).toBe(
+      '401 CW_ERR_API_UNAUTHORIZED: missing or unknown API key: key not recognised',
+    );
+  });
+
+  it('requireScope passes a held scope and refuses another', () => {
+    const p = store.authenticate({ authorization: 'Bearer key-pbx1' });
+    expect(codeOf(() => { requireScope(p, 'ingest:pbx1'); })).toBeUndefined();
+    expect(codeOf(() => { requireScope(p, 'investigate'); })).toBe('403 CW_ERR_AUTH_FORBIDDEN: API key lacks the scope for this request: key pbx1 has no investigate scope');
+    expect(codeOf(() => { requireScope(p, 'investigate', 'CW_ERR_API_FORBIDDEN'); })).toMatch(/^403 CW_ERR_API_FORBIDDEN: /);
+  });
+});
