@@ -5,6 +5,8 @@ import { ingestMetrics } from './metrics.ts';
 /** What the collectors need of KafkaProducer (an interface so pure-logic tests can use a fake). */
 export interface RecordProducer {
   send(record: ProduceRecord): Promise<Delivered>;
+  /** Resolves once every record is acknowledged; rejects at the first failure. */
+  sendBatch(records: readonly ProduceRecord[]): Promise<void>;
   readonly queuePressure: number;
   readonly inFlight: number;
   metadata(timeoutMs?: number): Promise<unknown>;
@@ -24,7 +26,7 @@ export async function deliverAll(producer: RecordProducer, records: readonly Pro
     timer = setTimeout(() => reject(new CallwatchError('CW_ERR_INGEST_UNAVAILABLE', `no acknowledgement within ${ackTimeoutMs} ms`, { ackTimeoutMs })), ackTimeoutMs);
   });
   try {
-    await Promise.race([Promise.all(records.map((r) => producer.send(r))), timeout]);
+    await Promise.race([producer.sendBatch(records), timeout]);
     ingestMetrics.produced.inc({ kind }, records.length);
     ingestMetrics.produceLatency.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
   } catch (err) {

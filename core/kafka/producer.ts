@@ -18,9 +18,10 @@ export interface Delivered {
   offset: number;
 }
 
+/** Who waits for one record's delivery report: its own send(), or a whole sendBatch(). */
 interface Pending {
-  resolve: (d: Delivered) => void;
-  reject: (e: Error) => void;
+  acked: (report: Delivered) => void;
+  failed: (e: Error) => void;
 }
 
 export interface ProducerOptions {
@@ -50,11 +51,8 @@ export class KafkaProducer {
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);
-      if (err) {
-        p.reject(new CallwatchError('CW_ERR_KAFKA_PRODUCE', `${err.message} (librdkafka ${err.code})`, { kafkaCode: err.code }));
-      } else {
-        p.resolve({ topic: report.topic, partition: report.partition, offset: report.offset });
-      }
+      if (err) p.failed(new CallwatchError('CW_ERR_KAFKA_PRODUCE', `${err.message} (librdkafka ${err.code})`, { kafkaCode: err.code }));
+      else p.acked(report);
     });
   }
 
@@ -95,9 +93,45 @@ export class KafkaProducer {
 
   send(record: ProduceRecord): Promise<Delivered> {
     if (this.closed) return Promise.reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', 'producer closed'));
+    return new Promise<Delivered>((resolve, reject) => {
+      this.produceTracked(record, { acked: (r) => resolve({ topic: r.topic, partition: r.partition, offset: r.offset }), failed: reject });
+    });
+  }
+
+  /**
+   * Sends every record and resolves once the broker confirmed ALL of them, or rejects with the
+   * first failure (like Promise.all over send(), the rest are still sent). One promise and one
+   * tracker for the whole batch instead of one promise per record: the collectors' hot path.
+   */
+  sendBatch(records: readonly ProduceRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', 'producer closed'));
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let unconfirmed = records.length;
+      let settled = false;
+      const tracker: Pending = {
+        acked: () => {
+          unconfirmed--;
+          if (unconfirmed === 0 && !settled) {
+            settled = true;
+            resolve();
+          }
+        },
+        failed: (e) => {
+          if (settled) return;
+          settled = true;
+          reject(e);
+        },
+      };
+      for (const record of records) this.produceTracked(record, tracker);
+    });
+  }
+
+  /** Hands one record to librdkafka; `waiter` hears its delivery report (or why it was refused). */
+  private produceTracked(record: ProduceRecord, waiter: Pending): void {
     const id = this.nextId++;
-    const delivered = new Promise<Delivered>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    const deadline = Date.now() + this.queueFullWaitMs;
+    this.pending.set(id, waiter);
+    let deadline: number | undefined;
     const attempt = (): void => {
       try {
         this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
@@ -105,13 +139,14 @@ export class KafkaProducer {
         const code = (err as { code?: number }).code;
         const p = this.pending.get(id);
         if (!p) return;
+        deadline ??= Date.now() + this.queueFullWaitMs;
         if (code === KAFKA_ERRORS.ERR__QUEUE_FULL && Date.now() < deadline) {
           this.producer.poll();
           setTimeout(attempt, 5);
           return;
         }
         this.pending.delete(id);
-        p.reject(
+        p.failed(
           code === KAFKA_ERRORS.ERR__QUEUE_FULL
             ? new CallwatchError('CW_ERR_KAFKA_QUEUE_FULL', `still full after ${this.queueFullWaitMs} ms`)
             : new CallwatchError('CW_ERR_KAFKA_PRODUCE', (err as Error).message, { kafkaCode: code }),
@@ -119,7 +154,6 @@ export class KafkaProducer {
       }
     };
     attempt();
-    return delivered;
   }
 
   /** Sends every record; each settles on its own (one failure does not fail the others). */
@@ -154,7 +188,7 @@ export class KafkaProducer {
     await new Promise<void>((resolve) => this.producer.disconnect(timeoutMs, () => resolve()));
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
-      p.reject(new CallwatchError('CW_ERR_KAFKA_PRODUCE', 'producer closed before delivery was confirmed'));
+      p.failed(new CallwatchError('CW_ERR_KAFKA_PRODUCE', 'producer closed before delivery was confirmed'));
     }
   }
 }
