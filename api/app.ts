@@ -6,7 +6,7 @@ import { CallwatchError, errorMessage } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
 import { ApiKeyStore } from '../core/auth/api-keys.ts';
-import { KeyedRateLimiter } from '../ingest/limits/token-bucket.ts';
+import { KeyedRateLimiter } from '../core/limits/token-bucket.ts';
 import { WeeklyAggregates } from '../processors/aggregates/weekly.ts';
 import { AuditLog } from './audit.ts';
 import { sendApiError, toApiError } from './http/errors.ts';

@@ -15,7 +15,7 @@ import { apiGuard } from './http/guard.ts';
 import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerReportRoute } from './http/reports-route.ts';
 import { OverloadGuard } from './limits/overload.ts';
-import { KeyedRateLimiter } from './limits/token-bucket.ts';
+import { KeyedRateLimiter } from '../core/limits/token-bucket.ts';
 import { ingestMetrics } from './metrics.ts';
 import { SUBJECT_CATEGORIES } from './reports/subjects.ts';
 import { ReportSubmitter } from './reports/submit-report.ts';

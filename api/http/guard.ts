@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiConfig } from '../../core/config/sections/api.ts';
 import { requireScope, type ApiKeyStore, type Principal } from '../../core/auth/api-keys.ts';
 import { CallwatchError } from '../../core/errors.ts';
-import type { KeyedRateLimiter } from '../../ingest/limits/token-bucket.ts';
+import type { KeyedRateLimiter } from '../../core/limits/token-bucket.ts';
 import { apiMetrics } from '../metrics.ts';
 
 declare module 'fastify' {

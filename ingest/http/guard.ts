@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallwatchError } from '../../core/errors.ts';
 import type { IngestConfig } from '../../core/config/sections/ingest.ts';
 import type { OverloadGuard } from '../limits/overload.ts';
-import type { KeyedRateLimiter } from '../limits/token-bucket.ts';
+import type { KeyedRateLimiter } from '../../core/limits/token-bucket.ts';
 import { ingestMetrics } from '../metrics.ts';
 import type { ApiKeyStore, Principal } from '../../core/auth/api-keys.ts';
 
