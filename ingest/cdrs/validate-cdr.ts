@@ -4,6 +4,7 @@ import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Vali
 import { checkEventTime } from '../validation/time.ts';
 import { textProblem } from '../validation/text.ts';
 import { issuesToFieldErrors } from '../validation/zod-issues.ts';
+import { acceptNativeCdr } from './native-cdr-fast.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 
 /** Longest raw number string kept (caller_raw/callee_raw); longer ones are rejected, not bucketed. */
@@ -35,6 +36,7 @@ export const nativeCdrSchema = z.strictObject({
   hangup_cause: z.int().min(0).max(127).nullable().optional(),
 });
 export type NativeCdr = z.input<typeof nativeCdrSchema>;
+export type NativeCdrParsed = z.output<typeof nativeCdrSchema>;
 
 export interface CdrContext {
   platform: string;
@@ -73,9 +75,12 @@ function checkNumber(
 
 /** Validates and normalises one native CDR into the Avro record, or lists every field problem. */
 export function validateCdr(input: unknown, ctx: CdrContext): Validated<CdrRecord> {
-  const parsed = nativeCdrSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues, input) };
-  const c = parsed.data;
+  let c = acceptNativeCdr(input); // the all-valid common case without zod; zod for anything else
+  if (c === undefined) {
+    const parsed = nativeCdrSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues, input) };
+    c = parsed.data;
+  }
   const errors: FieldError[] = [];
   const warnings: FieldWarning[] = [];
 
