@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clickhouse } from '../core/clickhouse/client.ts';
 import type { Config } from '../core/config/schema.ts';
 import { CallwatchError, errorMessage } from '../core/errors.ts';
+import { registerHealthRoutes } from '../core/http/health-routes.ts';
+import { accessLog, createServiceApp } from '../core/http/service-app.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
 import { ApiKeyStore } from '../core/auth/api-keys.ts';
@@ -11,7 +13,6 @@ import { WeeklyAggregates } from '../processors/aggregates/weekly.ts';
 import { AuditLog } from './audit.ts';
 import { sendApiError, toApiError } from './http/errors.ts';
 import { investigatorGuard } from './http/guard.ts';
-import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerLookup, type AnyLookupRoute } from './http/lookup.ts';
 import { apiMetrics } from './metrics.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -49,20 +50,11 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   const clock = deps.clock ?? (() => Date.now());
   enableDefaultMetrics('api');
 
-  const baseLogger: FastifyBaseLogger = logger;
-  const app = Fastify({
-    loggerInstance: baseLogger,
-    // Our own access log below: fastify's would log client IPs and URLs (which hold the numbers looked up).
-    logController: new LogController({ disableRequestLogging: true }),
+  const { app, closing } = createServiceApp(logger, {
     genReqId: () => randomUUID(),
     // Long enough that an overlong number reaches validation (400 naming the field), not a 404.
     routerOptions: { maxParamLength: 1_000 },
     bodyLimit: 1_024,
-  });
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
   });
 
   const audit = new AuditLog(deps.writer);
@@ -107,16 +99,15 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     void reply.header('x-request-id', request.id);
     done();
   });
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    apiMetrics.requestDuration.observe({ route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.investigator?.name }, 'request');
-    }
-    done();
+  // Access log without URLs: they hold the numbers looked up.
+  accessLog(app, { duration: apiMetrics.requestDuration, keyName: (request) => request.investigator?.name });
+  registerHealthRoutes(app, {
+    checks: async () => {
+      const [reader, writer] = await Promise.all([deps.reader.ping(), deps.writer.ping()]);
+      return { clickhouse_reader: reader, clickhouse_writer: writer };
+    },
+    closing,
   });
-
-  registerHealthRoutes(app, { reader: deps.reader, writer: deps.writer, closing: () => closing });
   app.get('/openapi.json', () => openApi);
 
   const keys = new ApiKeyStore(config.auth.apiKeys);

@@ -4,7 +4,7 @@
 import { Clickhouse } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';
 import { loadConfig } from '../core/config/load.ts';
-import { errorMessage } from '../core/errors.ts';
+import { stopOnSignals } from '../core/http/shutdown.ts';
 import { createLogger } from '../core/log.ts';
 import { buildApiApp } from './app.ts';
 
@@ -24,25 +24,12 @@ const app = buildApiApp({ config, reader, writer, logger });
 const address = await app.listen({ host: config.api.host, port: config.api.port });
 logger.info({ address, openapi: `${address}/openapi.json` }, 'investigator API listening');
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
-  const deadline = setTimeout(() => {
-    logger.error('shutdown timed out');
-    process.exit(1);
-  }, config.api.shutdownTimeoutMs);
-  deadline.unref();
-  try {
+stopOnSignals({
+  logger,
+  timeoutMs: config.api.shutdownTimeoutMs,
+  announce: 'shutting down: no new requests, finishing in-flight ones',
+  stop: async () => {
     await app.close();
     await Promise.all([writer.close(), reader === writer ? Promise.resolve() : reader.close()]);
-    logger.info('stopped');
-    process.exit(0);
-  } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'shutdown failed');
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+  },
+});

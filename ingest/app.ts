@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AvroSerde } from '../core/avro/serde.ts';
 import type { AuthConfig } from '../core/config/sections/auth.ts';
 import type { IngestConfig } from '../core/config/sections/ingest.ts';
@@ -6,13 +6,14 @@ import { envNameFor } from '../core/config/load.ts';
 import { CallwatchError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
+import { registerHealthRoutes } from '../core/http/health-routes.ts';
+import { accessLog, createServiceApp } from '../core/http/service-app.ts';
 import { Pseudonymiser } from '../core/pseudonym.ts';
 import type { RecordProducer } from './delivery.ts';
 import { ApiKeyStore } from '../core/auth/api-keys.ts';
 import { registerCdrRoute } from './http/cdrs-route.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { apiGuard } from './http/guard.ts';
-import { registerHealthRoutes } from './http/health-routes.ts';
 import { registerReportRoute } from './http/reports-route.ts';
 import { OverloadGuard } from './limits/overload.ts';
 import { KeyedRateLimiter } from '../core/limits/token-bucket.ts';
@@ -78,22 +79,8 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   const clock = deps.clock ?? (() => Date.now());
   enableDefaultMetrics('ingest');
 
-  // Widened to fastify's logger type so the instance is the plain FastifyInstance plugins expect.
-  const baseLogger: FastifyBaseLogger = logger;
-  const app = Fastify({
-    loggerInstance: baseLogger,
-    // Our own one-line access log below: fastify's would include client IPs (personal data).
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: config.maxBodyBytes,
-    trustProxy: config.trustProxy,
-  });
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
+  const { app, closing } = createServiceApp(logger, { bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy });
   app.addHook('onClose', (_instance, done) => {
-    closing = true;
     overload.close();
     done();
   });
@@ -120,17 +107,14 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
 
   app.setErrorHandler(errorHandler(config.retryAfterSeconds));
   app.setNotFoundHandler((_request, reply) => sendError(reply, new CallwatchError('CW_ERR_INGEST_NOT_FOUND'), config.retryAfterSeconds));
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    ingestMetrics.requestDuration.observe({ route, status: String(reply.statusCode) }, seconds);
-    if (route !== '/healthz' && route !== '/readyz' && route !== '/metrics') {
-      request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.principal?.name }, 'request');
-    }
-    done();
+  accessLog(app, { duration: ingestMetrics.requestDuration, keyName: (request) => request.principal?.name });
+  registerHealthRoutes(app, {
+    checks: async () => {
+      const [kafka, registry] = await Promise.all([deps.producer.metadata(2_000).then(() => true, () => false), deps.serde.registry.ping()]);
+      return { kafka, registry };
+    },
+    closing,
   });
-
-  registerHealthRoutes(app, { producer: deps.producer, registry: deps.serde.registry, closing: () => closing });
 
   // The authenticated API: bodies are read raw (any type) so each route decodes, bounds and
   // parses them itself, with the collector's own error codes.

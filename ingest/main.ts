@@ -2,7 +2,7 @@
 // core/config/sections/ingest.ts); CALLWATCH_INGEST__HMAC_KEY is required.
 import { AvroSerde } from '../core/avro/serde.ts';
 import { loadConfig } from '../core/config/load.ts';
-import { errorMessage } from '../core/errors.ts';
+import { stopOnSignals } from '../core/http/shutdown.ts';
 import { ensureTopics, projectTopics } from '../core/kafka/admin.ts';
 import { KafkaProducer } from '../core/kafka/producer.ts';
 import { topicName } from '../core/kafka/topics.ts';
@@ -27,27 +27,14 @@ const producer = await KafkaProducer.connect(config.kafka, { clientId: `${config
 const app = buildIngestApp({ config: config.ingest, auth: config.auth, topics, producer, serde, logger });
 await app.listen({ host: config.ingest.host, port: config.ingest.port });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones, flushing the producer');
-  const deadline = setTimeout(() => {
-    logger.error('shutdown timed out');
-    process.exit(1);
-  }, config.ingest.shutdownTimeoutMs);
-  deadline.unref();
-  try {
+stopOnSignals({
+  logger,
+  timeoutMs: config.ingest.shutdownTimeoutMs,
+  announce: 'shutting down: no new requests, finishing in-flight ones, flushing the producer',
+  stop: async () => {
     // close() stops accepting, answers new requests 503 and waits for in-flight ones (which
     // themselves wait for Kafka's acks); then whatever is still queued is flushed.
     await app.close();
     await producer.close(config.ingest.shutdownTimeoutMs);
-    logger.info('stopped');
-    process.exit(0);
-  } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'shutdown failed');
-    process.exit(1);
-  }
-}
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+  },
+});

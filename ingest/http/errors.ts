@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CallwatchError, isCallwatchError, type ErrorCode } from '../../core/errors.ts';
+import { sendErrorReply, type ErrorReplyPolicy } from '../../core/http/error-reply.ts';
 import { ingestMetrics } from '../metrics.ts';
 
 // Fastify's own request errors, in the collector's codes.
@@ -23,18 +24,11 @@ export function toCallwatchError(err: unknown): CallwatchError {
   return new CallwatchError('CW_ERR_INGEST_INTERNAL', undefined, {}, { cause: err });
 }
 
-export function errorBody(e: CallwatchError): { error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
-  const details = Object.fromEntries(Object.entries(e.details).filter(([k, v]) => SAFE_DETAILS.has(k) && v !== undefined));
-  return { error: { code: e.code, message: e.message, ...(Object.keys(details).length > 0 ? { details } : {}) } };
-}
+const REPLY_POLICY: ErrorReplyPolicy = { safeDetails: SAFE_DETAILS, hideServerErrorText: false };
 
-/** Sends a CallwatchError as JSON with its status, and Retry-After where a retry will help. */
+/** Sends a CallwatchError as the collector does (status, JSON body, Retry-After). */
 export function sendError(reply: FastifyReply, e: CallwatchError, retryAfterSeconds: number): FastifyReply {
-  if (e.status === 503 || e.status === 429) {
-    const seconds = typeof e.details.retryAfterSeconds === 'number' ? e.details.retryAfterSeconds : retryAfterSeconds;
-    void reply.header('retry-after', String(Math.max(1, Math.ceil(seconds))));
-  }
-  return reply.status(e.status).send(errorBody(e));
+  return sendErrorReply(reply, e, retryAfterSeconds, REPLY_POLICY);
 }
 
 /** The app's error handler: specific codes for the client, a log line (codes only) for operators. */
