@@ -145,6 +145,12 @@ clickhouse_config() {
     <table>query_log</table>
     <flush_interval_milliseconds>7500</flush_interval_milliseconds>
   </query_log>
+  <!-- librdkafka settings of every Kafka table engine (keys with '_' for '.'). 18.16 sets no
+       auto.offset.reset, so a new consumer group starts at librdkafka's default, the END of each
+       partition, and reads nothing produced before the table existed (bench/README.md, Processors). -->
+  <kafka>
+    <auto_offset_reset>smallest</auto_offset_reset>
+  </kafka>
 </yandex>
 EOF
   # default: admin for the stack script itself; writer: the pipeline; reader: dashboards and API.
