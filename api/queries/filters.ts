@@ -1,4 +1,5 @@
-import { ident, raw, sql, type RawSql } from '../../core/clickhouse/escape.ts';
+import { raw, sql, type RawSql } from '../../core/clickhouse/escape.ts';
+import { weekBounds } from '../../processors/aggregates/weekly.ts';
 
 // Small SQL fragments shared by the API's own queries. Inputs are validated Mondays and canonical
 // numbers (api/validation.ts); they still enter SQL only as literals written by escape.ts.
@@ -10,10 +11,7 @@ export interface WeekRange {
 
 /** `column >= toDate(from) AND column <= toDate(to)` for the ends given, else `1`. */
 export function weekRangeSql(column: string, range: WeekRange): RawSql {
-  const parts: string[] = [];
-  if (range.from !== undefined) parts.push(sql`${ident(column)} >= toDate(${range.from})`);
-  if (range.to !== undefined) parts.push(sql`${ident(column)} <= toDate(${range.to})`);
-  return raw(parts.length > 0 ? parts.join(' AND ') : '1');
+  return weekBounds(column, { fromWeek: range.from, toWeek: range.to });
 }
 
 export interface Page {

@@ -17,7 +17,8 @@ export interface WeekFilter {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function weekBounds(column: string, f: WeekFilter): RawSql {
+/** `column >= toDate(fromWeek) AND column <= toDate(toWeek)` for the ends given, else `1` (also used by api/queries). */
+export function weekBounds(column: string, f: WeekFilter): RawSql {
   const parts: string[] = [];
   for (const [op, v] of [['>=', f.fromWeek], ['<=', f.toWeek]] as const) {
     if (v === undefined) continue;
