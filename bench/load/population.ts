@@ -1,4 +1,4 @@
-import type { Rng } from './rng.ts';
+import type { Rng } from '../../core/rng.ts';
 
 /**
  * UK numbers reserved by Ofcom for drama and testing (never allocated to a real line), so generated

@@ -1,5 +1,5 @@
 import type { ContactChannel, Direction, Disposition } from '../../core/records.ts';
-import { Rng } from './rng.ts';
+import { Rng } from '../../core/rng.ts';
 import { makePopulation, writeNumber, type Line, type NumberStyle, type Population, type PopulationOptions } from './population.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from './random.ts';
+import { Rng } from '../../core/rng.ts';
 import { OVERALL_KEY, weekRange, type SpikeInput, type SpikeKind, type SpikeScope, type WeeklySeries } from './verdict.ts';
 
 /**
@@ -106,7 +106,7 @@ function newNumber(index: number): NumberBuilder {
 }
 
 /** Adds `count` reports to a number's week, split over channels by the week's channel shares. */
-function addReports(n: NumberBuilder, t: number, count: number, rng: Random): void {
+function addReports(n: NumberBuilder, t: number, count: number, rng: Rng): void {
   if (count === 0) return;
   const volumes = channelVolumes(t);
   const total = CHANNELS.reduce((s, c) => s + volumes[c], 0);
@@ -119,7 +119,7 @@ function addReports(n: NumberBuilder, t: number, count: number, rng: Random): vo
 }
 
 export function syntheticDataSet(seed = 20160517): SyntheticDataSet {
-  const rng = seededRandom(seed);
+  const rng = new Rng(seed);
   const weeks = weekRange(FIRST_WEEK, WEEKS);
   const swing = weeks.map(() => 1 + WEEKLY_SWING_SD * rng.normal());
   const level = weeks.map((_, t) => CHANNELS.reduce((s, c) => s + channelVolumes(t)[c], 0) / PRE_LAUNCH_VOLUME);
@@ -148,9 +148,9 @@ export function syntheticDataSet(seed = 20160517): SyntheticDataSet {
     const pool = [...(byBaseline.get(baseline) ?? [])];
     for (const size of sizes) {
       for (let i = 0; i < SPIKES_PER_CELL; i++) {
-        const n = baseline === 0 ? fresh() : pool.splice(rng.int(0, pool.length - 1), 1)[0];
+        const n = baseline === 0 ? fresh() : pool.splice(rng.between(0, pool.length - 1), 1)[0];
         if (!n) throw new Error(`synthetic data set: too few numbers at baseline ${baseline}`);
-        const week = rng.int(FIRST_SPIKE_WEEK, WEEKS - 1);
+        const week = rng.between(FIRST_SPIKE_WEEK, WEEKS - 1);
         addReports(n, week, size, rng);
         numberSpikes.push({ key: n.key, week, baseline, size, source: 'cell' });
       }
@@ -158,7 +158,7 @@ export function syntheticDataSet(seed = 20160517): SyntheticDataSet {
   }
   for (let i = 0; i < RAMPING_ROBOCALLERS; i++) {
     const n = fresh();
-    const start = rng.int(FIRST_SPIKE_WEEK, WEEKS - RAMP.length);
+    const start = rng.between(FIRST_SPIKE_WEEK, WEEKS - RAMP.length);
     RAMP.forEach((size, j) => {
       addReports(n, start + j, size, rng);
       numberSpikes.push({ key: n.key, week: start + j, baseline: 0, size, source: 'ramp' });

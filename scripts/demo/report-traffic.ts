@@ -1,4 +1,4 @@
-import { Rng } from '../../bench/load/rng.ts';
+import { Rng } from '../../core/rng.ts';
 import { makePopulation, writeNumber, type Line, type NumberStyle } from '../../bench/load/population.ts';
 import { SUBJECT_CODES } from '../../ingest/reports/subjects.ts';
 import type { ReportInput } from '../../ingest/reports/validate-report.ts';

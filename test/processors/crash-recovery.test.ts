@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, sql } from '../../core/clickhouse/escape.ts';
-import { generateCdrs, generateReports, Rng } from '../support/generate.ts';
+import { Rng } from '../../core/rng.ts';
+import { generateCdrs, generateReports } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, storedCounts, waitFor, waitUntilIdle } from './support.ts';
 
@@ -44,7 +45,7 @@ describe.each(ENGINES)('processors killed with SIGKILL on %s', (engine) => {
     for (let k = 0; k < KILLS; k++) {
       const child = new ProcessorChild(env);
       await waitFor('processor to start consuming', () => Promise.resolve(child.processing ? true : undefined), 60_000, 50);
-      await new Promise((r) => setTimeout(r, rng.int(200, 1500)));
+      await new Promise((r) => setTimeout(r, rng.range(200, 1500)));
       const m = await child.metrics().catch(() => '');
       if (metricSum(m, 'callwatch_processor_records_consumed_total') > 0) killedWhileWriting += 1;
       child.kill('SIGKILL');

@@ -1,36 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CdrRecord, NuisanceReportRecord, ReportedCallRecord } from '../../core/records.ts';
+import { Rng } from '../../core/rng.ts';
 import { WeekCalendar } from '../../processors/transforms/week.ts';
 
 // The one deterministic (seeded) record generator for tests, benchmarks and the demo: CDRs,
 // nuisance reports, a stream shaped like the regulator's weekly figures, and the expected ("truth")
 // weekly counts computed independently of ClickHouse.
-
-/** mulberry32: small, fast, good enough for test data; same seed, same sequence. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hiExclusive: number): number {
-    return lo + Math.floor(this.next() * (hiExclusive - lo));
-  }
-  pick<T>(items: readonly T[]): T {
-    const v = items[Math.floor(this.next() * items.length)];
-    if (v === undefined) throw new Error('pick from an empty list');
-    return v;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 const DAY_MS = 86_400_000;
 const pseudonym = (label: string): string => createHash('sha256').update(label).digest('hex');
@@ -66,13 +41,13 @@ export function generateCdrs(o: CdrOptions): CdrRecord[] {
     const setup = o.fromMs + Math.floor(rng.next() * (o.toMs - o.fromMs - 3_600_000));
     const queued = rng.chance(0.4);
     const answered = rng.chance(queued ? 0.75 : 0.45);
-    const wait = queued ? rng.int(0, 120_000) : null;
-    const ring = wait ?? rng.int(1000, 30_000);
-    const billable = answered ? (rng.chance(0.3) ? rng.int(0, 6_000) : rng.int(6_000, 900_000)) : 0;
+    const wait = queued ? rng.range(0, 120_000) : null;
+    const ring = wait ?? rng.range(1000, 30_000);
+    const billable = answered ? (rng.chance(0.3) ? rng.range(0, 6_000) : rng.range(6_000, 900_000)) : 0;
     const answer = answered ? setup + ring : null;
     const end = setup + ring + billable;
     const caller = numberFor(skewed(rng, callers));
-    const callee = rng.chance(0.03) ? 'WITHHELD' : numberFor(100_000 + rng.int(0, 5000));
+    const callee = rng.chance(0.03) ? 'WITHHELD' : numberFor(100_000 + rng.range(0, 5000));
     out.push({
       cdr_id: `${o.idPrefix ?? 'c'}${o.seed}-${i}`,
       platform: rng.pick(platforms),
@@ -89,10 +64,10 @@ export function generateCdrs(o: CdrOptions): CdrRecord[] {
       billable_ms: billable,
       queue: queued ? rng.pick(['billing', 'support', 'complaints']) : null,
       queue_wait_ms: wait,
-      agent: answered && queued ? `agent-${rng.int(1, 40)}` : null,
+      agent: answered && queued ? `agent-${rng.range(1, 40)}` : null,
       channel: queued && rng.chance(0.3) ? 'WEBCHAT' : 'VOICE',
       hangup_cause: answered ? 16 : rng.pick([16, 17, 19, 21, 34]),
-      received_at: end + rng.int(100, 60_000),
+      received_at: end + rng.range(100, 60_000),
     });
   }
   return out;
@@ -112,14 +87,14 @@ export interface ReportOptions {
 /** Calls happen between one minute and `maxLagMs` before the report is submitted. */
 function reportedCalls(rng: Rng, submitted: number, numbers: number, maxLagMs: number): ReportedCallRecord[] {
   const calls: ReportedCallRecord[] = [];
-  const n = rng.chance(0.8) ? 1 : rng.int(2, 5);
+  const n = rng.chance(0.8) ? 1 : rng.range(2, 5);
   for (let j = 0; j < n; j++) {
     const r = rng.next();
     const number = r < 0.05 ? 'WITHHELD' : r < 0.07 ? 'INVALID' : numberFor(skewed(rng, numbers));
     calls.push({
       number,
       number_raw: number === 'INVALID' ? '12' : number,
-      call_time: submitted - rng.int(60_000, maxLagMs),
+      call_time: submitted - rng.range(60_000, maxLagMs),
       call_type: rng.pick(['LIVE_CALL', 'RECORDED_MESSAGE', 'SILENT', 'ABANDONED', 'TEXT_MESSAGE'] as const),
       organisation: rng.chance(0.5) ? rng.pick(['Energy Savers Ltd', 'PPI Claims', 'Your Bank']) : null,
       subject: rng.chance(0.7) ? rng.pick(['PPI', 'accident claims', 'energy', 'debt']) : null,
@@ -146,10 +121,10 @@ function reportAt(rng: Rng, id: string, submitted: number, channel: NuisanceRepo
     report_id: id,
     submitted_at: submitted,
     channel,
-    reporter_id: pseudonym(`reporter-${rng.int(0, reporters)}`),
-    reporter_number: rng.chance(0.6) ? pseudonym(`reporter-number-${rng.int(0, reporters)}`) : null,
+    reporter_id: pseudonym(`reporter-${rng.range(0, reporters)}`),
+    reporter_number: rng.chance(0.6) ? pseudonym(`reporter-number-${rng.range(0, reporters)}`) : null,
     calls: reportedCalls(rng, submitted, numbers, maxCallLagMs),
-    received_at: submitted + rng.int(50, 5_000),
+    received_at: submitted + rng.range(50, 5_000),
   };
 }
 
@@ -194,7 +169,7 @@ export function icoShapedReports(o: IcoShapeOptions): NuisanceReportRecord[] {
       const old = Math.round((o.before / 7) * jitter);
       const web = webOn ? Math.round(((o.after - o.before) / 7) * jitter) : 0;
       for (let k = 0; k < old + web; k++) {
-        const submitted = dayStart + 2 * 3_600_000 + rng.int(0, 20 * 3_600_000);
+        const submitted = dayStart + 2 * 3_600_000 + rng.range(0, 20 * 3_600_000);
         const channel = k < web ? 'WEB' : rng.pick(['HELPLINE', 'HELPLINE', 'LIVE_CHAT', 'EMAIL'] as const);
         out.push(reportAt(rng, `ico${o.seed}-${n++}`, submitted, channel, 4000, 30_000, ICO_MAX_CALL_LAG_MS));
       }

@@ -1,6 +1,8 @@
 /**
- * A small seeded pseudo-random source (mulberry32): the same seed gives the same traffic on every
- * machine, so a benchmark run can be repeated record for record. Not for anything secret.
+ * The project's one seeded pseudo-random source (mulberry32) for test data, benchmark traffic, the
+ * demo and the spike detector's synthetic data set: the same seed gives the same sequence on every
+ * machine and Node version (Math.random cannot be seeded), so runs repeat record for record and
+ * tests' expected figures stay valid. Not for anything secret.
  */
 export class Rng {
   private state: number;
@@ -26,6 +28,11 @@ export class Rng {
   /** Integer in [lo, hi]. */
   between(lo: number, hi: number): number {
     return lo + this.int(hi - lo + 1);
+  }
+
+  /** Integer in [lo, hiExclusive). */
+  range(lo: number, hiExclusive: number): number {
+    return lo + this.int(hiExclusive - lo);
   }
 
   chance(p: number): boolean {
@@ -76,5 +83,33 @@ export class Rng {
     const last = options[options.length - 1];
     if (!last) throw new Error('weighted pick from an empty list');
     return last[0];
+  }
+
+  /** Gamma(shape, scale = 1/shape): mean 1, variance 1/shape (Marsaglia–Tsang, shape ≥ 1). */
+  gammaMeanOne(shape: number): number {
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = this.normal();
+      const v = (1 + c * x) ** 3;
+      if (v <= 0) continue;
+      const u = this.next();
+      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return (d * v) / shape;
+    }
+  }
+
+  /** Poisson with the given mean (Knuth below 60, normal approximation above). */
+  poisson(mean: number): number {
+    if (mean <= 0) return 0;
+    if (mean > 60) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
+    // Knuth: multiply uniforms until the product falls below e^−mean.
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let prod = this.next();
+    while (prod > limit) {
+      k += 1;
+      prod *= this.next();
+    }
+    return k;
   }
 }
