@@ -1,8 +1,9 @@
 -- The records the stream processors store, each once however often it arrives: a ReplacingMergeTree
 -- keyed by the record's identity, with the latest receipt (version = received_at in ms) winning.
--- The partition is a hash of the identity, so every copy of a record lands in the same partition and
--- FINAL (or a merge) always sees them together. Every weekly count is computed from these rows after
--- deduplication (processors/aggregates/), never from counters a replay could double.
+-- The tables are not partitioned: every copy of a record is in the one partition, so FINAL (or a
+-- merge) always sees them together, and an insert writes one part (a hash partitioning made every
+-- batch write eight and cost the server 5-7 times the CPU). Every weekly count is computed from these
+-- rows after deduplication (processors/aggregates/), never from counters a replay could double.
 CREATE TABLE IF NOT EXISTS {db}.cdrs (
   platform String,
   cdr_id String,
@@ -31,11 +32,10 @@ CREATE TABLE IF NOT EXISTS {db}.cdrs (
   kafka_partition UInt16,
   kafka_offset UInt64
 ) ENGINE = ReplacingMergeTree(version)
-PARTITION BY cityHash64(platform, cdr_id) % 8
 ORDER BY (platform, cdr_id);
 
--- One row per reported call; (report_id, call_index) identifies it. report_week is the week the
--- report was submitted (the regulator's weekly series); call_week the week of the call itself.
+-- One row per reported call; (report_id, call_index) identifies it. call_week is the week of the call
+-- (event time: every weekly series counts by it); report_week the week the report was submitted.
 CREATE TABLE IF NOT EXISTS {db}.report_calls (
   report_id String,
   call_index UInt16,
@@ -59,5 +59,4 @@ CREATE TABLE IF NOT EXISTS {db}.report_calls (
   kafka_partition UInt16,
   kafka_offset UInt64
 ) ENGINE = ReplacingMergeTree(version)
-PARTITION BY cityHash64(report_id) % 8
 ORDER BY (report_id, call_index);
