@@ -77,7 +77,7 @@ export class Clickhouse {
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.client.insert({ table, values: rows as object[], format: 'JSONEachRow' });
+      await this.client.insert({ table, values: rows, format: 'JSONEachRow' });
     } catch (err) {
       throw wrap(err, `INSERT INTO ${table}`);
     }
