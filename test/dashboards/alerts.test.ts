@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { migrate } from '../../core/clickhouse/migrate.ts';
+import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import { expandQuery } from '../../dashboards/macros.ts';
-import { defaultSettings, type DashboardSettings } from '../../dashboards/settings.ts';
-import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import type { DashboardSettings } from '../../dashboards/settings.ts';
+import { ENGINES } from '../support/env.ts';
 import { clickhouseQueries, type FoundQuery } from './queries.ts';
-import { N2, seed, W2, W3 } from './seed.ts';
+import { N2, seededDatabase, W2, W3, type SeededDatabase } from './seed.ts';
 
 // Every ClickHouse alert rule's query, expanded over the rule's own relative time range at a chosen
 // evaluation instant, run on each engine against seed.ts; then the rule's reduce (last) and
@@ -30,9 +29,9 @@ function fires(q: FoundQuery, value: number): boolean {
 }
 
 describe.each(ENGINES)('ClickHouse alert rules on %s', (engine) => {
-  let writer: Clickhouse;
   let reader: Clickhouse;
   let settings: DashboardSettings;
+  let db: SeededDatabase;
 
   async function evaluate(uid: string, now: string): Promise<{ q: FoundQuery; rows: Record<string, unknown>[] }> {
     const q = clickhouseQueries(settings).get(`alert/${uid}`);
@@ -44,18 +43,12 @@ describe.each(ENGINES)('ClickHouse alert rules on %s', (engine) => {
   }
 
   beforeAll(async () => {
-    const config = testConfig(uniqueTag('dash_alerts'), engine);
-    writer = await Clickhouse.connect(config.clickhouse, 'writer');
-    reader = await Clickhouse.connect(config.clickhouse, 'reader');
-    await migrate(writer);
-    await seed(writer);
-    settings = { ...defaultSettings(), database: writer.database };
+    db = await seededDatabase(engine, 'dash_alerts');
+    ({ reader, settings } = db);
   });
 
   afterAll(async () => {
-    await writer.command(`DROP DATABASE IF EXISTS ${writer.database}`);
-    await reader.close();
-    await writer.close();
+    await db.drop();
   });
 
   it('covers every ClickHouse alert rule', () => {

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { migrate } from '../../core/clickhouse/migrate.ts';
+import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import { expandQuery } from '../../dashboards/macros.ts';
 import { KPI_DASHBOARD_UID } from '../../dashboards/boards/kpi.ts';
 import { NUISANCE_DASHBOARD_UID } from '../../dashboards/boards/nuisance.ts';
 import { NUMBER_DASHBOARD_UID } from '../../dashboards/boards/number.ts';
-import { defaultSettings, type DashboardSettings } from '../../dashboards/settings.ts';
-import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import type { DashboardSettings } from '../../dashboards/settings.ts';
+import { ENGINES } from '../support/env.ts';
 import { clickhouseQueries } from './queries.ts';
-import { N1, N2, N3, RANGE, seed, W0, W1, W2, W3 } from './seed.ts';
+import { N1, N2, N3, RANGE, seededDatabase, W0, W1, W2, W3, type SeededDatabase } from './seed.ts';
 
 // Every ClickHouse panel and annotation of the generated dashboards, its SQL expanded as Grafana
 // would (variables, then the plugin's macros) for the range in seed.ts, run on each engine against
@@ -200,23 +199,17 @@ const EXPECTED: Record<string, Expectation> = {
 };
 
 describe.each(ENGINES)('dashboard panels on %s', (engine) => {
-  let writer: Clickhouse;
   let reader: Clickhouse;
   let settings: DashboardSettings;
+  let db: SeededDatabase;
 
   beforeAll(async () => {
-    const config = testConfig(uniqueTag('dash_panels'), engine);
-    writer = await Clickhouse.connect(config.clickhouse, 'writer');
-    reader = await Clickhouse.connect(config.clickhouse, 'reader');
-    await migrate(writer);
-    await seed(writer);
-    settings = { ...defaultSettings(), database: writer.database };
+    db = await seededDatabase(engine, 'dash_panels');
+    ({ reader, settings } = db);
   });
 
   afterAll(async () => {
-    await writer.command(`DROP DATABASE IF EXISTS ${writer.database}`);
-    await reader.close();
-    await writer.close();
+    await db.drop();
   });
 
   it('has an expectation for every ClickHouse panel and annotation (none skipped)', () => {

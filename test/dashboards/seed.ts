@@ -1,4 +1,7 @@
-import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import { Clickhouse, type Engine } from '../../core/clickhouse/client.ts';
+import { migrate } from '../../core/clickhouse/migrate.ts';
+import { defaultSettings, type DashboardSettings } from '../../dashboards/settings.ts';
+import { testConfig, uniqueTag } from '../support/env.ts';
 
 // Hand-made rows for the dashboard tests, small enough that every expected figure in the tests was
 // worked out by hand from this file. Weeks (Mondays; London = UTC in February/March 2016):
@@ -203,4 +206,31 @@ export async function seed(ch: Clickhouse): Promise<void> {
   await ch.insert(`${db}.report_calls`, reportRows());
   await ch.insert(`${db}.cdrs`, cdrRows());
   await ch.insert(`${db}.spike_verdicts`, verdictRows());
+}
+
+export interface SeededDatabase {
+  /** Migrates and seeds; `reader` is the read-only user dashboards run as (one connection on chdb). */
+  writer: Clickhouse;
+  reader: Clickhouse;
+  settings: DashboardSettings;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database of the engine's with the migrations applied and the rows above inserted. */
+export async function seededDatabase(engine: Engine, label: string): Promise<SeededDatabase> {
+  const config = testConfig(uniqueTag(label), engine);
+  const writer = await Clickhouse.connect(config.clickhouse, 'writer');
+  const reader = await Clickhouse.connect(config.clickhouse, 'reader');
+  await migrate(writer);
+  await seed(writer);
+  return {
+    writer,
+    reader,
+    settings: { ...defaultSettings(), database: writer.database },
+    drop: async () => {
+      await writer.command(`DROP DATABASE IF EXISTS ${writer.database}`);
+      await reader.close();
+      await writer.close();
+    },
+  };
 }
