@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
 import { ApiKeyStore } from '../core/auth/api-keys.ts';
 import { KeyedRateLimiter } from '../core/limits/token-bucket.ts';
-import { WeeklyAggregates } from '../processors/aggregates/weekly.ts';
+import { ReadModel } from '../core/read-model/index.ts';
 import { AuditLog } from './audit.ts';
 import { sendApiError, toApiError } from './http/errors.ts';
 import { investigatorGuard } from './http/guard.ts';
@@ -59,10 +59,8 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
 
   const audit = new AuditLog(deps.writer);
   const ctx: LookupContext = {
-    reader: deps.reader,
-    aggregates: new WeeklyAggregates(deps.reader, { shortCallSeconds: config.processors.shortCallSeconds, serviceLevelSeconds: config.processors.serviceLevelSeconds }),
+    read: new ReadModel(deps.reader, { serviceLevelSeconds: config.processors.serviceLevelSeconds }),
     config: config.api,
-    shortCallSeconds: config.processors.shortCallSeconds,
   };
   const routes = lookupRoutes(ctx);
   const openApi = buildOpenApi(routes, API_VERSION);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCallwatchError } from '../core/errors.ts';
-import { canonicalNumber, canonicalPrefix, isMonday, pageSchemas, prefixSchema, previousWeek, weekSchema } from './validation.ts';
+import { canonicalNumber, canonicalPrefix, pageSchemas, prefixSchema, weekSchema } from './validation.ts';
+import { isMonday, previousWeek } from '../core/weeks.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -2,26 +2,11 @@ import { getCountryCallingCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { ApiConfig } from '../core/config/sections/api.ts';
 import { CallwatchError } from '../core/errors.ts';
+import { isMonday } from '../core/weeks.ts';
 import { MAX_RAW_NUMBER_LENGTH, normaliseNumber, type CountryCode } from '../core/phone/normalise.ts';
 
 // Request inputs of the investigator API. Every value that later reaches SQL is checked here
 // first (shape, length, alphabet), and is then written into SQL only by core/clickhouse/escape.ts.
-
-const WEEK = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True for a real calendar date 'YYYY-MM-DD' that is a Monday (weeks are named by their Monday). */
-export function isMonday(text: string): boolean {
-  const m = WEEK.exec(text);
-  if (!m) return false;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const d = new Date(ms);
-  return d.toISOString().slice(0, 10) === text && d.getUTCDay() === 1 && d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 2105;
-}
-
-/** The Monday seven days before `week`. */
-export function previousWeek(week: string): string {
-  return new Date(Date.parse(`${week}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
-}
 
 export const weekSchema = z
   .string()

@@ -14,7 +14,8 @@ import { Pipeline } from './pipeline.ts';
 import { ClickhouseRecordSink } from './sinks/clickhouse-records.ts';
 import { DeadLetterSink } from './sinks/dead-letter.ts';
 import { KafkaAvroSource } from './sources/kafka-avro.ts';
-import { WeekCalendar } from './transforms/week.ts';
+import { STREAMS } from './streams/index.ts';
+import { WeekCalendar } from '../core/weeks.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -46,8 +47,9 @@ async function main(): Promise<void> {
   const ch = await Clickhouse.connect(config.clickhouse, 'writer');
   await migrateWithRetry(ch, log);
   const producer = await KafkaProducer.connect(config.kafka, { clientId: `${config.kafka.clientId}-processors-dlq` });
-  const source = await KafkaAvroSource.connect(config.kafka, p, AvroSerde.fromConfig(config.registry), `${config.kafka.clientId}-processors`);
-  const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer, config.kafka), new WeekCalendar(p.timeZone), p, log);
+  const source = await KafkaAvroSource.connect(config.kafka, p, AvroSerde.fromConfig(config.registry), STREAMS, `${config.kafka.clientId}-processors`);
+  const context = { weeks: new WeekCalendar(p.timeZone), shortCallSeconds: p.shortCallSeconds };
+  const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer, config.kafka), context, p, log);
   state.pipeline = pipeline;
   if (stopSignal) pipeline.stop(p.shutdownGraceMs);
   state.ready = true;

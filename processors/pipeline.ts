@@ -6,13 +6,14 @@ import { counter, histogram, SIZE_BUCKETS } from '../core/metrics.ts';
 import type { ClickhouseRecordSink } from './sinks/clickhouse-records.ts';
 import type { DeadLetterSink, PoisonRecord } from './sinks/dead-letter.ts';
 import type { KafkaAvroSource } from './sources/kafka-avro.ts';
-import { messageKey, toRows, type TransformedBatch } from './transforms/to-rows.ts';
-import type { WeekCalendar } from './transforms/week.ts';
+import type { RowContext } from './streams/stream.ts';
+import { toRows, type RecordRows } from './transforms/to-rows.ts';
 
-// One processing loop: consume a bounded batch -> decode -> rows -> idempotent insert -> dead
-// letters -> commit. Kafka delivery is at-least-once (commit only after the batch is stored); the
-// effect is exactly-once because the sink writes idempotently and every count is computed from
-// deduplicated rows. A failure before the commit simply means the batch is read and written again.
+// One processing loop: consume a bounded batch -> decode (source) -> rows (transform, by each
+// stream's declaration) -> insert what is not stored yet (sink) -> dead letters -> commit. Kafka
+// delivery is at-least-once (commit only after the batch is stored); the effect is exactly-once
+// because the sink writes each record once (identity index) and the aggregates the inserts feed are
+// idempotent states. A failure before the commit simply means the batch is read and written again.
 //
 // While batch k is written, batch k+1 is already read and decoded (one batch ahead, so memory stays
 // bounded at two batches). Only reading overlaps: inserts, dead letters and commits run one batch at
@@ -36,6 +37,8 @@ export interface BatchOutcome {
   cdrsWritten: number;
   reportsWritten: number;
   deduplicated: number;
+  /** Copies refused because a record with the same identity is stored with other content. */
+  conflicts: number;
   deadLettered: number;
   committed: boolean;
 }
@@ -44,7 +47,7 @@ export interface BatchOutcome {
 interface ReadBatch {
   messages: KafkaMessage[];
   poison: PoisonRecord[];
-  rows: TransformedBatch;
+  records: RecordRows[];
 }
 
 export class Pipeline {
@@ -59,7 +62,7 @@ export class Pipeline {
     private readonly source: KafkaAvroSource,
     private readonly sink: ClickhouseRecordSink,
     private readonly deadLetter: DeadLetterSink,
-    private readonly weeks: WeekCalendar,
+    private readonly context: RowContext,
     private readonly config: PipelineConfig,
     private readonly log: Logger,
   ) {}
@@ -98,10 +101,10 @@ export class Pipeline {
   async runOnce(): Promise<BatchOutcome> {
     const pending = this.readAhead;
     this.readAhead = undefined;
-    const { messages, poison, rows } = await (pending ?? this.read());
+    const { messages, poison, records } = await (pending ?? this.read());
     if (messages.length === 0) {
       this.source.updateLagMetric();
-      return { consumed: 0, cdrsWritten: 0, reportsWritten: 0, deduplicated: 0, deadLettered: 0, committed: false };
+      return { consumed: 0, cdrsWritten: 0, reportsWritten: 0, deduplicated: 0, conflicts: 0, deadLettered: 0, committed: false };
     }
     // A backlog is likely behind a non-empty batch: start on the next one while this one is written.
     if (!this.stopRequested) {
@@ -109,32 +112,33 @@ export class Pipeline {
       next.catch(() => undefined); // observed when awaited by the next runOnce() or settle()
       this.readAhead = next;
     }
-    const written = await this.retry('write', () => this.sink.write(rows));
+    const written = await this.retry('write', () => this.sink.write(records));
     this.observeAges(messages);
-    await this.retry('dead-letter', () => this.deadLetter.send(poison));
-    for (const p of poison) this.log.warn({ topic: p.at.topic, partition: p.at.partition, offset: p.at.offset, reason: p.reason, detail: p.detail }, 'dead-lettered');
+    const deadLetters = [...poison, ...written.conflicts];
+    await this.retry('dead-letter', () => this.deadLetter.send(deadLetters));
+    for (const p of deadLetters) this.log.warn({ topic: p.at.topic, partition: p.at.partition, offset: p.at.offset, reason: p.reason, detail: p.detail }, 'dead-lettered');
     const committed = this.source.commit(messages);
     if (committed) metrics.batches.inc();
     else metrics.commitsLost.inc();
     this.source.updateLagMetric();
     return {
       consumed: messages.length,
-      cdrsWritten: written.cdrsWritten,
-      reportsWritten: written.reportsWritten,
-      deduplicated: written.deduplicated,
-      deadLettered: poison.length,
+      cdrsWritten: written.byStream.cdrs.records,
+      reportsWritten: written.byStream.reports.records,
+      deduplicated: written.byStream.cdrs.deduplicated + written.byStream.reports.deduplicated,
+      conflicts: written.conflicts.length,
+      deadLettered: deadLetters.length,
       committed,
     };
   }
 
   private async read(): Promise<ReadBatch> {
     const messages = await this.source.consume(this.config.batchSize);
-    if (messages.length === 0) return { messages, poison: [], rows: { cdrs: [], reportRows: [], invalid: [] } };
+    if (messages.length === 0) return { messages, poison: [], records: [] };
     metrics.batchSize.observe(messages.length);
     const decoded = await this.retry('decode', () => this.source.decode(messages));
-    const originals = new Map<string, KafkaMessage>(messages.map((m) => [messageKey(m), m]));
-    const rows = toRows(decoded.items, this.weeks, originals);
-    return { messages, poison: [...decoded.poison, ...rows.invalid], rows };
+    const transformed = toRows(decoded.items, this.context);
+    return { messages, poison: [...decoded.poison, ...transformed.invalid], records: transformed.records };
   }
 
   private observeAges(messages: readonly KafkaMessage[]): void {

@@ -1,18 +1,12 @@
 import { z } from 'zod';
-import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import type { ApiConfig } from '../../core/config/sections/api.ts';
 import { CallwatchError } from '../../core/errors.ts';
-import type { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
-import type { WeekRange } from '../queries/filters.ts';
+import type { ReadModel, WeekFilter } from '../../core/read-model/index.ts';
 
-/** What the look-up routes read with: the read-only connection and the configuration they need. */
+/** What the look-up routes read with: the read model over the read-only connection, and the configuration. */
 export interface LookupContext {
-  reader: Clickhouse;
-  /** The processors' weekly aggregates, over the read-only connection. */
-  aggregates: WeeklyAggregates;
+  read: ReadModel;
   config: ApiConfig;
-  /** processors.shortCallSeconds: the same threshold the aggregates were defined with. */
-  shortCallSeconds: number;
 }
 
 export const pageInfoSchema = z.object({
@@ -27,6 +21,17 @@ export type PageInfo = z.infer<typeof pageInfoSchema>;
 
 export function pageInfo(limit: number, offset: number, total: number, returned: number): PageInfo {
   return { limit, offset, total, next_offset: offset + returned < total ? offset + returned : null };
+}
+
+/** A range of weeks as the API names it (from, to: Mondays, inclusive). */
+export interface WeekRange {
+  from?: string;
+  to?: string;
+}
+
+/** The read model's filter for a range. */
+export function weekFilter(range: WeekRange): WeekFilter {
+  return { ...(range.from === undefined ? {} : { fromWeek: range.from }), ...(range.to === undefined ? {} : { toWeek: range.to }) };
 }
 
 export const rangeSchema = z.object({ from: z.string().nullable(), to: z.string().nullable() });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { breakdown, cdrSummary, reportSummary } from '../queries/number-profile.ts';
-import { listSpikes } from '../queries/spikes.ts';
 import type { LookupRoute } from '../http/lookup.ts';
 import { canonicalNumber, formatSchema, rawNumberSchema, weekSchema } from '../validation.ts';
-import { checkedRange, rangeSchema, seenAt, utcIso, type LookupContext } from './common.ts';
+import { checkedRange, rangeSchema, seenAt, utcIso, weekFilter, type LookupContext } from './common.ts';
 
 // GET /v1/numbers/:number — a number's evidence: weekly history of reports, reporters and CDR
 // figures, first and last seen, call-type / subject / channel breakdowns, spike history. Reporters
@@ -76,16 +74,16 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
     async handle(input) {
       const number = canonicalNumber(input.params.number, ctx.config.defaultRegion);
       const range = checkedRange(input.query.from, input.query.to);
-      const weekFilter = { numbers: [number], ...(range.from ? { fromWeek: range.from } : {}), ...(range.to ? { toWeek: range.to } : {}) };
+      const weeksOf = weekFilter(range);
       const [reportWeeks, cdrWeeks, reports, cdrs, callTypes, subjects, channels, spikes] = await Promise.all([
-        ctx.aggregates.numberReportWeeks(weekFilter),
-        ctx.aggregates.numberCdrWeeks(weekFilter),
-        reportSummary(ctx.reader, number, range),
-        cdrSummary(ctx.reader, number, range),
-        breakdown(ctx.reader, 'call_type', number, range),
-        breakdown(ctx.reader, 'subject', number, range),
-        breakdown(ctx.reader, 'channel', number, range),
-        listSpikes(ctx.reader, { ...range, scope: 'number', key: number }),
+        ctx.read.numberReportWeeks({ numbers: [number], ...weeksOf }),
+        ctx.read.numberCdrWeeks({ numbers: [number], ...weeksOf }),
+        ctx.read.reportSummary(number, weeksOf),
+        ctx.read.cdrSummary(number, weeksOf),
+        ctx.read.breakdown('call_type', number, weeksOf),
+        ctx.read.breakdown('subject', number, weeksOf),
+        ctx.read.breakdown('channel', number, weeksOf),
+        ctx.read.spikes({ ...weeksOf, scope: 'number', key: number }),
       ]);
       const spikeByWeek = new Map(spikes.map((s) => [s.week, s.kind === 'LEVEL_SHIFT' ? 'LEVEL_SHIFT' : 'SPIKE'] as const));
       const weeks = [...new Set([...reportWeeks.map((w) => w.week), ...cdrWeeks.map((w) => w.week)])].sort().map((week) => {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { countNumbersByPrefix, numbersByPrefix } from '../queries/numbers-by-prefix.ts';
-import { countSpikes, listSpikes } from '../queries/spikes.ts';
 import type { LookupRoute } from '../http/lookup.ts';
 import { canonicalPrefix, formatSchema, pageSchemas, prefixSchema, weekSchema } from '../validation.ts';
-import { checkedRange, pageInfo, pageInfoSchema, rangeSchema, seenAt, utcIso, type LookupContext } from './common.ts';
+import { checkedRange, pageInfo, pageInfoSchema, rangeSchema, seenAt, utcIso, weekFilter, type LookupContext } from './common.ts';
 
 // GET /v1/numbers?prefix= (a block of a number range) and GET /v1/spikes (spike verdicts), paged.
 
@@ -40,7 +38,7 @@ export function numbersByPrefixRoute(ctx: LookupContext) {
     async handle({ query: q }) {
       const prefix = canonicalPrefix(q.prefix, ctx.config.defaultRegion, ctx.config.minPrefixDigits);
       const range = checkedRange(q.from, q.to);
-      const [rows, total] = await Promise.all([numbersByPrefix(ctx.reader, prefix, range, q), countNumbersByPrefix(ctx.reader, prefix, range)]);
+      const [rows, total] = await Promise.all([ctx.read.numbersByPrefix(prefix, weekFilter(range), q), ctx.read.countNumbersByPrefix(prefix, weekFilter(range))]);
       const items = rows.map((r) => ({ ...r, first_seen: seenAt(r.first_seen, r.reported_calls + r.cdr_calls), last_seen: seenAt(r.last_seen, r.reported_calls + r.cdr_calls) }));
       return {
         body: { prefix, range: { from: range.from ?? null, to: range.to ?? null }, items, page: pageInfo(q.limit, q.offset, total, items.length) },
@@ -88,8 +86,8 @@ export function spikesRoute(ctx: LookupContext) {
     csvColumns: Object.keys(spikeItem.shape),
     async handle({ query: q }) {
       const range = checkedRange(q.from, q.to);
-      const filter = { ...range, ...(q.scope ? { scope: q.scope } : {}), ...(q.kind ? { kind: q.kind } : {}) };
-      const [rows, total] = await Promise.all([listSpikes(ctx.reader, filter, q), countSpikes(ctx.reader, filter)]);
+      const filter = { ...weekFilter(range), ...(q.scope ? { scope: q.scope } : {}), ...(q.kind ? { kind: q.kind } : {}) };
+      const [rows, total] = await Promise.all([ctx.read.spikes(filter, q), ctx.read.countSpikes(filter)]);
       const items = rows.map((r) => spikeItem.parse({ ...r, evaluated_at: utcIso(r.evaluated_at) }));
       return {
         body: { range: { from: range.from ?? null, to: range.to ?? null }, items, page: pageInfo(q.limit, q.offset, total, items.length) },

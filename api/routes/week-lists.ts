@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { countNewNumbers, countTopNumbers, newNumbers, TOP_ORDERS, topNumbers } from '../queries/top-numbers.ts';
+import { TOP_ORDERS } from '../../core/read-model/lists.ts';
 import type { LookupRoute } from '../http/lookup.ts';
-import { formatSchema, pageSchemas, previousWeek, weekSchema } from '../validation.ts';
+import { formatSchema, pageSchemas, weekSchema } from '../validation.ts';
+import { previousWeek } from '../../core/weeks.ts';
 import { pageInfo, pageInfoSchema, type LookupContext } from './common.ts';
 
 // GET /v1/top-numbers and GET /v1/new-numbers: lists of numbers for one week, paged.
@@ -46,8 +47,7 @@ export function topNumbersRoute(ctx: LookupContext) {
     response: topNumbersSchema,
     csvColumns: Object.keys(topItem.shape),
     async handle({ query: q }) {
-      const spec = { week: q.week, by: q.by, shortCallSeconds: ctx.shortCallSeconds };
-      const [rows, total] = await Promise.all([topNumbers(ctx.reader, spec, q), countTopNumbers(ctx.reader, spec)]);
+      const [rows, total] = await Promise.all([ctx.read.topNumbers(q.week, q.by, q), ctx.read.countTopNumbers(q.week, q.by)]);
       const items = rows.map((r, i) => ({ rank: q.offset + i + 1, ...r }));
       return {
         body: { week: q.week, previous_week: previousWeek(q.week), by: q.by, items, page: pageInfo(q.limit, q.offset, total, items.length) },
@@ -77,7 +77,7 @@ export function newNumbersRoute(ctx: LookupContext) {
     response: newNumbersSchema,
     csvColumns: Object.keys(newItem.shape),
     async handle({ query: q }) {
-      const [items, total] = await Promise.all([newNumbers(ctx.reader, q.week, q), countNewNumbers(ctx.reader, q.week)]);
+      const [items, total] = await Promise.all([ctx.read.newNumbers(q.week, q), ctx.read.countNewNumbers(q.week)]);
       return { body: { week: q.week, items, page: pageInfo(q.limit, q.offset, total, items.length) }, csvRows: items, resultCount: items.length, total };
     },
   };

@@ -16,13 +16,14 @@ import { migrate } from '../../core/clickhouse/migrate.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { createLogger } from '../../core/log.ts';
-import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
+import { STREAMS } from '../../processors/streams/index.ts';
 import { Pipeline } from '../../processors/pipeline.ts';
 import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
 import { DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
 import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
-import { cdrRow } from '../../processors/transforms/rows.ts';
-import { WeekCalendar } from '../../processors/transforms/week.ts';
+import { cdrRow } from '../../processors/streams/cdrs.ts';
+import { WeekCalendar } from '../../core/weeks.ts';
 import { generateCdrs } from '../../test/support/generate.ts';
 import { RecordProducer } from '../../test/processors/support.ts';
 import { profiled } from './cpu-profile.ts';
@@ -58,17 +59,17 @@ async function main(): Promise<void> {
 
   const cdrs = generateCdrs({ seed: 7, count: N, fromMs: Date.parse('2016-01-04T00:00:00Z'), toMs: Date.parse('2016-07-04T00:00:00Z'), callers: 20_000 });
   const producer = await RecordProducer.connect(config);
-  const weeks = new WeekCalendar(config.processors.timeZone);
+  const context = { weeks: new WeekCalendar(config.processors.timeZone), shortCallSeconds: config.processors.shortCallSeconds };
   let t = performance.now();
   await producer.sendAll(cdrs.map((c) => producer.cdrMessage(c)));
   // The Kafka engine gets the same records as the flat rows the processor stores, one JSON object per message.
-  await producer.sendAll(cdrs.map((c, i) => ({ topic: jsonTopic, key: `${c.platform}/${c.cdr_id}`, value: Buffer.from(JSON.stringify(cdrRow(c, { topic: jsonTopic, partition: 0, offset: i, timestamp: undefined }, weeks))) })));
+  await producer.sendAll(cdrs.map((c, i) => ({ topic: jsonTopic, key: `${c.platform}/${c.cdr_id}`, value: Buffer.from(JSON.stringify(cdrRow(c, { topic: jsonTopic, partition: 0, offset: i, timestamp: undefined }, context))) })));
   log.info({ records: N, seconds: (performance.now() - t) / 1000 }, 'topics filled (Avro and JSON)');
 
   // 1. One processor instance, in this process.
-  const source = await KafkaAvroSource.connect(config.kafka, { ...config.processors, groupId: `${tag}-processors` }, AvroSerde.fromConfig(config.registry));
-  const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer.producer, config.kafka), weeks, config.processors, log);
-  const agg = new WeeklyAggregates(ch, config.processors);
+  const source = await KafkaAvroSource.connect(config.kafka, { ...config.processors, groupId: `${tag}-processors` }, AvroSerde.fromConfig(config.registry), STREAMS);
+  const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer.producer, config.kafka), context, config.processors, log);
+  const agg = new ReadModel(ch, config.processors);
   const rss0 = process.memoryUsage().rss;
   let peakRss = rss0;
   const cpu0 = { node: cpuSeconds(), clickhouse: processCpuSeconds(clickhousePid) };
@@ -92,9 +93,12 @@ async function main(): Promise<void> {
   const engineCpu0 = processCpuSeconds(clickhousePid);
   let engineCpu: number | null = null;
   let engineError: string | null = runEngine ? null : 'skipped (--no-engine)';
+  // The engine writes into a database of its own, migrated like the processors' (same views).
+  const engineCh = await Clickhouse.connect({ ...config.clickhouse, database: `${config.clickhouse.database}_engine` }, 'writer');
   if (runEngine) {
     try {
-      engineSeconds = (await runKafkaEngine({ ch, brokers: config.kafka.brokers, topic: jsonTopic, group: `${tag}-chkafka`, expected: N, consumers: engineConsumers, timeoutMs: 300_000 })).seconds;
+      await migrate(engineCh);
+      engineSeconds = (await runKafkaEngine({ ch: engineCh, brokers: config.kafka.brokers, topic: jsonTopic, group: `${tag}-chkafka`, expected: N, consumers: engineConsumers, timeoutMs: 300_000 })).seconds;
       engineCpu = minus(processCpuSeconds(clickhousePid), engineCpu0);
     } catch (err) {
       engineError = err instanceof Error ? err.message : String(err);
@@ -113,7 +117,9 @@ async function main(): Promise<void> {
 
   await producer.close();
   await ch.command(sql`DROP DATABASE IF EXISTS ${raw(db.text)}`);
+  await engineCh.command(sql`DROP DATABASE IF EXISTS ${ident(engineCh.database)}`);
   await ch.close();
+  await engineCh.close();
   for (const k of ['cdrs', 'reports', 'deadLetter'] as const) await deleteTopic(config.kafka, projectTopics(config.kafka, [k])[0]?.name ?? '').catch(() => undefined);
   await deleteTopic(config.kafka, jsonTopic).catch(() => undefined);
 }

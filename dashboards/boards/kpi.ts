@@ -6,7 +6,7 @@ import { channelWeekKpiSql, kpiSummarySql, kpiTableSql, webChatSql } from '../sq
 
 export const KPI_DASHBOARD_UID = 'callwatch-contact-centre-kpis';
 
-const NOT_FROM_CDRS = `Definitions: processors/kpi/definitions.ts (offered = contacts that entered a queue; answered = answered by a person; abandoned = left the queue unanswered; ASA = mean wait of answered contacts; AHT = mean billable time of answered contacts; service level = answered within the threshold / offered).
+const NOT_FROM_CDRS = `Definitions: core/kpi/definitions.ts (offered = contacts that entered a queue; answered = answered by a person; abandoned = left the queue unanswered; ASA = mean wait of answered contacts; AHT = mean billable time of answered contacts; service level = answered within the threshold / offered).
 
 The council's request also asks for figures CDRs cannot give, which these dashboards do not show: quality checks and scores, first-contact resolution, customer satisfaction, e-mails, walk-in visits, referrals to other channels and simultaneous chats per member of staff.`;
 

@@ -58,14 +58,14 @@ export function numberDashboard(s: DashboardSettings): ClassicDashboardBuilder {
       weeklySeriesPanel(uid, {
         title: 'Calls made per week (CDRs)',
         description: `Calls made by the number, distinct callees, answered calls and short calls (billable under ${s.shortCallSeconds} s) per week of the call.`,
-        sql: numberCdrWeeksPanelSql(db, s.shortCallSeconds),
+        sql: numberCdrWeeksPanelSql(db),
       }),
     )
     .withPanel(
       tablePanel(uid, {
         title: 'Weekly CDR pattern',
         description: 'Robocaller signature: many callees, a low answered share, a high short-call share. Busiest hour: 0 = Monday 00:00 local.',
-        sql: numberCdrPatternSql(db, s.shortCallSeconds),
+        sql: numberCdrPatternSql(db),
       }),
     )
     .withPanel(

@@ -1,3 +1,4 @@
+import { tableSql } from '../../core/read-model/tables.ts';
 import { weekInRange } from './range.ts';
 
 // SQL of the ClickHouse alert rules. Rules run in Grafana's backend: macros are expanded (over the
@@ -11,7 +12,7 @@ import { weekInRange } from './range.ts';
 export function spikesAlertSql(db: string): string {
   return `SELECT toString(scope) AS scope, key AS key, toString(kind) AS kind, toString(max(week)) AS latest_week,
   toFloat64(argMax(observed, week)) AS observed
-FROM ${db}.spikes
+FROM ${tableSql(db, 'spikes').text}
 WHERE ${weekInRange('week')}
 GROUP BY scope, key, kind
 ORDER BY scope, key, kind`;
@@ -19,10 +20,10 @@ ORDER BY scope, key, kind`;
 
 /**
  * Records stored whose receipt time (received_at, set by the collector) lies in the rule's range:
- * CDRs plus reported calls. Duplicates count too (no FINAL): this measures the pipeline moving.
+ * CDRs plus reported calls. Copies not yet merged count too: this measures the pipeline moving.
  */
 export function recordsStoredAlertSql(db: string): string {
   return `SELECT toFloat64(
-  (SELECT count() FROM ${db}.cdrs WHERE $__timeFilter(received_at))
-  + (SELECT count() FROM ${db}.report_calls WHERE $__timeFilter(received_at))) AS records_stored`;
+  (SELECT count() FROM ${tableSql(db, 'cdrRecords').text} WHERE $__timeFilter(received_at))
+  + (SELECT count() FROM ${tableSql(db, 'reportCallRecords').text} WHERE $__timeFilter(received_at))) AS records_stored`;
 }

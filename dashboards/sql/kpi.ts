@@ -1,8 +1,8 @@
-import { kpiWeeksSql } from '../../processors/aggregates/weekly.ts';
-import { from, WEEK_TIME, weekInRange } from './range.ts';
+import { kpiWeeksSql } from '../../core/read-model/weekly.ts';
+import { from, RANGE_WEEKS, WEEK_TIME } from './range.ts';
 
 // SQL of the "Contact-centre KPIs" dashboard. Every figure is the processors' KPI query
-// (processors/aggregates/weekly.ts → kpiWeeksSql, definitions in processors/kpi/definitions.ts) per
+// (core/read-model/weekly.ts → kpiWeeksSql, definitions in core/kpi/definitions.ts) per
 // channel, queue and week. Rolling several queues (or weeks) up recombines its additive totals
 // (offered, answered, abandoned, sums of waits and handling times, answered within the service level)
 // and divides once, so ASA, AHT and service level stay the ratios the definitions state — never an
@@ -23,8 +23,7 @@ export function channelWeekKpiSql(db: string, serviceLevelSeconds: number, colum
   return `SELECT time AS time, channel AS channel, ${columns.map((c) => `${c} AS ${c}`).join(', ')}
 FROM (
   SELECT ${WEEK_TIME} AS time, channel AS channel, ${ROLLED_UP(serviceLevelSeconds)}
-  FROM ${from(kpiWeeksSql(db, serviceLevelSeconds))}
-  WHERE ${weekInRange('toDate(week)')}
+  FROM ${from(kpiWeeksSql(db, serviceLevelSeconds, RANGE_WEEKS))}
   GROUP BY week, channel
 )
 ORDER BY time, channel`;
@@ -35,8 +34,7 @@ export function kpiTableSql(db: string, serviceLevelSeconds: number): string {
   return `SELECT week AS week, channel AS channel, queue AS queue, offered AS offered, answered AS answered, abandoned AS abandoned,
   round(asa_ms / 1000, 1) AS asa_s, round(aht_ms / 1000, 1) AS aht_s, round(service_level, 4) AS service_level,
   round(longest_wait_ms / 1000, 1) AS longest_wait_s
-FROM ${from(kpiWeeksSql(db, serviceLevelSeconds))}
-WHERE ${weekInRange('toDate(week)')}
+FROM ${from(kpiWeeksSql(db, serviceLevelSeconds, RANGE_WEEKS))}
 ORDER BY week DESC, channel, queue`;
 }
 
@@ -48,8 +46,7 @@ ORDER BY week DESC, channel, queue`;
 export function kpiSummarySql(db: string, serviceLevelSeconds: number): string {
   return `SELECT channel AS channel, ${ROLLED_UP(serviceLevelSeconds)},
   if(offered_contacts > 0, abandoned_contacts / offered_contacts, NULL) AS abandoned_share
-FROM ${from(kpiWeeksSql(db, serviceLevelSeconds))}
-WHERE ${weekInRange('toDate(week)')}
+FROM ${from(kpiWeeksSql(db, serviceLevelSeconds, RANGE_WEEKS))}
 GROUP BY channel
 ORDER BY channel`;
 }
@@ -61,6 +58,5 @@ ORDER BY channel`;
 export function webChatSql(db: string, serviceLevelSeconds: number): string {
   return `SELECT sum(offered) AS chats_started, sum(answered) AS chats_completed, sum(abandoned) AS chats_abandoned,
   if(chats_completed > 0, sum(handle_ms) / chats_completed / 1000, NULL) AS staff_time_per_chat_s
-FROM ${from(kpiWeeksSql(db, serviceLevelSeconds, { channels: ['WEBCHAT'] }))}
-WHERE ${weekInRange('toDate(week)')}`;
+FROM ${from(kpiWeeksSql(db, serviceLevelSeconds, { channels: ['WEBCHAT'], ...RANGE_WEEKS }))}`;
 }

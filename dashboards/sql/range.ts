@@ -1,3 +1,6 @@
+import { raw } from '../../core/clickhouse/escape.ts';
+import { isNumberSql } from '../../core/read-model/tables.ts';
+
 // Fragments that tie a panel's SQL to Grafana's time range through the ClickHouse plugin's macros
 // (see ../macros.ts for their expansion). The data are weekly: a week is shown when it overlaps the
 // range, i.e. from the Monday of the range's first day to its last day (UTC dates; weeks themselves
@@ -7,6 +10,9 @@
 export function weekInRange(weekExpr: string): string {
   return `${weekExpr} >= toMonday(toDate($__fromTime)) AND ${weekExpr} <= toDate($__toTime)`;
 }
+
+/** The read model's week bounds for the weeks overlapping the range (the same weeks as weekInRange). */
+export const RANGE_WEEKS = { fromWeek: raw('toMonday(toDate($__fromTime))'), toWeek: raw('toDate($__toTime)') };
 
 /** "This week": the week holding the range's end (Date). */
 export const THIS_WEEK = 'toMonday(toDate($__toTime))';
@@ -18,7 +24,7 @@ export const LAST_WEEK_TEXT = `toString(${THIS_WEEK} - 7)`;
 export const WEEK_TIME = "toDateTime(toDate(week), 'UTC')";
 
 /** The reported-number buckets that are not numbers (ingest canonicalisation). */
-export const NOT_A_NUMBER_BUCKET = "number NOT IN ('WITHHELD', 'INVALID')";
+export const NOT_A_NUMBER_BUCKET = isNumberSql('number').text;
 
 /**
  * A number typed into the `number` text box, as a SQL string. Grafana's `percentencode` format leaves

@@ -1,26 +1,34 @@
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { counter, histogram, LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS } from '../../core/metrics.ts';
-import type { CdrRow, ReportCallRow } from '../transforms/rows.ts';
+import type { StoredRow, StreamDeclaration } from '../streams/stream.ts';
+import type { RecordRows } from '../transforms/to-rows.ts';
+import { contentColumnSql, contentDifferences, fromContentColumns, recordKeyOf } from './conflicts.ts';
+import type { PoisonRecord } from './dead-letter.ts';
 
-// Writes records idempotently: rows go into ReplacingMergeTree tables keyed by record identity, so a
-// replay after a crash or a re-pushed duplicate can never change a count (the aggregates read the
-// deduplicated rows). Before inserting, the sink looks identities up by primary key and leaves out
-// records already stored at the same or a newer version: that saves rewriting a replayed backlog and
-// feeds the "deduplicated" metric. The lookup is an optimisation, not the guarantee: two instances
-// racing past it still converge, because the table keeps one row per identity.
+// Writes each record once. Before inserting, the sink looks every record of the batch up in its
+// stream's identity index (migration 0300: one row per stored record, ordered by its identity):
+// - not stored: inserted; the record table's materialized views update the identity index and the
+//   weekly aggregates in the same INSERT;
+// - stored with the same content (a replay after a crash, a platform re-pushing a backlog): skipped;
+// - stored with different content: refused as a conflict (sinks/conflicts.ts) for the dead-letter topic.
+// Copies within one batch are judged the same way against the first copy.
 //
-// The lookup is sampled: first LOOKUP_SAMPLE identities spread evenly over the batch; only if one of
-// them is already stored (a replay after a crash, a platform re-pushing a backlog) is the whole batch
-// looked up. In the steady state (nothing stored yet) that is one small query instead of scanning
-// for every identity. Scattered duplicates the sample misses are inserted again and merged away by
-// the table, so they do not count in the "deduplicated" metric, and never in any figure.
+// Why that is exact whatever fails: the identity index row is written by the same INSERT as the
+// record (a materialized view runs after the record's part is written), so "in the index" implies
+// "stored". A crash after the insert and before the offset commit replays the batch, which then
+// finds every record stored with the same content and skips it. Two instances racing past the
+// lookup (a rebalance) insert identical copies, which the ReplacingMergeTree and the idempotent
+// aggregate states absorb; a conflicting copy has the same Kafka key as the record (its identity),
+// so it sits later in the same partition and is judged after the record is stored.
 
 const metrics = {
   written: counter('callwatch_processor_rows_written_total', 'Rows inserted into ClickHouse', ['table']),
-  deduplicated: counter('callwatch_processor_records_deduplicated_total', 'Records not written because the same identity was already stored or repeated in the batch', ['table']),
+  deduplicated: counter('callwatch_processor_records_deduplicated_total', 'Records not written because the same record was already stored or repeated in the batch', ['table']),
+  conflicts: counter('callwatch_processor_conflicts_total', 'Copies of stored records with different content, refused to the dead-letter topic', ['table']),
   insertSeconds: histogram('callwatch_processor_insert_seconds', 'Latency of one ClickHouse insert', ['table'], LATENCY_BUCKETS_SECONDS),
   insertRows: histogram('callwatch_processor_insert_rows', 'Rows per ClickHouse insert', ['table'], SIZE_BUCKETS),
+  lookupSeconds: histogram('callwatch_processor_identity_lookup_seconds', 'Latency of looking a batch up in the identity index', ['table'], LATENCY_BUCKETS_SECONDS),
 };
 
 /**
@@ -29,49 +37,48 @@ const metrics = {
  */
 const LOOKUP_BUDGET_BYTES = 200_000;
 
-/** Identities looked up first; a batch this small or smaller is always looked up in full. */
-export const LOOKUP_SAMPLE = 256;
-
-/** `n` items spread evenly over `items` (all of them if there are no more than `n`), in order. */
-export function evenSample<T>(items: readonly T[], n: number): T[] {
-  if (items.length <= n) return [...items];
-  const step = items.length / n;
-  return Array.from({ length: n }, (_, i) => items[Math.floor(i * step)] as T);
-}
-
 /** Key literals (already SQL) in groups whose joined size stays within the budget. */
 export function chunkByBytes(literals: readonly string[], budget = LOOKUP_BUDGET_BYTES): string[][] {
-  const chunks: string[][] = [];
-  let current: string[] = [];
+  return chunkRows(literals, (l) => l, budget);
+}
+
+/** Items in groups whose literals (by `literal`) stay within the byte budget. */
+function chunkRows<T>(items: readonly T[], literal: (t: T) => string, budget: number): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
   let size = 0;
-  for (const lit of literals) {
-    const bytes = Buffer.byteLength(lit) + 2;
+  for (const item of items) {
+    const bytes = Buffer.byteLength(literal(item)) + 2;
     if (current.length > 0 && size + bytes > budget) {
-      chunks.push(current);
+      out.push(current);
       current = [];
       size = 0;
     }
-    current.push(lit);
+    current.push(item);
     size += bytes;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
-export interface WriteResult {
-  cdrsWritten: number;
-  reportsWritten: number;
-  reportRowsWritten: number;
+export interface StreamWriteResult {
+  /** Records inserted (a report is one record of several rows). */
+  records: number;
+  rows: number;
+  /** Records skipped because the same record was stored already or earlier in the batch. */
   deduplicated: number;
 }
 
-export interface RecordBatch {
-  cdrs: readonly CdrRow[];
-  /** Rows of whole reports (all calls of a report together). */
-  reportRows: readonly ReportCallRow[];
+export interface WriteResult {
+  byStream: Record<StreamDeclaration['name'], StreamWriteResult>;
+  /** Conflicting copies, for the dead-letter topic. */
+  conflicts: PoisonRecord[];
 }
 
-const cdrKey = (r: Pick<CdrRow, 'platform' | 'cdr_id'>): string => `${r.platform}\u0000${r.cdr_id}`;
+interface Placement {
+  number: string;
+  partition: string;
+}
 
 export class ClickhouseRecordSink {
   constructor(private readonly ch: Clickhouse) {}
@@ -80,20 +87,64 @@ export class ClickhouseRecordSink {
     return `${ident(this.ch.database).text}.${ident(name).text}`;
   }
 
-  async write(batch: RecordBatch): Promise<WriteResult> {
-    const cdrs = await this.freshCdrs(batch.cdrs);
-    const reports = await this.freshReports(batch.reportRows);
-    const reportCount = new Set(reports.map((r) => r.report_id)).size;
-    const incomingReports = new Set(batch.reportRows.map((r) => r.report_id)).size;
-    const deduplicated = batch.cdrs.length - cdrs.length + (incomingReports - reportCount);
-    metrics.deduplicated.inc({ table: 'cdrs' }, batch.cdrs.length - cdrs.length);
-    metrics.deduplicated.inc({ table: 'report_calls' }, incomingReports - reportCount);
-    await this.insert('cdrs', cdrs);
-    await this.insert('report_calls', reports);
-    return { cdrsWritten: cdrs.length, reportsWritten: reportCount, reportRowsWritten: reports.length, deduplicated };
+  async write(records: readonly RecordRows[]): Promise<WriteResult> {
+    const result: WriteResult = {
+      byStream: { cdrs: { records: 0, rows: 0, deduplicated: 0 }, reports: { records: 0, rows: 0, deduplicated: 0 } },
+      conflicts: [],
+    };
+    const byStream = new Map<StreamDeclaration, RecordRows[]>();
+    for (const r of records) byStream.set(r.stream, [...(byStream.get(r.stream) ?? []), r]);
+    for (const [stream, list] of byStream) {
+      const written = await this.writeStream(stream, list, result.conflicts);
+      result.byStream[stream.name] = written;
+    }
+    return result;
   }
 
-  private async insert(name: string, rows: readonly object[]): Promise<void> {
+  private async writeStream(stream: StreamDeclaration, records: readonly RecordRows[], conflicts: PoisonRecord[]): Promise<StreamWriteResult> {
+    const conflict = (r: RecordRows, fields: readonly string[], against: string): void => {
+      conflicts.push({
+        at: r.item.at,
+        raw: r.item.raw,
+        reason: 'CW_ERR_RECORD_CONFLICT',
+        detail: `${stream.name} ${recordKeyOf(stream, r.rows[0] ?? {}).replaceAll('\u0000', '/').slice(0, 200)} differs from ${against} in ${fields.join(', ')}`,
+      });
+    };
+    // Copies within the batch: the first one stands.
+    const first = new Map<string, RecordRows>();
+    let deduplicated = 0;
+    for (const r of records) {
+      const key = recordKeyOf(stream, r.rows[0] ?? {});
+      const earlier = first.get(key);
+      if (!earlier) {
+        first.set(key, r);
+        continue;
+      }
+      const fields = contentDifferences(stream, r.rows, earlier.rows);
+      if (fields.length === 0) deduplicated += 1;
+      else conflict(r, fields, 'an earlier copy in the same batch');
+    }
+    // Copies already stored.
+    const stored = await this.storedCopies(stream, [...first.values()]);
+    const fresh: RecordRows[] = [];
+    for (const [key, r] of first) {
+      const copy = stored.get(key);
+      if (!copy) {
+        fresh.push(r);
+        continue;
+      }
+      const fields = contentDifferences(stream, r.rows, copy);
+      if (fields.length === 0) deduplicated += 1;
+      else conflict(r, fields, 'the stored record');
+    }
+    const rows = fresh.flatMap((r) => r.rows);
+    await this.insert(stream.table, rows);
+    metrics.deduplicated.inc({ table: stream.table }, deduplicated);
+    metrics.conflicts.inc({ table: stream.table }, conflicts.length);
+    return { records: fresh.length, rows: rows.length, deduplicated };
+  }
+
+  private async insert(name: string, rows: readonly StoredRow[]): Promise<void> {
     if (rows.length === 0) return;
     const end = metrics.insertSeconds.startTimer({ table: name });
     await this.ch.insert(this.table(name), rows);
@@ -102,75 +153,69 @@ export class ClickhouseRecordSink {
     metrics.written.inc({ table: name }, rows.length);
   }
 
-  /** The batch's CDRs minus repeats within it (newest version kept) and minus ones already stored. */
-  private async freshCdrs(rows: readonly CdrRow[]): Promise<CdrRow[]> {
-    const newest = new Map<string, CdrRow>();
-    for (const r of rows) {
-      const k = cdrKey(r);
-      const cur = newest.get(k);
-      if (!cur || r.version > cur.version) newest.set(k, r);
-    }
-    const candidates = [...newest.values()];
-    const stored = await sampledLookup(candidates, cdrKey, (r) => r.version, (some) => this.storedCdrVersions(some));
-    return candidates.filter((r) => (stored.get(cdrKey(r)) ?? -1) < r.version);
-  }
-
-  private async storedCdrVersions(rows: readonly CdrRow[]): Promise<Map<string, number>> {
-    const stored = new Map<string, number>();
-    for (const chunk of chunkByBytes(rows.map((r) => sql`(${r.platform}, ${r.cdr_id})`))) {
-      const found = await this.ch.query<{ platform: string; cdr_id: string; version: number }>(
-        sql`SELECT platform AS platform, cdr_id AS cdr_id, max(version) AS version FROM ${raw(this.table('cdrs'))}
-WHERE (platform, cdr_id) IN (${raw(chunk.join(', '))}) GROUP BY platform, cdr_id`,
-      );
-      for (const f of found) stored.set(cdrKey(f), f.version);
-    }
-    return stored;
-  }
-
-  /** Whole reports, minus repeats within the batch (newest kept) and minus ones already stored. */
-  private async freshReports(rows: readonly ReportCallRow[]): Promise<ReportCallRow[]> {
-    const newestVersion = new Map<string, number>();
-    for (const r of rows) newestVersion.set(r.report_id, Math.max(newestVersion.get(r.report_id) ?? -1, r.version));
-    const ids = [...newestVersion.keys()];
-    const stored = await sampledLookup(ids, (id) => id, (id) => newestVersion.get(id) ?? -1, (some) => this.storedReportVersions(some));
-    const seen = new Set<string>();
-    return rows.filter((r) => {
-      const v = newestVersion.get(r.report_id) ?? -1;
-      if (r.version !== v || (stored.get(r.report_id) ?? -1) >= v) return false;
-      // Within the newest version, a repeated copy of the same report adds each call once.
-      const k = `${r.report_id}\u0000${r.call_index}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
+  /** `(a, b) IN ((…), (…))` or `a IN (…)` over the stream's record key, one literal per record. */
+  private keyLiterals(stream: StreamDeclaration, rows: readonly StoredRow[]): string[] {
+    return rows.map((row) => {
+      const values = stream.recordKey.map((c) => sql`${String(row[c])}`);
+      return values.length === 1 ? (values[0] ?? "''") : `(${values.join(', ')})`;
     });
   }
 
-  private async storedReportVersions(ids: readonly string[]): Promise<Map<string, number>> {
-    const stored = new Map<string, number>();
-    for (const chunk of chunkByBytes(ids.map((id) => sql`${id}`))) {
-      const found = await this.ch.query<{ report_id: string; version: number }>(
-        sql`SELECT report_id AS report_id, max(version) AS version FROM ${raw(this.table('report_calls'))}
-WHERE report_id IN (${raw(chunk.join(', '))}) GROUP BY report_id`,
-      );
-      for (const f of found) stored.set(f.report_id, f.version);
-    }
-    return stored;
+  private keyTuple(stream: StreamDeclaration): string {
+    const cols = stream.recordKey.map((c) => ident(c).text);
+    return cols.length === 1 ? (cols[0] ?? '') : `(${cols.join(', ')})`;
   }
-}
 
-/**
- * Stored versions (by key) of a sample of `candidates`; of all of them if the sample holds one that
- * is already stored at the same or a newer version (the batch is probably a replay).
- */
-export async function sampledLookup<T>(
-  candidates: readonly T[],
-  keyOf: (t: T) => string,
-  versionOf: (t: T) => number,
-  lookup: (some: readonly T[]) => Promise<Map<string, number>>,
-): Promise<Map<string, number>> {
-  const sample = evenSample(candidates, LOOKUP_SAMPLE);
-  if (sample.length === 0) return new Map();
-  const found = await lookup(sample);
-  const replayed = sample.some((t) => (found.get(keyOf(t)) ?? -1) >= versionOf(t));
-  return replayed && sample.length < candidates.length ? lookup(candidates) : found;
+  /** The stored rows of every record of `records` that is already stored, by record key. */
+  private async storedCopies(stream: StreamDeclaration, records: readonly RecordRows[]): Promise<Map<string, StoredRow[]>> {
+    const out = new Map<string, StoredRow[]>();
+    if (records.length === 0) return out;
+    const end = metrics.lookupSeconds.startTimer({ table: stream.identityTable });
+    const placements = new Map<string, Placement[]>();
+    const firstRows = records.map((r) => r.rows[0] ?? {});
+    for (const chunk of chunkByBytes(this.keyLiterals(stream, firstRows))) {
+      const found = await this.ch.query<Record<string, string>>(
+        sql`SELECT ${raw(stream.recordKey.map((c) => ident(c).text).join(', '))}, ${ident(stream.numberColumn)} AS placement_number,
+  toString(${ident(stream.partitionColumn)}) AS placement_partition
+FROM ${raw(this.table(stream.identityTable))}
+WHERE ${raw(this.keyTuple(stream))} IN (${raw(chunk.join(', '))})`,
+      );
+      for (const f of found) {
+        const key = recordKeyOf(stream, f);
+        const list = placements.get(key) ?? [];
+        list.push({ number: f.placement_number ?? '', partition: f.placement_partition ?? '' });
+        placements.set(key, list);
+      }
+    }
+    end();
+    if (placements.size === 0) return out;
+    // Read the stored copies where the index says they are: by number within their week partitions.
+    const storedKeys = firstRows.filter((r) => placements.has(recordKeyOf(stream, r)));
+    const columns = [...stream.recordKey, ...stream.rowKey].map((c) => ident(c).text);
+    // Keys, numbers and weeks all go into the query text: a third of the budget for the keys.
+    for (const chunk of chunkRows(storedKeys, (r) => this.keyLiterals(stream, [r])[0] ?? '', LOOKUP_BUDGET_BYTES / 3)) {
+      const numbers = new Set<string>();
+      const partitions = new Set<string>();
+      for (const r of chunk) {
+        for (const p of placements.get(recordKeyOf(stream, r)) ?? []) {
+          numbers.add(p.number);
+          partitions.add(p.partition);
+        }
+      }
+      const rows = await this.ch.query<Record<string, string | number | null>>(
+        sql`SELECT ${raw(columns.join(', '))}, ${raw(stream.contentColumns.map(contentColumnSql).join(', '))}
+FROM ${raw(this.table(stream.table))}
+WHERE ${ident(stream.partitionColumn)} IN (${raw([...partitions].map((p) => sql`toDate(${p})`).join(', '))})
+  AND ${ident(stream.numberColumn)} IN (${raw([...numbers].map((n) => sql`${n}`).join(', '))})
+  AND ${raw(this.keyTuple(stream))} IN (${raw(this.keyLiterals(stream, chunk).join(', '))})
+LIMIT 1 BY ${raw(columns.join(', '))}`,
+      );
+      for (const r of rows) {
+        const row = fromContentColumns(stream, r);
+        const key = recordKeyOf(stream, row);
+        out.set(key, [...(out.get(key) ?? []), row]);
+      }
+    }
+    return out;
+  }
 }

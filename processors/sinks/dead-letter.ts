@@ -3,9 +3,10 @@ import type { KafkaConfig } from '../../core/config/sections/kafka.ts';
 import type { KafkaProducer, ProduceRecord } from '../../core/kafka/producer.ts';
 import { counter } from '../../core/metrics.ts';
 import type { SourcePosition } from '../source-position.ts';
+import type { RawMessage } from '../sources/kafka-avro.ts';
 
 // Records that cannot be stored (undecodable bytes, wrong magic byte, unknown schema id, failed
-// validation) go, byte for byte, to the dead-letter topic, with why and where from in headers, so
+// validation, a copy that conflicts with the stored record) go, byte for byte, to the dead-letter topic, with why and where from in headers, so
 // the batch carries on and an operator can inspect or replay them. Sent before the source offsets
 // are committed: a crash in between sends a record to the dead-letter topic twice, never zero times.
 
@@ -13,8 +14,8 @@ const deadLettered = counter('callwatch_processor_dead_lettered_total', 'Records
 
 export interface PoisonRecord {
   at: SourcePosition;
-  key: Buffer | string | null | undefined;
-  value: Buffer | null | undefined;
+  /** The message as read from Kafka. */
+  raw: RawMessage;
   /** Stable error code (CW_ERR_*). */
   reason: string;
   detail: string;
@@ -45,8 +46,8 @@ export class DeadLetterSink {
     const results = await this.producer.sendAll(
       poison.map((p): ProduceRecord => ({
         topic: this.topic,
-        value: p.value ?? Buffer.alloc(0),
-        key: p.key ?? null,
+        value: p.raw.value ?? Buffer.alloc(0),
+        key: p.raw.key ?? null,
         headers: [
           { [DEAD_LETTER_HEADERS.reason]: p.reason },
           { [DEAD_LETTER_HEADERS.detail]: p.detail.slice(0, 1000) },

@@ -1,18 +1,19 @@
 import type { AvroSerde } from '../../core/avro/serde.ts';
-import type { SchemaKey } from '../../core/avro/schemas.ts';
 import type { KafkaConfig } from '../../core/config/sections/kafka.ts';
 import type { ProcessorsConfig } from '../../core/config/sections/processors.ts';
 import { isCallwatchError, type ErrorCode } from '../../core/errors.ts';
 import { BatchConsumer, type KafkaMessage } from '../../core/kafka/consumer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { counter, gauge } from '../../core/metrics.ts';
-import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
 import type { SourcePosition } from '../source-position.ts';
 import type { PoisonRecord } from '../sinks/dead-letter.ts';
+import type { StreamDeclaration } from '../streams/stream.ts';
 
-// Reads the CDR and report topics in batches (at-least-once: nothing is committed until the caller
-// says the batch is stored) and decodes the Confluent-framed Avro. Messages that can never decode
-// become PoisonRecords; a registry outage is not their fault and is thrown for the caller to retry.
+// Reads the topics of the declared streams (processors/streams) in batches (at-least-once: nothing
+// is committed until the caller says the batch is stored) and decodes the Confluent-framed Avro.
+// Messages that can never decode become PoisonRecords; a registry outage is not their fault and is
+// thrown for the caller to retry. Every decoded record keeps its message's key and bytes, so any
+// later stage can dead-letter it byte for byte.
 
 const metrics = {
   consumed: counter('callwatch_processor_records_consumed_total', 'Kafka records read', ['topic']),
@@ -21,12 +22,21 @@ const metrics = {
 
 export type SourceConfig = Pick<ProcessorsConfig, 'groupId' | 'groupInstanceId' | 'consumeTimeoutMs'>;
 
-export type SourceItem =
-  | { kind: 'cdr'; at: SourcePosition; record: CdrRecord }
-  | { kind: 'report'; at: SourcePosition; record: NuisanceReportRecord };
+/** The message a record came from, as read: what a dead letter carries. */
+export interface RawMessage {
+  key: Buffer | string | null | undefined;
+  value: Buffer | null | undefined;
+}
+
+export interface DecodedRecord {
+  stream: StreamDeclaration;
+  at: SourcePosition;
+  raw: RawMessage;
+  record: unknown;
+}
 
 export interface DecodedBatch {
-  items: SourceItem[];
+  items: DecodedRecord[];
   poison: PoisonRecord[];
 }
 
@@ -38,28 +48,22 @@ export function positionOf(m: KafkaMessage): SourcePosition {
 }
 
 export class KafkaAvroSource {
-  private readonly schemaOf: Map<string, SchemaKey>;
-
   private constructor(
     private readonly consumer: BatchConsumer,
     private readonly serde: AvroSerde,
-    kafka: KafkaConfig,
-  ) {
-    this.schemaOf = new Map<string, SchemaKey>([
-      [topicName(kafka, 'cdrs'), 'cdr'],
-      [topicName(kafka, 'reports'), 'nuisanceReport'],
-    ]);
-  }
+    private readonly streamOf: ReadonlyMap<string, StreamDeclaration>,
+  ) {}
 
-  static async connect(kafka: KafkaConfig, config: SourceConfig, serde: AvroSerde, clientId?: string): Promise<KafkaAvroSource> {
+  static async connect(kafka: KafkaConfig, config: SourceConfig, serde: AvroSerde, streams: readonly StreamDeclaration[], clientId?: string): Promise<KafkaAvroSource> {
+    const streamOf = new Map(streams.map((s) => [topicName(kafka, s.topic), s]));
     const consumer = await BatchConsumer.connect(kafka, {
       groupId: config.groupId,
-      topics: [topicName(kafka, 'cdrs'), topicName(kafka, 'reports')],
+      topics: [...streamOf.keys()],
       consumeTimeoutMs: config.consumeTimeoutMs,
       ...(clientId === undefined ? {} : { clientId }),
       ...(config.groupInstanceId === '' ? {} : { extra: { 'group.instance.id': config.groupInstanceId } }),
     });
-    return new KafkaAvroSource(consumer, serde, kafka);
+    return new KafkaAvroSource(consumer, serde, streamOf);
   }
 
   async consume(max: number): Promise<KafkaMessage[]> {
@@ -73,21 +77,18 @@ export class KafkaAvroSource {
     const out: DecodedBatch = { items: [], poison: [] };
     for (const m of messages) {
       const at = positionOf(m);
-      const key = this.schemaOf.get(m.topic);
+      const raw: RawMessage = { key: m.key, value: m.value };
+      const stream = this.streamOf.get(m.topic);
       try {
-        if (!key) throw new Error(`no schema for topic ${m.topic}`);
-        if (!m.value) throw Object.assign(new Error('empty message'), { poisonCode: 'CW_ERR_AVRO_SHORT_MESSAGE' });
-        if (key === 'cdr') out.items.push({ kind: 'cdr', at, record: (await this.serde.decode<CdrRecord>(key, m.value)).value });
-        else out.items.push({ kind: 'report', at, record: (await this.serde.decode<NuisanceReportRecord>(key, m.value)).value });
-      } catch (err) {
-        const poisonCode = (err as { poisonCode?: string }).poisonCode;
-        if (poisonCode !== undefined) {
-          out.poison.push({ at, key: m.key, value: m.value, reason: poisonCode, detail: 'message has no value' });
-        } else if (isCallwatchError(err) && POISON_CODES.includes(err.code)) {
-          out.poison.push({ at, key: m.key, value: m.value, reason: err.code, detail: err.message });
-        } else {
-          throw err;
+        if (!stream) throw new Error(`no stream reads topic ${m.topic}`);
+        if (!m.value || m.value.length === 0) {
+          out.poison.push({ at, raw, reason: 'CW_ERR_AVRO_SHORT_MESSAGE', detail: 'message has no value' });
+          continue;
         }
+        out.items.push({ stream, at, raw, record: (await this.serde.decode<unknown>(stream.schema, m.value)).value });
+      } catch (err) {
+        if (!isCallwatchError(err) || !POISON_CODES.includes(err.code)) throw err;
+        out.poison.push({ at, raw, reason: err.code, detail: err.message });
       }
     }
     return out;

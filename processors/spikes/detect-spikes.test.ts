@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCallwatchError } from '../../core/errors.ts';
 import { detectSpikes } from './detect-spikes.ts';
-import { addWeeks, weekRange, type SpikeInput, type WeeklySeries } from './verdict.ts';
+import { type SpikeInput, type WeeklySeries } from './verdict.ts';
+import { addWeeks, weekRange } from '../../core/weeks.ts';
 
 const flat = (n: number, v: number): number[] => new Array<number>(n).fill(v);
 const weeks = weekRange('2016-01-04', 10);
@@ -69,7 +70,7 @@ describe('detectSpikes', () => {
     expectInputError({ weeks, series: [] }, /no overall series/);
     expectInputError({ weeks, series: [overall, overall] }, /given twice/);
     expectInputError({ weeks: ['2016-01-05'], series: [] }, /not a Monday/);
-    expectInputError({ weeks: ['2016-13-04'], series: [] }, /not a YYYY-MM-DD date/);
+    expectInputError({ weeks: ['2016-13-04'], series: [] }, /not a Monday written YYYY-MM-DD/);
     expectInputError({ weeks: ['2016-01-04', '2016-01-18'], series: [] }, /consecutive Mondays: 2016-01-04 then 2016-01-18/);
     expectInputError({ weeks, series: [overall, { scope: 'number', key: '+447700900001', counts: flat(9, 0) }] }, /number "\+447700900001": 9 counts for 10 weeks/);
     expectInputError({ weeks, series: [overall, { scope: 'channel', key: 'WEB', counts: [...flat(9, 0), -1] }] }, /channel "WEB": count at week index 9 is -1/);

@@ -3,7 +3,8 @@ import { CallwatchError } from '../../core/errors.ts';
 import { detectAggregateSpikes } from './detect-aggregates.ts';
 import { detectNumberSpikes, type NumberWeekVerdict } from './detect-numbers.ts';
 import { estimateOverdispersion } from './overdispersion.ts';
-import { mondayMs, type SpikeInput, type SpikeVerdict, type WeeklySeries } from './verdict.ts';
+import { type SpikeInput, type SpikeVerdict, type WeeklySeries } from './verdict.ts';
+import { isMonday, mondayMs } from '../../core/weeks.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -21,6 +22,7 @@ function checkCounts(counts: readonly number[], length: number, where: string): 
 /** Checks the week axis and every series; returns the overall series. */
 export function validateSpikeInput(input: SpikeInput): WeeklySeries {
   input.weeks.forEach((w, i) => {
+    if (!isMonday(w)) fail(`week ${JSON.stringify(w.slice(0, 32))} is not a Monday written YYYY-MM-DD`, { week: w });
     const ms = mondayMs(w);
     const prev = input.weeks[i - 1];
     if (prev !== undefined && ms - mondayMs(prev) !== WEEK_MS) fail(`weeks must be consecutive Mondays: ${prev} then ${w}`, { week: w });

@@ -3,9 +3,11 @@ import type { DetectorParams, SpikesConfig } from '../../core/config/sections/sp
 import { alertsFor, type SpikeAlert } from './alert-sink.ts';
 import { detectSpikes } from './detect-spikes.ts';
 import { spikeMetrics } from './metrics.ts';
-import { addWeeks, mondayOf, type SpikeInput, type SpikeVerdict } from './verdict.ts';
+import { type SpikeInput, type SpikeVerdict } from './verdict.ts';
+import { addWeeks, mondayOf } from '../../core/weeks.ts';
 import { diffVerdicts, maxVersion, readLiveVerdicts, writeVerdictChanges } from './verdict-store.ts';
-import { firstReportWeek, latestReportWeek, loadSpikeInput } from './weekly-series.ts';
+import { loadSpikeInput } from './weekly-series.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
 
 /** Where alerts go: the Avro alert topic in production (SpikeAlertSink). */
 export interface AlertPublisher {
@@ -48,7 +50,11 @@ export class SpikeEvaluator {
     private readonly ch: Clickhouse,
     private readonly alerts: AlertPublisher,
     private readonly config: Pick<SpikesConfig, 'evaluateWeeks' | 'historyWeeks'> & DetectorParams,
-  ) {}
+  ) {
+    this.read = new ReadModel(ch);
+  }
+
+  private readonly read: ReadModel;
 
   async evaluate(options: EvaluateOptions = {}): Promise<EvaluationResult | null> {
     const stop = spikeMetrics.duration.startTimer();
@@ -66,13 +72,14 @@ export class SpikeEvaluator {
 
   private async run(options: EvaluateOptions): Promise<EvaluationResult | null> {
     const now = options.now ?? new Date();
-    const toWeek = options.toWeek ?? (await latestReportWeek(this.ch, mondayOf(now)));
-    const firstWeek = await firstReportWeek(this.ch);
+    const span = await this.read.reportWeekSpan(options.toWeek ?? mondayOf(now));
+    const toWeek = options.toWeek ?? span.last;
+    const firstWeek = span.first;
     if (toWeek === null || firstWeek === null || firstWeek > toWeek) return null;
     const latest = (a: string, b: string): string => (a > b ? a : b);
     const fromWeek = latest(addWeeks(toWeek, -(this.config.evaluateWeeks - 1)), firstWeek);
     const historyFrom = latest(addWeeks(fromWeek, -this.config.historyWeeks), firstWeek);
-    const input = await loadSpikeInput(this.ch, { fromWeek: historyFrom, toWeek }, this.config.numberMinCount);
+    const input = await loadSpikeInput(this.read, { fromWeek: historyFrom, toWeek }, this.config.numberMinCount);
     countSeries(input);
     const verdicts = detectSpikes(input, this.config).filter((v) => v.week >= fromWeek);
 

@@ -1,5 +1,6 @@
 import { Rng } from '../../core/rng.ts';
-import { OVERALL_KEY, weekRange, type SpikeInput, type SpikeKind, type SpikeScope, type WeeklySeries } from './verdict.ts';
+import { OVERALL_KEY, type SpikeInput, type SpikeKind, type SpikeScope, type WeeklySeries } from './verdict.ts';
+import { weekRange } from '../../core/weeks.ts';
 
 /**
  * A labelled synthetic data set for measuring spike detection, shaped on the regulator's report in

@@ -1,5 +1,3 @@
-import { CallwatchError } from '../../core/errors.ts';
-
 /** What a verdict is about: one reported number, one reporting channel, or the whole stream. */
 export type SpikeScope = 'number' | 'channel' | 'overall';
 
@@ -52,35 +50,3 @@ export interface SpikeInput {
   series: readonly WeeklySeries[];
 }
 
-const DAY_MS = 86_400_000;
-const WEEK_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Milliseconds of a 'YYYY-MM-DD' Monday (UTC midnight); throws unless it is a real date and a Monday. */
-export function mondayMs(week: string): number {
-  const m = WEEK_DATE.exec(week);
-  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
-  if (!m || !Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== week) {
-    throw new CallwatchError('CW_ERR_SPIKES_INPUT', `week ${JSON.stringify(week)} is not a YYYY-MM-DD date`, { week });
-  }
-  if (new Date(ms).getUTCDay() !== 1) throw new CallwatchError('CW_ERR_SPIKES_INPUT', `week ${week} is not a Monday`, { week });
-  return ms;
-}
-
-/** The Monday `n` weeks after (or before, n < 0) `week`. */
-export function addWeeks(week: string, n: number): string {
-  return new Date(mondayMs(week) + n * 7 * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** `count` consecutive Mondays starting at `first`. */
-export function weekRange(first: string, count: number): string[] {
-  const start = mondayMs(first);
-  return Array.from({ length: count }, (_, i) => new Date(start + i * 7 * DAY_MS).toISOString().slice(0, 10));
-}
-
-/** The Monday (UTC) of the week holding `at`. Week boundaries in the configured zone differ by at most a few hours. */
-export function mondayOf(at: Date): string {
-  const day = Math.floor(at.getTime() / DAY_MS);
-  // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.
-  const weekday = (day + 3) % 7;
-  return new Date((day - weekday) * DAY_MS).toISOString().slice(0, 10);
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCallwatchError } from '../../core/errors.ts';
-import { mondayOf } from './verdict.ts';
-import { numberChannelWeeksSql, SeriesBuilder } from './weekly-series.ts';
+import { mondayOf } from '../../core/weeks.ts';
+import { SeriesBuilder } from './weekly-series.ts';
 
 describe('SeriesBuilder', () => {
   it('builds dense series on the window: missing weeks are 0, number counts summed over channels and kept per channel', () => {
@@ -35,16 +35,6 @@ describe('SeriesBuilder', () => {
     } catch (err) {
       expect(isCallwatchError(err, 'CW_ERR_SPIKES_INPUT')).toBe(true);
     }
-  });
-});
-
-describe('series SQL', () => {
-  it('validates weeks before they reach SQL and names tables in full', () => {
-    const text = numberChannelWeeksSql('callwatch', { fromWeek: '2016-01-04', toWeek: '2016-05-16' }, 5, 20);
-    expect(text).toContain('FROM callwatch.report_calls FINAL');
-    expect(text).toContain("call_week >= toDate('2016-01-04')");
-    expect(text).toContain('HAVING max(n) >= 5 OR sum(n) >= 20');
-    expect(() => numberChannelWeeksSql('callwatch', { fromWeek: "2016-01-04') OR 1=1 --", toWeek: '2016-05-16' }, 5, 20)).toThrow(/not a YYYY-MM-DD date/);
   });
 });
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../core/config/load.ts';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
-import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
 import { CdrTraffic, DEFAULT_TRAFFIC } from '../../bench/load/traffic.ts';
 import type { Line } from '../../bench/load/population.ts';
 import { ReportTraffic, type DemoChannel } from './report-traffic.ts';
@@ -122,14 +122,12 @@ async function main(): Promise<void> {
   const reportsAcked = [...sentByChannel.values()].reduce((a, b) => a + b, 0);
   console.log(`\nWaiting for the processors to write ${cdrOutcome.accepted.toLocaleString('en-GB')} CDRs and ${reportsAcked.toLocaleString('en-GB')} reports to ClickHouse …`);
   const sinceSeconds = Math.floor(started / 1000) - 1;
-  const db = config.clickhouse.database;
+  const read = new ReadModel(ch, { serviceLevelSeconds: config.processors.serviceLevelSeconds });
   const deadline = Date.now() + 180_000;
   let stored = { cdrs: 0, reports: 0 };
   let lastPrint = 0;
   while (Date.now() < deadline) {
-    const [c] = await ch.query<{ n: number }>(`SELECT count() AS n FROM ${db}.cdrs FINAL WHERE received_at >= toDateTime(${sinceSeconds}, 'UTC')`);
-    const [r] = await ch.query<{ n: number }>(`SELECT uniqExact(report_id) AS n FROM ${db}.report_calls FINAL WHERE received_at >= toDateTime(${sinceSeconds}, 'UTC')`);
-    stored = { cdrs: c?.n ?? 0, reports: r?.n ?? 0 };
+    stored = await read.storedSince(sinceSeconds);
     const caughtUp = stored.cdrs >= cdrOutcome.accepted && stored.reports >= reportsAcked;
     if (caughtUp || Date.now() - lastPrint > 5000) {
       console.log(`  in ClickHouse: ${stored.cdrs.toLocaleString('en-GB')} CDRs, ${stored.reports.toLocaleString('en-GB')} reports`);
@@ -150,10 +148,8 @@ async function main(): Promise<void> {
   await services.start(spikesSpec);
 
   // --- what the pipeline made of it ------------------------------------------------------------
-  const aggregates = new WeeklyAggregates(ch, { shortCallSeconds: config.processors.shortCallSeconds, serviceLevelSeconds: config.processors.serviceLevelSeconds });
   await printSummary({
-    ch,
-    aggregates,
+    read,
     apiUrl,
     investigatorKey: creds.keys.investigator ?? '',
     fromWeek: new Date(firstWeek).toISOString().slice(0, 10),

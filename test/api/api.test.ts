@@ -295,7 +295,7 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
     // [route, parameter, payload, expected code]; a path parameter when the route has :number.
     const attempts: [string, string, string, string][] = [
       ['/v1/numbers/:number', 'number', "07700900123' OR '1'='1", 'CW_ERR_API_NUMBER_INVALID'],
-      ['/v1/numbers/:number', 'number', "+447700900123'; DROP TABLE report_calls; --", 'CW_ERR_API_NUMBER_INVALID'],
+      ['/v1/numbers/:number', 'number', "+447700900123'; DROP TABLE report_call_records; --", 'CW_ERR_API_NUMBER_INVALID'],
       ['/v1/numbers/:number', 'number', '+447700900123\\', 'CW_ERR_API_NUMBER_INVALID'],
       ['/v1/numbers/:number', 'number', '+447700900123 /* x */', 'CW_ERR_API_NUMBER_INVALID'],
       ['/v1/numbers/:number', 'number', "1' UNION ALL SELECT name FROM system.tables --", 'CW_ERR_API_NUMBER_INVALID'],
@@ -329,10 +329,10 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
       expect((route.includes(':number') ? logged.path : logged.query)[name], what).toBe(payload);
     }
     const db = ident(writer.database);
-    const counts = await writer.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.report_calls FINAL`);
+    const counts = await writer.query<{ n: number }>(sql`SELECT uniqExact(report_id, call_index) AS n FROM ${db}.report_call_records`);
     expect(counts[0]?.n).toBe(new Set(REPORT_CALLS.map((r) => `${String(r.report_id)}/${String(r.call_index)}`)).size);
     const tables = await writer.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${writer.database} ORDER BY name`);
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['audit_log', 'cdrs', 'report_calls', 'spike_verdicts', 'spikes']));
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['audit_log', 'cdr_records', 'number_report_weeks', 'report_call_records', 'spike_verdicts', 'spikes']));
   });
 
   it(

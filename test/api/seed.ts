@@ -1,8 +1,9 @@
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
 
-// Hand-made rows for the investigator API tests, written straight into the processors' tables
-// (migration 0001) and the spike verdicts (0100). Every expected figure in the tests is worked out
-// from this file by hand; the duplicates (same identity, higher version) prove that FINAL dedupes.
+// Hand-made rows for the investigator API tests, written straight into the processors' record tables
+// (migration 0300, whose materialized views fill the aggregates) and the spike verdicts (0100). Every
+// expected figure in the tests is worked out from this file by hand; the re-delivered copies (same
+// identity and content, higher version, a separate insert) prove that copies count once.
 //
 // Weeks: W1 = Monday 7 March 2016, W2 = Monday 14 March 2016 (W0 = 29 February, before all data).
 //   A +447700900123 (robocaller) W1: r1 (rep1, HELPLINE), r2 (rep2, WEB, two calls of A);
@@ -71,7 +72,7 @@ function reportCall(s: ReportCallSeed): Record<string, unknown> {
 
 export const REPORT_CALLS: Record<string, unknown>[] = [
   reportCall({ report: 'r1', number: A, week: W1, day: 0, reporter: 'rep1', callType: 'LIVE_CALL' }),
-  // r1 again, re-delivered with a later version: FINAL keeps one row.
+  // r1 again, re-delivered with a later version: the copy counts once.
   reportCall({ report: 'r1', number: A, week: W1, day: 0, reporter: 'rep1', callType: 'LIVE_CALL', version: 2 }),
   reportCall({ report: 'r2', index: 0, count: 2, number: A, week: W1, day: 1, reporter: 'rep2', channel: 'WEB' }),
   reportCall({ report: 'r2', index: 1, count: 2, number: A, week: W1, day: 2, reporter: 'rep2', channel: 'WEB' }),
@@ -115,6 +116,8 @@ function cdr(s: CdrSeed): Record<string, unknown> {
     direction: 'INBOUND',
     disposition: answered ? 'ANSWERED' : 'NO_ANSWER',
     is_answered: answered ? 1 : 0,
+    // processors.shortCallSeconds = 6 (its default) when the record was processed.
+    is_short: answered ? 0 : 1,
     duration_ms: answered ? 65_000 : 20_000,
     billable_ms: answered ? 60_000 : 0,
     queue: '',
@@ -157,10 +160,10 @@ export async function seed(ch: Clickhouse): Promise<void> {
   // Re-deliveries (version 2) in a second insert: a separate part, as a replay would make.
   const first = (rows: Record<string, unknown>[]) => rows.filter((r) => r.version === 1);
   const later = (rows: Record<string, unknown>[]) => rows.filter((r) => r.version !== 1);
-  await ch.insert(`${db}.report_calls`, first(REPORT_CALLS));
-  await ch.insert(`${db}.cdrs`, first(CDRS));
+  await ch.insert(`${db}.report_call_records`, first(REPORT_CALLS));
+  await ch.insert(`${db}.cdr_records`, first(CDRS));
   await ch.insert(`${db}.spike_verdicts`, first(SPIKE_VERDICTS));
-  await ch.insert(`${db}.report_calls`, later(REPORT_CALLS));
-  await ch.insert(`${db}.cdrs`, later(CDRS));
+  await ch.insert(`${db}.report_call_records`, later(REPORT_CALLS));
+  await ch.insert(`${db}.cdr_records`, later(CDRS));
   await ch.insert(`${db}.spike_verdicts`, later(SPIKE_VERDICTS));
 }

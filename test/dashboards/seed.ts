@@ -101,7 +101,7 @@ function reportRows(): Record<string, unknown>[] {
       });
     });
   }
-  // A re-delivered copy of r04 (same identity, later receipt): FINAL keeps one.
+  // A re-delivered copy of r04 (same identity, later receipt): the copy counts once.
   const r04 = rows.find((r) => r.report_id === 'r04');
   if (r04) rows.push({ ...r04, version: 2, kafka_offset: offset++ });
   return rows;
@@ -163,6 +163,8 @@ function cdrRows(): Record<string, unknown>[] {
       direction: c.queue ? 'INBOUND' : 'OUTBOUND',
       disposition: c.disposition,
       is_answered: answered ? 1 : 0,
+      // processors.shortCallSeconds = 6 (its default) when the record was processed.
+      is_short: c.billableMs < 6000 ? 1 : 0,
       duration_ms: (end - setup) * 1000,
       billable_ms: c.billableMs,
       queue: c.queue ?? '',
@@ -177,7 +179,7 @@ function cdrRows(): Record<string, unknown>[] {
       kafka_offset: i,
     };
   });
-  // A platform re-pushing n4 later: FINAL keeps one.
+  // A platform re-pushing n4 later: the copy counts once.
   const n4 = rows.find((r) => r.cdr_id === 'n4');
   if (n4) rows.push({ ...n4, version: 2, received_at: n4.received_at + 3600, kafka_offset: rows.length });
   return rows;
@@ -203,8 +205,8 @@ function verdictRows(): Record<string, unknown>[] {
 
 export async function seed(ch: Clickhouse): Promise<void> {
   const db = ch.database;
-  await ch.insert(`${db}.report_calls`, reportRows());
-  await ch.insert(`${db}.cdrs`, cdrRows());
+  await ch.insert(`${db}.report_call_records`, reportRows());
+  await ch.insert(`${db}.cdr_records`, cdrRows());
   await ch.insert(`${db}.spike_verdicts`, verdictRows());
 }
 

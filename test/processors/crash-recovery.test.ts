@@ -7,7 +7,8 @@ import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { Rng } from '../../core/rng.ts';
 import { generateCdrs, generateReports } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
-import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, storedCounts, waitFor, waitUntilIdle } from './support.ts';
+import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, waitFor, waitUntilIdle } from './support.ts';
+import { storedCounts } from '../support/aggregate-audit.ts';
 
 // Exactly-once effect across crashes: processors/main.ts runs as a child process and is SIGKILLed
 // at random moments several times, then restarted; the final weekly counts must equal the truth.

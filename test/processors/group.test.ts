@@ -6,7 +6,8 @@ import { BatchConsumer } from '../../core/kafka/consumer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { generateCdrs, generateReports } from '../support/generate.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
-import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, storedCounts, waitFor, waitUntilIdle } from './support.ts';
+import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, waitFor, waitUntilIdle } from './support.ts';
+import { storedCounts } from '../support/aggregate-audit.ts';
 
 // Consumer-group behaviour of processors/main.ts as real child processes, on the ClickHouse server
 // (two processes at once need a shared server; chdb allows one process per data directory, and
@@ -105,7 +106,7 @@ describe('processors in one consumer group (ClickHouse server)', () => {
     }
     await next.close();
     expect(rest + stored).toBe(cdrs.length);
-    const storedIds = await db.query<{ k: string }>(sql`SELECT concat(platform, '/', cdr_id) AS k FROM ${ident(db.database)}.cdrs FINAL`);
+    const storedIds = await db.query<{ k: string }>(sql`SELECT concat(platform, '/', cdr_id) AS k FROM ${ident(db.database)}.cdr_records LIMIT 1 BY platform, cdr_id`);
     expect(storedIds.filter((r) => seen.has(r.k))).toEqual([]);
     await db.close();
   });

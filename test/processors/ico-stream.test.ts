@@ -4,12 +4,13 @@ import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import { createLogger } from '../../core/log.ts';
-import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
+import { STREAMS } from '../../processors/streams/index.ts';
 import { Pipeline } from '../../processors/pipeline.ts';
 import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
 import { DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
 import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
-import { WeekCalendar } from '../../processors/transforms/week.ts';
+import { WeekCalendar } from '../../core/weeks.ts';
 import { channelWeekTruth, icoShapedReports, overallWeekTruth } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { prepareTopics, RecordProducer } from './support.ts';
@@ -44,9 +45,9 @@ describe.each(ENGINES)('regulator-shaped report stream on %s', (engine) => {
     const producer = await RecordProducer.connect(config);
     cleanup.push(() => producer.close());
     await producer.sendAll(reports.map((r) => producer.reportMessage(r)));
-    const source = await KafkaAvroSource.connect(config.kafka, config.processors, AvroSerde.fromConfig(config.registry));
+    const source = await KafkaAvroSource.connect(config.kafka, config.processors, AvroSerde.fromConfig(config.registry), STREAMS);
     cleanup.push(() => source.close());
-    const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer.producer, config.kafka), new WeekCalendar('Europe/London'), config.processors, createLogger('t', 'silent'));
+    const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer.producer, config.kafka), { weeks: new WeekCalendar('Europe/London'), shortCallSeconds: 6 }, config.processors, createLogger('t', 'silent'));
     let consumed = 0;
     let idle = 0;
     while (consumed < reports.length || idle < 2) {
@@ -57,7 +58,7 @@ describe.each(ENGINES)('regulator-shaped report stream on %s', (engine) => {
     expect(consumed).toBe(reports.length);
     await pipeline.settle();
 
-    const agg = new WeeklyAggregates(ch, config.processors);
+    const agg = new ReadModel(ch, config.processors);
     expect(await agg.channelWeeks()).toEqual(truth);
     const overall = await agg.overallWeeks();
     expect(overall).toEqual(overallTruth);

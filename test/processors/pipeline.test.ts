@@ -7,13 +7,18 @@ import type { Config } from '../../core/config/schema.ts';
 import { createLogger } from '../../core/log.ts';
 import { metricsRegistry } from '../../core/metrics.ts';
 import { topicName } from '../../core/kafka/topics.ts';
-import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
-import { KPI_DUPLICATE, KPI_EXPECTED_SL20, KPI_FIXTURE, KPI_SL10_VOICE_WEEK1 } from '../../processors/kpi/fixtures.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
+import { STREAM, STREAMS } from '../../processors/streams/index.ts';
+import { cdrRow } from '../../processors/streams/cdrs.ts';
+import type { RecordRows } from '../../processors/transforms/to-rows.ts';
+import type { CdrRecord } from '../../core/records.ts';
+import { auditAggregates } from '../support/aggregate-audit.ts';
+import { KPI_DUPLICATE, KPI_EXPECTED_SL20, KPI_FIXTURE, KPI_SL10_VOICE_WEEK1 } from '../../core/kpi/fixtures.ts';
 import { Pipeline, type BatchOutcome } from '../../processors/pipeline.ts';
 import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
 import { DEAD_LETTER_HEADERS, DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
 import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
-import { WeekCalendar } from '../../processors/transforms/week.ts';
+import { WeekCalendar } from '../../core/weeks.ts';
 import { channelWeekTruth, generateCdrs, generateReports, numberCdrTruth, numberReportTruth, overallWeekTruth } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { headerValue, prepareTopics, readDeadLetters, RecordProducer } from './support.ts';
@@ -30,7 +35,7 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
   let producer: RecordProducer;
   let source: KafkaAvroSource;
   let pipeline: Pipeline;
-  let aggregates: WeeklyAggregates;
+  let aggregates: ReadModel;
 
   /** Runs batches until `expected` records were consumed and the topics are then empty. */
   async function drain(expected: number): Promise<BatchOutcome[]> {
@@ -56,16 +61,16 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
     ch = await Clickhouse.connect(config.clickhouse, 'writer');
     await migrate(ch);
     producer = await RecordProducer.connect(config);
-    source = await KafkaAvroSource.connect(config.kafka, config.processors, AvroSerde.fromConfig(config.registry));
+    source = await KafkaAvroSource.connect(config.kafka, config.processors, AvroSerde.fromConfig(config.registry), STREAMS);
     pipeline = new Pipeline(
       source,
       new ClickhouseRecordSink(ch),
       new DeadLetterSink(producer.producer, config.kafka),
-      new WeekCalendar(config.processors.timeZone),
+      { weeks: new WeekCalendar(config.processors.timeZone), shortCallSeconds: config.processors.shortCallSeconds },
       config.processors,
       createLogger('test', 'silent'),
     );
-    aggregates = new WeeklyAggregates(ch, config.processors);
+    aggregates = new ReadModel(ch, config.processors);
   });
 
   afterAll(async () => {
@@ -107,14 +112,16 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
     ];
     await producer.sendAll(again);
     const outcomes = await drain(again.length);
-    // Identical copies are recognised as stored; newer receipts of a CDR are rewritten, and merged away.
-    expect(outcomes.reduce((s, o) => s + o.deduplicated, 0)).toBe(500 + 800);
+    // Copies with the same content are recognised as stored and skipped, whenever they were received.
+    expect(outcomes.reduce((s, o) => s + o.deduplicated, 0)).toBe(1500 + 500 + 800);
+    expect(outcomes.reduce((s, o) => s + o.cdrsWritten + o.reportsWritten + o.conflicts, 0)).toBe(0);
     expect(await aggregates.channelWeeks()).toEqual(before.ch);
     expect(await aggregates.numberReportWeeks()).toEqual(before.nr);
     expect(await aggregates.numberCdrWeeks()).toEqual(before.nc);
     expect(await aggregates.kpiWeeks()).toEqual(before.kpi);
-    const stored = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.cdrs FINAL`);
+    const stored = await ch.query<{ n: number }>(sql`SELECT uniqExact(platform, cdr_id) AS n FROM ${ident(ch.database)}.cdr_records`);
     expect(stored[0]?.n).toBe(cdrs.length);
+    expect((await auditAggregates(ch)).problems).toEqual([]);
   });
 
   it('puts late records (event time weeks ago) in their own week', async () => {
@@ -147,7 +154,7 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
       ['+447700999998', '2016-01-11'],
     ]);
     // The submission week is still stored beside each call.
-    const stored = await ch.query<{ report_week: string }>(sql`SELECT DISTINCT toString(report_week) AS report_week FROM ${ident(ch.database)}.report_calls FINAL WHERE report_id = ${lateReport.report_id}`);
+    const stored = await ch.query<{ report_week: string }>(sql`SELECT DISTINCT toString(report_week) AS report_week FROM ${ident(ch.database)}.report_call_records WHERE report_id = ${lateReport.report_id}`);
     expect(stored).toEqual([{ report_week: '2016-02-01' }]);
   });
 
@@ -196,8 +203,52 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
     }
     // The original bytes travel unchanged.
     expect(dead.find((d) => String(d.key) === 'garbage')?.value?.toString()).toBe('definitely not avro');
-    const goodStored = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.cdrs FINAL WHERE cdr_id LIKE 'good%'`);
+    const goodStored = await ch.query<{ n: number }>(sql`SELECT uniqExact(platform, cdr_id) AS n FROM ${ident(ch.database)}.cdr_records WHERE cdr_id LIKE 'good%'`);
     expect(goodStored[0]?.n).toBe(2);
+  });
+
+  it('refuses a copy that changes a stored record (number, time, outcome, calls) and keeps the first, on every aggregate', async () => {
+    const before = { nr: await aggregates.numberReportWeeks(), nc: await aggregates.numberCdrWeeks(), ch: await aggregates.channelWeeks(), kpi: await aggregates.kpiWeeks() };
+    const [c0, c1, c2] = cdrs;
+    const [r0] = reports.filter((r) => r.calls.length > 1);
+    const [fresh, freshChanged] = generateCdrs({ seed: 16, count: 1, fromMs: FROM, toMs: TO, idPrefix: 'twice' })
+      .map((c) => ({ ...c, queue: null, queue_wait_ms: null }))
+      .flatMap((c) => [c, { ...c, callee: '+441632960999' }]);
+    if (!c0 || !c1 || !c2 || !r0 || !fresh || !freshChanged) throw new Error('generator gave too few');
+    const WEEK = 7 * 86_400_000;
+    const changed = [
+      producer.cdrMessage({ ...c0, caller: c0.caller === '+447700900001' ? '+447700900002' : '+447700900001', received_at: c0.received_at + 1000 }),
+      producer.cdrMessage({ ...c1, setup_time: c1.setup_time - WEEK, end_time: c1.end_time - WEEK, answer_time: c1.answer_time === null ? null : c1.answer_time - WEEK }),
+      producer.cdrMessage({ ...c2, billable_ms: c2.billable_ms + 1000, duration_ms: c2.duration_ms + 1000 }),
+      producer.reportMessage({ ...r0, calls: r0.calls.slice(1) }),
+      // A new record and a differing copy of it in the same batch: the first copy stands.
+      producer.cdrMessage(fresh),
+      producer.cdrMessage(freshChanged),
+    ];
+    await producer.sendAll(changed);
+    const outcomes = await drain(changed.length);
+    expect(outcomes.reduce((s, o) => s + o.conflicts, 0)).toBe(5);
+    expect(outcomes.reduce((s, o) => s + o.cdrsWritten, 0)).toBe(1);
+
+    const dead = (await readDeadLetters(config, 4 + 5)).filter((m) => headerValue(m, DEAD_LETTER_HEADERS.reason) === 'CW_ERR_RECORD_CONFLICT');
+    const detailOf = (key: string): string => headerValue(dead.find((d) => String(d.key) === key) ?? dead[0] ?? { topic: '', partition: 0, offset: 0, value: null, size: 0 }, DEAD_LETTER_HEADERS.detail) ?? '';
+    expect(dead).toHaveLength(5);
+    expect(detailOf(`${c0.platform}/${c0.cdr_id}`)).toMatch(/differs from the stored record in caller$/);
+    expect(detailOf(`${c1.platform}/${c1.cdr_id}`)).toMatch(/setup_time/);
+    expect(detailOf(`${c2.platform}/${c2.cdr_id}`)).toMatch(/in duration_ms, billable_ms$/);
+    expect(detailOf(r0.report_id)).toMatch(/call_index/);
+    expect(detailOf(`${fresh.platform}/${fresh.cdr_id}`)).toMatch(/differs from an earlier copy in the same batch in callee$/);
+
+    // Nothing moved: the fresh record adds one call to its own week, everything else is as before.
+    const after = await aggregates.numberCdrWeeks();
+    const added = after.filter((w) => !before.nc.some((b) => b.number === w.number && b.week === w.week && b.calls === w.calls));
+    expect(added.map((w) => w.number)).toEqual([fresh.caller]);
+    expect(await aggregates.numberReportWeeks()).toEqual(before.nr);
+    expect(await aggregates.channelWeeks()).toEqual(before.ch);
+    expect(await aggregates.kpiWeeks()).toEqual(before.kpi);
+    const stored = await ch.query<{ callee: string }>(sql`SELECT callee FROM ${ident(ch.database)}.cdr_records WHERE cdr_id = ${fresh.cdr_id}`);
+    expect(stored.map((r) => r.callee)).toEqual([fresh.callee]);
+    expect((await auditAggregates(ch)).problems).toEqual([]);
   });
 
   it('gives the hand-worked KPI answers for the fixture (stored through the sink, duplicate included)', async () => {
@@ -205,17 +256,21 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
     const kpiCh = await Clickhouse.connect({ ...config.clickhouse, database: db }, 'writer');
     try {
       await migrate(kpiCh);
-      const weeks = new WeekCalendar('Europe/London');
-      const { cdrRow } = await import('../../processors/transforms/rows.ts');
-      const at = { topic: 'fixture', partition: 0, offset: 0, timestamp: undefined };
+      const context = { weeks: new WeekCalendar('Europe/London'), shortCallSeconds: 6 };
       const sink = new ClickhouseRecordSink(kpiCh);
-      await sink.write({ cdrs: KPI_FIXTURE.map((c) => cdrRow(c, at, weeks)), reportRows: [] });
-      await sink.write({ cdrs: [cdrRow(KPI_DUPLICATE, at, weeks)], reportRows: [] });
-      const got = await new WeeklyAggregates(kpiCh, { shortCallSeconds: 6, serviceLevelSeconds: 20 }).kpiWeeks();
+      const records = (list: readonly CdrRecord[]): RecordRows[] =>
+        list.map((c, offset) => {
+          const at = { topic: 'fixture', partition: 0, offset, timestamp: undefined };
+          return { stream: STREAM.cdrs, item: { stream: STREAM.cdrs, at, raw: { key: null, value: null }, record: c }, rows: [cdrRow(c, at, context)] };
+        });
+      await sink.write(records(KPI_FIXTURE));
+      const again = await sink.write(records([KPI_DUPLICATE]));
+      expect(again.byStream.cdrs).toEqual({ records: 0, rows: 0, deduplicated: 1 });
+      const got = await new ReadModel(kpiCh, { serviceLevelSeconds: 20 }).kpiWeeks();
       expect(
         got.map((k) => ({ channel: k.channel, queue: k.queue, week: k.week, offered: k.offered, answered: k.answered, abandoned: k.abandoned, asaMs: k.asa_ms, ahtMs: k.aht_ms, serviceLevel: k.service_level, longestWaitMs: k.longest_wait_ms })),
       ).toEqual(KPI_EXPECTED_SL20);
-      const sl10 = await new WeeklyAggregates(kpiCh, { shortCallSeconds: 6, serviceLevelSeconds: 10 }).kpiWeeks({ channels: ['VOICE'], fromWeek: '2024-01-08', toWeek: '2024-01-08' });
+      const sl10 = await new ReadModel(kpiCh, { serviceLevelSeconds: 10 }).kpiWeeks({ channels: ['VOICE'], fromWeek: '2024-01-08', toWeek: '2024-01-08' });
       expect(sl10.map((k) => k.service_level)).toEqual([KPI_SL10_VOICE_WEEK1]);
     } finally {
       await kpiCh.command(sql`DROP DATABASE IF EXISTS ${ident(db)}`);

@@ -6,8 +6,8 @@ import { BatchConsumer, type KafkaMessage } from '../../core/kafka/consumer.ts';
 import { KafkaProducer, type ProduceRecord } from '../../core/kafka/producer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
-import { WeeklyAggregates } from '../../processors/aggregates/weekly.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
+import { auditAggregates } from '../support/aggregate-audit.ts';
 import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
 import { channelWeekTruth, numberCdrTruth, numberReportTruth } from '../support/generate.ts';
 
@@ -161,9 +161,14 @@ export function metricSum(text: string, name: string, labelMatch = ''): number {
   return sum;
 }
 
-/** Asserts that the weekly aggregates in `ch` equal the truth computed from the generated records. */
+/**
+ * Whether the weekly aggregates in `ch` equal the truth computed from the generated records, and
+ * equal every aggregate recomputed from the stored record rows (test/support/aggregate-audit.ts).
+ */
 export async function aggregatesMatchTruth(ch: Clickhouse, cdrs: readonly CdrRecord[], reports: readonly NuisanceReportRecord[]): Promise<{ ok: boolean; diff: string }> {
-  const agg = new WeeklyAggregates(ch, { shortCallSeconds: 6, serviceLevelSeconds: 20 });
+  const audit = await auditAggregates(ch);
+  if (!audit.ok) return { ok: false, diff: audit.problems.join('; ') };
+  const agg = new ReadModel(ch);
   const gotCdr = (await agg.numberCdrWeeks()).map((w) => ({ number: w.number, week: w.week, calls: w.calls, callees: w.callees, answered_calls: w.answered_calls, short_calls: w.short_calls }));
   const checks: [string, unknown, unknown][] = [
     ['channel weeks', await agg.channelWeeks(), channelWeekTruth(reports)],
@@ -178,13 +183,6 @@ export async function aggregatesMatchTruth(ch: Clickhouse, cdrs: readonly CdrRec
     }
   }
   return { ok: true, diff: '' };
-}
-
-export async function storedCounts(ch: Clickhouse): Promise<{ cdrs: number; reports: number }> {
-  const db = ident(ch.database);
-  const c = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.cdrs FINAL`);
-  const r = await ch.query<{ n: number }>(sql`SELECT uniqExact(report_id) AS n FROM ${db}.report_calls FINAL`);
-  return { cdrs: c[0]?.n ?? 0, reports: r[0]?.n ?? 0 };
 }
 
 /**

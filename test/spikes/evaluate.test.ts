@@ -10,11 +10,11 @@ import { metricsRegistry } from '../../core/metrics.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { SpikeAlertSink, type SpikeAlert } from '../../processors/spikes/alert-sink.ts';
 import { SpikeEvaluator } from '../../processors/spikes/evaluate.ts';
-import { weekRange } from '../../processors/spikes/verdict.ts';
+import { weekRange } from '../../core/weeks.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 
 // The evaluator end to end on each ClickHouse engine: report rows seeded straight into the processors'
-// `report_calls` table, verdicts read back from the `spikes` view, alerts read back from the topic.
+// `report_call_records` table, verdicts read back from the `spikes` view, alerts read back from the topic.
 //
 // Scenario (weeks from Monday 4 January 2016): 30 numbers get 4 helpline reports a week; in week 8 a
 // robocaller gets 40; from week 10 a new WEB channel adds 4 reports to every number (the stream
@@ -126,7 +126,7 @@ describe.each(ENGINES)('spike evaluator on %s', (engine) => {
     alerts.map((a) => `${a.action} ${a.week} ${a.scope} ${a.key} ${a.kind}${a.previous_kind ? ` was ${a.previous_kind}` : ''} ${a.observed}`).sort();
 
   it('finds the robocaller and, while the launch week is the newest, a provisional SPIKE of WEB and overall', async () => {
-    for (let w = 0; w <= 10; w++) await ch.insert(`${ch.database}.report_calls`, weekRows(w));
+    for (let w = 0; w <= 10; w++) await ch.insert(`${ch.database}.report_call_records`, weekRows(w));
     // The weeks before the first data are unknown, not zero: the first weeks are history only.
     const early = await evaluator.evaluate({ toWeek: week(2), now: new Date('2016-01-20T00:00:00Z') });
     expect({ from: early?.fromWeek, verdicts: early?.verdicts }).toEqual({ from: week(0), verdicts: [] });
@@ -150,7 +150,7 @@ describe.each(ENGINES)('spike evaluator on %s', (engine) => {
 
   it('re-evaluates weeks that late records changed, and confirms the launch as a level shift once the next week is in', async () => {
     // Three late reports of the robocaller's week (the stream that week stays under its own bound, 163).
-    await ch.insert(`${ch.database}.report_calls`, [...weekRows(11), ...Array.from({ length: 3 }, () => reportRow(ROBOCALLER, 'HELPLINE', 8))]);
+    await ch.insert(`${ch.database}.report_call_records`, [...weekRows(11), ...Array.from({ length: 3 }, () => reportRow(ROBOCALLER, 'HELPLINE', 8))]);
     const r = await evaluator.evaluate({ toWeek: week(11), now: new Date('2016-03-23T00:00:00Z') });
     expect(r?.updated).toBe(3);
     expect(await view()).toEqual(

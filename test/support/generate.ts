@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CdrRecord, NuisanceReportRecord, ReportedCallRecord } from '../../core/records.ts';
 import { Rng } from '../../core/rng.ts';
-import { WeekCalendar } from '../../processors/transforms/week.ts';
+import { WeekCalendar } from '../../core/weeks.ts';
 
 // The one deterministic (seeded) record generator for tests, benchmarks and the demo: CDRs,
 // nuisance reports, a stream shaped like the regulator's weekly figures, and the expected ("truth")

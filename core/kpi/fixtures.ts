@@ -1,4 +1,4 @@
-import type { CdrRecord } from '../../core/records.ts';
+import type { CdrRecord } from '../records.ts';
 
 // Hand-made contact-centre CDRs whose KPIs were worked out by hand (arithmetic below). Used by the
 // unit test of the reference implementation and by the integration test of the ClickHouse query.

@@ -1,5 +1,5 @@
 /**
- * Contact-centre KPIs: the ONE place they are defined (see also processors/KPIS.md, which restates
+ * Contact-centre KPIs: the ONE place they are defined (see also core/kpi/definitions.ts, which restates
  * them with a worked example). Both the per-record derivations used at processing time and the SQL
  * expressions used by the weekly KPI query come from here, and the pure reference implementation
  * `kpisOf` is what the hand-worked fixtures test; the ClickHouse query is tested against the same
@@ -20,7 +20,7 @@
  *               when nothing was offered.
  * - longest wait   the greatest wait of any offered contact, answered or abandoned (ms).
  */
-import type { CdrRecord } from '../../core/records.ts';
+import type { CdrRecord } from '../records.ts';
 
 export function isOffered(cdr: Pick<CdrRecord, 'queue'>): boolean {
   return cdr.queue !== null && cdr.queue !== '';
@@ -84,15 +84,16 @@ export function kpisOf(cdrs: readonly CdrRecord[], serviceLevelSeconds: number):
   return withRatios(t);
 }
 
-// The same definitions over the stored columns of `cdrs` (see migrations): `queue`, `is_answered`
-// (isAnswered at processing time) and `wait_ms` (queueWaitMs at processing time).
+// The same definitions in SQL, over one group's merged set of offered contacts `contacts_set`: tuples
+// (platform, cdr_id, is_answered, wait_ms, billable_ms) kept by the queue_contact_weeks aggregate
+// (migration 0300), where is_answered = isAnswered and wait_ms = queueWaitMs at processing time. A
+// contact stored twice is one element of the set, so each counts once. Used by core/read-model.
 export const KPI_SQL = {
-  offeredWhere: "queue != ''",
-  offered: 'count()',
-  answered: 'sum(is_answered)',
-  abandoned: 'sum(1 - is_answered)',
-  answeredWaitMs: 'sum(is_answered * wait_ms)',
-  handleMs: 'sum(is_answered * billable_ms)',
-  answeredWithinSl: (slMs: number): string => `sum(is_answered * (wait_ms <= ${Math.trunc(slMs)}))`,
-  longestWaitMs: 'max(wait_ms)',
+  offered: 'length(contacts_set)',
+  answered: 'arrayCount(x -> x.3 = 1, contacts_set)',
+  abandoned: 'arrayCount(x -> x.3 = 0, contacts_set)',
+  answeredWaitMs: 'arraySum(x -> x.3 * x.4, contacts_set)',
+  handleMs: 'arraySum(x -> x.3 * x.5, contacts_set)',
+  answeredWithinSl: (slMs: number): string => `arrayCount(x -> x.3 = 1 AND x.4 <= ${Math.trunc(slMs)}, contacts_set)`,
+  longestWaitMs: "arrayReduce('max', arrayMap(x -> x.4, contacts_set))",
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WeekCalendar, isoWeekNumber } from './week.ts';
+import { WeekCalendar, isoWeekNumber } from './weeks.ts';
 
 const london = new WeekCalendar('Europe/London');
 const at = (iso: string): number => Date.parse(iso);

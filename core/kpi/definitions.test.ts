@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WeekCalendar } from '../transforms/week.ts';
+import { WeekCalendar } from '../weeks.ts';
 import { kpisOf, queueWaitMs } from './definitions.ts';
 import { KPI_DUPLICATE, KPI_EXPECTED_SL20, KPI_FIXTURE, KPI_SL10_VOICE_WEEK1 } from './fixtures.ts';
 

@@ -1,0 +1,11 @@
+import { Clickhouse } from '/work/wt/scale/core/clickhouse/client.ts';
+const ch = await Clickhouse.connect({ engine: 'chdb', chdbPath: ':memory:', database: 'probe' } as never);
+const stmts = `CREATE DATABASE IF NOT EXISTS probe;
+CREATE TABLE probe.src (w Date, n String, p String, id String, is_ans UInt8, t DateTime('UTC'), wait UInt64) ENGINE = ReplacingMergeTree PARTITION BY w ORDER BY (n, p, id) SETTINGS index_granularity = 1024;
+CREATE TABLE probe.a (w Date, n String, calls AggregateFunction(uniqExact, String, String), ans AggregateFunction(uniqExactIf, String, String, UInt8), f AggregateFunction(min, DateTime('UTC')), c AggregateFunction(groupUniqArray, Tuple(String, String, UInt8, UInt64))) ENGINE = AggregatingMergeTree PARTITION BY w ORDER BY n SETTINGS index_granularity = 256;
+CREATE MATERIALIZED VIEW probe.mv TO probe.a AS SELECT w, n, uniqExactState(p, id) AS calls, uniqExactIfState(p, id, is_ans) AS ans, minState(t) AS f, groupUniqArrayState(tuple(p, id, is_ans, wait)) AS c FROM probe.src GROUP BY w, n;
+INSERT INTO probe.src VALUES ('2026-11-30','+44','x','1',1,'2026-11-30 10:00:00', 5), ('2026-11-30','+44','x','2',0,'2026-11-30 11:00:00', 7);
+INSERT INTO probe.src VALUES ('2026-11-30','+44','x','1',1,'2026-11-30 10:00:00', 5)`.split(';\n');
+for (const s of stmts) await ch.command(s);
+console.log(JSON.stringify(await ch.query(`SELECT toString(w) AS week, n, uniqExactMerge(calls) AS calls_n, uniqExactIfMerge(ans) AS ans_n, toString(minMerge(f)) AS f_s, groupUniqArrayMerge(c) AS arr, length(arr) AS l, arraySum(x -> x.4 * x.3, arr) AS s, arrayCount(x -> tupleElement(x, 3) = 1, arr) AS cnt FROM probe.a GROUP BY w, n`)));
+await ch.close();

@@ -1,0 +1,142 @@
+import type { Clickhouse } from '../clickhouse/client.ts';
+import { sql } from '../clickhouse/escape.ts';
+import { countSql, limitSql, type Page, type WeekFilter } from './filters.ts';
+import { newNumbersSql, numbersByPrefixSql, topNumbersSql, type NewNumberRow, type PrefixNumberRow, type TopNumberRow, type TopOrder } from './lists.ts';
+import { breakdownSql, cdrSummarySql, reportSummarySql, type BreakdownDimension, type BreakdownRow, type CdrSummary, type ReportSummary } from './number.ts';
+import { spikeRow, spikesSql, type RawSpikeRow, type SpikeFilter, type SpikeRow } from './spikes.ts';
+import { tableSql } from './tables.ts';
+import {
+  channelWeeksSql,
+  kpiWeeksSql,
+  numberCdrWeeksSql,
+  numberChannelWeeksSql,
+  numberReportWeeksSql,
+  overallWeeksSql,
+  reportWeekSpanSql,
+  type ChannelWeek,
+  type KpiWeek,
+  type NumberCdrWeek,
+  type NumberChannelWeek,
+  type NumberFilter,
+  type NumberReportWeek,
+  type OverallWeek,
+} from './weekly.ts';
+
+// The read model: every query the investigator API, spike detection, the main job and the tests run
+// against callwatch's tables, over one connection (the API's is the read-only user). Grafana panels use
+// the same SQL builders (./weekly.ts, ./number.ts, ./lists.ts, ./spikes.ts) wrapped with their time
+// range. The processors only write.
+
+export type { WeekFilter, Page } from './filters.ts';
+
+export class ReadModel {
+  constructor(
+    readonly ch: Clickhouse,
+    /** processors.serviceLevelSeconds (its default when only reports are read). */
+    private readonly thresholds: { serviceLevelSeconds: number } = { serviceLevelSeconds: 20 },
+  ) {}
+
+  private get db(): string {
+    return this.ch.database;
+  }
+
+  private async count(rowsSql: string): Promise<number> {
+    const rows = await this.ch.query<{ total: number }>(countSql(rowsSql));
+    return rows[0]?.total ?? 0;
+  }
+
+  // Weekly series -------------------------------------------------------------------------------
+
+  numberReportWeeks(f: NumberFilter = {}): Promise<NumberReportWeek[]> {
+    return this.ch.query<NumberReportWeek>(numberReportWeeksSql(this.db, f));
+  }
+
+  numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
+    return this.ch.query<NumberCdrWeek>(numberCdrWeeksSql(this.db, f));
+  }
+
+  channelWeeks(f: WeekFilter & { channels?: readonly string[] } = {}): Promise<ChannelWeek[]> {
+    return this.ch.query<ChannelWeek>(channelWeeksSql(this.db, f));
+  }
+
+  overallWeeks(f: WeekFilter = {}): Promise<OverallWeek[]> {
+    return this.ch.query<OverallWeek>(overallWeeksSql(this.db, f));
+  }
+
+  kpiWeeks(f: WeekFilter & { channels?: readonly string[]; queues?: readonly string[] } = {}): Promise<KpiWeek[]> {
+    return this.ch.query<KpiWeek>(kpiWeeksSql(this.db, this.thresholds.serviceLevelSeconds, f));
+  }
+
+  /** Reports per number, channel and week for the numbers the spike detector could judge. */
+  numberChannelWeeks(f: Required<WeekFilter>, minCount: number, weeks: number): Promise<NumberChannelWeek[]> {
+    return this.ch.query<NumberChannelWeek>(numberChannelWeeksSql(this.db, f, minCount, weeks));
+  }
+
+  /** First and last week with reported calls (the last not after `notAfter`); nulls when there are none. */
+  async reportWeekSpan(notAfter?: string): Promise<{ first: string | null; last: string | null }> {
+    const rows = await this.ch.query<{ first_week: string; last_week: string; n: number }>(reportWeekSpanSql(this.db, notAfter));
+    const row = rows[0];
+    return row && row.n > 0 ? { first: row.first_week, last: row.last_week } : { first: null, last: null };
+  }
+
+  // One number ----------------------------------------------------------------------------------
+
+  async reportSummary(number: string, f: WeekFilter = {}): Promise<ReportSummary | undefined> {
+    return (await this.ch.query<ReportSummary>(reportSummarySql(this.db, number, f)))[0];
+  }
+
+  async cdrSummary(number: string, f: WeekFilter = {}): Promise<CdrSummary | undefined> {
+    return (await this.ch.query<CdrSummary>(cdrSummarySql(this.db, number, f)))[0];
+  }
+
+  breakdown(dimension: BreakdownDimension, number: string, f: WeekFilter = {}): Promise<BreakdownRow[]> {
+    return this.ch.query<BreakdownRow>(breakdownSql(this.db, dimension, number, f));
+  }
+
+  // Lists ---------------------------------------------------------------------------------------
+
+  async topNumbers(week: string, by: TopOrder, page: Page): Promise<TopNumberRow[]> {
+    const rows = await this.ch.query<TopNumberRow & { answered: number }>(`${topNumbersSql(this.db, week, by)}\n${limitSql(page).text}`);
+    return rows.map(({ answered: _answered, ...r }) => r);
+  }
+
+  countTopNumbers(week: string, by: TopOrder): Promise<number> {
+    return this.count(topNumbersSql(this.db, week, by));
+  }
+
+  newNumbers(week: string, page: Page): Promise<NewNumberRow[]> {
+    return this.ch.query<NewNumberRow>(`${newNumbersSql(this.db, week)}\n${limitSql(page).text}`);
+  }
+
+  countNewNumbers(week: string): Promise<number> {
+    return this.count(newNumbersSql(this.db, week));
+  }
+
+  numbersByPrefix(prefix: string, f: WeekFilter, page: Page): Promise<PrefixNumberRow[]> {
+    return this.ch.query<PrefixNumberRow>(`${numbersByPrefixSql(this.db, prefix, f)}\n${limitSql(page).text}`);
+  }
+
+  countNumbersByPrefix(prefix: string, f: WeekFilter): Promise<number> {
+    return this.count(numbersByPrefixSql(this.db, prefix, f));
+  }
+
+  // Spike verdicts ------------------------------------------------------------------------------
+
+  async spikes(f: SpikeFilter, page?: Page): Promise<SpikeRow[]> {
+    return (await this.ch.query<RawSpikeRow>(spikesSql(this.db, f, page))).map(spikeRow);
+  }
+
+  countSpikes(f: SpikeFilter): Promise<number> {
+    return this.count(spikesSql(this.db, f));
+  }
+
+  // Pipeline bookkeeping ------------------------------------------------------------------------
+
+  /** Distinct CDRs and reports stored whose receipt is at or after `sinceSeconds` (epoch s). */
+  async storedSince(sinceSeconds: number): Promise<{ cdrs: number; reports: number }> {
+    const since = Math.trunc(sinceSeconds);
+    const [c] = await this.ch.query<{ n: number }>(sql`SELECT uniqExact(platform, cdr_id) AS n FROM ${tableSql(this.db, 'cdrRecords')} WHERE received_at >= toDateTime(${since}, 'UTC')`);
+    const [r] = await this.ch.query<{ n: number }>(sql`SELECT uniqExact(report_id) AS n FROM ${tableSql(this.db, 'reportCallRecords')} WHERE received_at >= toDateTime(${since}, 'UTC')`);
+    return { cdrs: c?.n ?? 0, reports: r?.n ?? 0 };
+  }
+}

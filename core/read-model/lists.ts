@@ -1,0 +1,117 @@
+import { ident, raw, sql } from '../clickhouse/escape.ts';
+import { CallwatchError } from '../errors.ts';
+import { previousWeek } from '../weeks.ts';
+import { weekBounds, type WeekBound, type WeekFilter } from './filters.ts';
+import { isNumberSql, tableSql } from './tables.ts';
+import { numberCdrWeeksSql, numberReportWeeksSql } from './weekly.ts';
+
+// Lists over many numbers: a week's top numbers, its new numbers, and the numbers of a prefix. Each
+// reads the week partitions it needs from the aggregate tables (never the whole history), combining
+// reports and CDRs with UNION ALL and GROUP BY rather than a JOIN (one shape 18.16 and 26.x both run).
+
+export const TOP_ORDERS = ['reports', 'reporters', 'cdr_calls', 'growth'] as const;
+export type TopOrder = (typeof TOP_ORDERS)[number];
+
+export interface TopNumberRow {
+  number: string;
+  /** From reports of calls in the week. */
+  reports: number;
+  reporters: number;
+  reported_calls: number;
+  /** Reports of calls in the week before. */
+  previous_reports: number;
+  /** reports − previous_reports. */
+  growth: number;
+  /** From CDRs with this caller, set up in the week. */
+  cdr_calls: number;
+  callees: number;
+  /** NULL when there were no CDR calls. */
+  answered_share: number | null;
+}
+
+/** The rows of a week's top numbers, ordered; page with limitSql, count with countSql. */
+export function topNumbersSql(db: string, week: string, order: TopOrder): string {
+  const prev = previousWeek(week);
+  const reportWeeks = numberReportWeeksSql(db, { fromWeek: prev, toWeek: week });
+  const cdrWeeks = numberCdrWeeksSql(db, { fromWeek: week, toWeek: week });
+  return sql`SELECT number AS number, sum(r) AS reports, sum(rp) AS reporters, sum(rc) AS reported_calls,
+  sum(pr) AS previous_reports, toInt64(reports) - toInt64(previous_reports) AS growth,
+  sum(cc) AS cdr_calls, sum(ce) AS callees, sum(ca) AS answered,
+  if(cdr_calls > 0, answered / cdr_calls, NULL) AS answered_share
+FROM (
+  SELECT number AS number, toUInt64(if(week = ${week}, reports, 0)) AS r, toUInt64(if(week = ${week}, reporters, 0)) AS rp,
+    toUInt64(if(week = ${week}, reported_calls, 0)) AS rc, toUInt64(if(week = ${prev}, reports, 0)) AS pr,
+    toUInt64(0) AS cc, toUInt64(0) AS ce, toUInt64(0) AS ca
+  FROM (${raw(reportWeeks)})
+  UNION ALL
+  SELECT number AS number, toUInt64(0) AS r, toUInt64(0) AS rp, toUInt64(0) AS rc, toUInt64(0) AS pr,
+    toUInt64(calls) AS cc, toUInt64(callees) AS ce, toUInt64(answered_calls) AS ca
+  FROM (${raw(cdrWeeks)})
+)
+WHERE ${isNumberSql('number')}
+GROUP BY number
+HAVING ${ident(order)} > 0
+ORDER BY ${ident(order)} DESC, number`;
+}
+
+export interface NewNumberRow {
+  number: string;
+  reports: number;
+  reporters: number;
+  reported_calls: number;
+}
+
+/**
+ * Numbers reported for a call in the week and never for a call in an earlier week. Only the week's
+ * own numbers are looked up in the earlier partitions (by the number-first sort key), reading the
+ * number and week columns, not the states.
+ */
+export function newNumbersSql(db: string, week: WeekBound): string {
+  const t = tableSql(db, 'numberReportWeeks');
+  return sql`SELECT number AS number, reports AS reports, reporters AS reporters, reported_calls AS reported_calls
+FROM (${raw(numberReportWeeksSql(db, { fromWeek: week, toWeek: week }))})
+WHERE ${isNumberSql('number')} AND number NOT IN (
+  SELECT DISTINCT number FROM ${t}
+  WHERE call_week < toDate(${week}) AND number IN (SELECT number FROM ${t} WHERE call_week = toDate(${week}))
+)
+ORDER BY reports DESC, reporters DESC, number`;
+}
+
+export interface PrefixNumberRow {
+  number: string;
+  reports: number;
+  reporters: number;
+  reported_calls: number;
+  cdr_calls: number;
+  /** UTC 'YYYY-MM-DD hh:mm:ss', earliest / latest reported call or CDR. */
+  first_seen: string;
+  last_seen: string;
+}
+
+/**
+ * Numbers whose E.164 form starts with `prefix` (a block of a range, e.g. +447700900), from reports
+ * and CDRs, with distinct counts over the week range. `prefix` is '+' and digits (validated by the
+ * caller), so it holds no LIKE wildcard; the sort keys lead with the number, so LIKE 'prefix%' reads
+ * only that block of each week partition.
+ */
+export function numbersByPrefixSql(db: string, prefix: string, f: WeekFilter): string {
+  if (!/^\+[0-9]{1,15}$/.test(prefix)) throw new CallwatchError('CW_ERR_SQL_LITERAL', `prefix must be + and digits, got ${JSON.stringify(prefix.slice(0, 20))}`);
+  const pattern = `${prefix}%`;
+  return sql`SELECT number AS number, sum(r) AS reports, sum(rp) AS reporters, sum(rc) AS reported_calls, sum(cc) AS cdr_calls,
+  toString(min(f)) AS first_seen, toString(max(l)) AS last_seen
+FROM (
+  SELECT number AS number, uniqExactMerge(reports) AS r, uniqExactMerge(reporters) AS rp, uniqExactMerge(reported_calls) AS rc, toUInt64(0) AS cc,
+    minMerge(first_call) AS f, maxMerge(last_call) AS l
+  FROM ${tableSql(db, 'numberReportWeeks')}
+  WHERE number LIKE ${pattern} AND ${weekBounds('call_week', f)}
+  GROUP BY number
+  UNION ALL
+  SELECT caller AS number, toUInt64(0) AS r, toUInt64(0) AS rp, toUInt64(0) AS rc, uniqExactMerge(calls) AS cc,
+    minMerge(first_call) AS f, maxMerge(last_call) AS l
+  FROM ${tableSql(db, 'numberCdrHours')}
+  WHERE caller LIKE ${pattern} AND ${weekBounds('week_start', f)}
+  GROUP BY caller
+)
+GROUP BY number
+ORDER BY number`;
+}

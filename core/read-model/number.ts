@@ -1,0 +1,127 @@
+import { ident, sql, type RawSql } from '../clickhouse/escape.ts';
+import { weekBounds, type WeekFilter } from './filters.ts';
+import { tableSql } from './tables.ts';
+
+// One number's evidence beyond its weekly rows: distinct counts over a whole range of weeks (a
+// reporter who reported in two weeks counts once: the weekly states are merged across the range),
+// first and last seen, and breakdowns. Aggregates are read by the number (their sort key leads with
+// it: a few granules per week partition); the breakdowns read the number's own record rows, counting
+// distinct record identities (copies of a record are identical, see processors/sinks/conflicts.ts).
+// `number` is a value (escaped as a literal) or, for Grafana panels, a SQL expression (RawSql).
+
+export type NumberArg = string | RawSql;
+
+export interface ReportSummary {
+  reports: number;
+  reporters: number;
+  reported_calls: number;
+  channels: number;
+  /** UTC 'YYYY-MM-DD hh:mm:ss' of the earliest / latest reported call; meaningless when reports = 0. */
+  first_seen: string;
+  last_seen: string;
+}
+
+export function reportSummarySql(db: string, number: NumberArg, f: WeekFilter): string {
+  return sql`SELECT m_reports AS reports, m_reporters AS reporters, m_calls AS reported_calls, m_channels AS channels,
+  toString(m_first) AS first_seen, toString(m_last) AS last_seen
+FROM (
+  SELECT uniqExactMerge(reports) AS m_reports, uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls,
+    uniqExact(channel) AS m_channels, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
+  FROM ${tableSql(db, 'numberReportWeeks')}
+  WHERE number = ${number} AND ${weekBounds('call_week', f)}
+)`;
+}
+
+export interface CdrSummary {
+  calls: number;
+  callees: number;
+  answered_calls: number;
+  /** UTC setup time of the earliest / latest CDR with this caller; meaningless when calls = 0. */
+  first_seen: string;
+  last_seen: string;
+}
+
+export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter): string {
+  return sql`SELECT m_calls AS calls, m_callees AS callees, m_answered AS answered_calls, toString(m_first) AS first_seen, toString(m_last) AS last_seen
+FROM (
+  SELECT uniqExactMerge(calls) AS m_calls, uniqExactMerge(callees) AS m_callees, uniqExactIfMerge(answered_calls) AS m_answered,
+    minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
+  FROM ${tableSql(db, 'numberCdrHours')}
+  WHERE caller = ${number} AND ${weekBounds('week_start', f)}
+)`;
+}
+
+export const BREAKDOWNS = ['call_type', 'subject', 'channel'] as const;
+export type BreakdownDimension = (typeof BREAKDOWNS)[number];
+
+export interface BreakdownRow {
+  value: string;
+  reports: number;
+  reported_calls: number;
+}
+
+export function breakdownSql(db: string, dimension: BreakdownDimension, number: NumberArg, f: WeekFilter): string {
+  return sql`SELECT ${ident(dimension)} AS value, uniqExact(report_id) AS reports, uniqExact(report_id, call_index) AS reported_calls
+FROM ${tableSql(db, 'reportCallRecords')}
+WHERE number = ${number} AND ${weekBounds('call_week', f)}
+GROUP BY ${ident(dimension)}
+ORDER BY reported_calls DESC, value`;
+}
+
+export interface HourOfWeekRow {
+  /** 0 = Monday 00:00–00:59 local … 167 = Sunday 23:00–23:59. */
+  hour_of_week: number;
+  calls: number;
+  answered: number;
+}
+
+/** Calls a number made per hour of the week, over the weeks for which `weekCondition` (SQL over week_start) holds. */
+export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawSql): string {
+  return sql`SELECT hour_of_week AS hour_of_week, m_calls AS calls, m_answered AS answered
+FROM (
+  SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS m_calls, uniqExactIfMerge(answered_calls) AS m_answered
+  FROM ${tableSql(db, 'numberCdrHours')}
+  WHERE caller = ${number} AND (${weekCondition})
+  GROUP BY hour_of_week
+)
+ORDER BY hour_of_week`;
+}
+
+export interface DispositionRow {
+  disposition: string;
+  calls: number;
+  mean_billable_s: number;
+}
+
+/** A number's calls by disposition, one row per CDR identity, over `timeCondition` (SQL over setup_time). */
+export function dispositionsSql(db: string, number: NumberArg, timeCondition: RawSql): string {
+  return sql`SELECT disposition AS disposition, count() AS calls, round(avg(billable_ms) / 1000, 1) AS mean_billable_s
+FROM (
+  SELECT disposition, billable_ms
+  FROM ${tableSql(db, 'cdrRecords')}
+  WHERE caller = ${number} AND (${timeCondition})
+  LIMIT 1 BY platform, cdr_id
+)
+GROUP BY disposition
+ORDER BY calls DESC, disposition`;
+}
+
+/** The reported call types and subjects, with distinct reports and reporters, over `timeCondition` (SQL over call_time). */
+export function callTypeSubjectSql(db: string, number: NumberArg, timeCondition: RawSql): string {
+  return sql`SELECT call_type AS call_type, subject AS subject, uniqExact(report_id) AS reports, uniqExact(reporter_id) AS reporters
+FROM ${tableSql(db, 'reportCallRecords')}
+WHERE number = ${number} AND (${timeCondition})
+GROUP BY call_type, subject
+ORDER BY reports DESC, call_type, subject`;
+}
+
+/** All-time first and last sighting in reports and CDRs and all-time totals (NULLs when never seen). */
+export function allTimeSummarySql(db: string, number: NumberArg): string {
+  return sql`SELECT
+  (SELECT if(uniqExactMerge(reports) = 0, NULL, toString(minMerge(first_call))) FROM ${tableSql(db, 'numberReportWeeks')} WHERE number = ${number}) AS first_reported_call,
+  (SELECT if(uniqExactMerge(reports) = 0, NULL, toString(maxMerge(last_call))) FROM ${tableSql(db, 'numberReportWeeks')} WHERE number = ${number}) AS last_reported_call,
+  (SELECT uniqExactMerge(reports) FROM ${tableSql(db, 'numberReportWeeks')} WHERE number = ${number}) AS reports_total,
+  (SELECT if(uniqExactMerge(calls) = 0, NULL, toString(minMerge(first_call))) FROM ${tableSql(db, 'numberCdrHours')} WHERE caller = ${number}) AS first_cdr,
+  (SELECT if(uniqExactMerge(calls) = 0, NULL, toString(maxMerge(last_call))) FROM ${tableSql(db, 'numberCdrHours')} WHERE caller = ${number}) AS last_cdr,
+  (SELECT uniqExactMerge(calls) FROM ${tableSql(db, 'numberCdrHours')} WHERE caller = ${number}) AS cdr_calls_total`;
+}

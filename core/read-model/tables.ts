@@ -1,0 +1,39 @@
+import { ident, raw, type RawSql } from '../clickhouse/escape.ts';
+
+// The tables and views the read side queries (created by core/clickhouse/migrations/0300 and 0100),
+// named once. Record tables are written by the processors; the aggregate tables are filled by
+// materialized views on the record tables and hold idempotent states (read with -Merge, never FINAL).
+export const TABLES = {
+  /** One row per CDR, number-first (caller), partitioned by week of setup. */
+  cdrRecords: 'cdr_records',
+  /** One row per reported call, number-first, partitioned by week of the call. */
+  reportCallRecords: 'report_call_records',
+  cdrIdentities: 'cdr_identities',
+  reportIdentities: 'report_identities',
+  /** Per number, reporting channel and week of the call: uniqExact states of reports, reporters, calls; min/max call time. */
+  numberReportWeeks: 'number_report_weeks',
+  /** Per caller, week and hour of the week: uniqExact states of calls, answered, short calls, callees; min/max setup. */
+  numberCdrHours: 'number_cdr_hours',
+  /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls. */
+  channelWeeks: 'channel_weeks',
+  /** Per CDR channel, queue and week: the set of offered contacts (platform, cdr_id, answered, wait ms, billable ms). */
+  queueContactWeeks: 'queue_contact_weeks',
+  /** Spike detection's verdicts (ReplacingMergeTree) and the view of the live ones. */
+  spikeVerdicts: 'spike_verdicts',
+  spikes: 'spikes',
+} as const;
+
+export type TableKey = keyof typeof TABLES;
+
+/** `db.table`, both identifiers quoted. */
+export function tableSql(db: string, key: TableKey): RawSql {
+  return raw(`${ident(db).text}.${ident(TABLES[key]).text}`);
+}
+
+/** What ingest stores in a number column when there is no number: these are not numbers. */
+export const NUMBER_BUCKETS = ['WITHHELD', 'INVALID'] as const;
+
+/** `column` holds a phone number, not one of the buckets. */
+export function isNumberSql(column: string): RawSql {
+  return raw(`${ident(column).text} NOT IN (${NUMBER_BUCKETS.map((b) => `'${b}'`).join(', ')})`);
+}

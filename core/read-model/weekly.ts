@@ -1,0 +1,213 @@
+import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
+import { KPI_SQL } from '../kpi/definitions.ts';
+import { inList, weekBounds, type WeekFilter } from './filters.ts';
+import { isNumberSql, tableSql } from './tables.ts';
+
+// The weekly aggregates, as SQL builders (Grafana panels wrap them; the typed ReadModel runs them).
+// They read the aggregate tables that materialized views keep as records arrive (migration 0300):
+// states of distinct record identities, merged here, so a replayed or re-pushed record never changes
+// a count and no read scans the raw records. Aggregated columns get inner names (m_…) different from
+// the state columns they merge: ClickHouse substitutes an alias equal to a column name into its own
+// argument. Columns are documented in processors/README.md. SQL runs on ClickHouse 18.16 and 26.x.
+
+export interface NumberFilter extends WeekFilter {
+  /** Canonical numbers, or (Grafana) a SQL expression giving one. */
+  numbers?: readonly (string | RawSql)[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per number and week, from reports (week of the reported call's time).
+
+export interface NumberReportWeek {
+  number: string;
+  week: string;
+  /** Distinct reports naming the number for a call in this week. */
+  reports: number;
+  /** Distinct pseudonymous reporters. */
+  reporters: number;
+  /** Reported calls (a report may list the number more than once). */
+  reported_calls: number;
+}
+
+export function numberReportWeeksSql(db: string, f: NumberFilter = {}): string {
+  return sql`SELECT number AS number, week AS week, m_reports AS reports, m_reporters AS reporters, m_calls AS reported_calls
+FROM (
+  SELECT number AS number, toString(call_week) AS week, uniqExactMerge(reports) AS m_reports,
+    uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls
+  FROM ${tableSql(db, 'numberReportWeeks')}
+  WHERE ${weekBounds('call_week', f)} AND ${inList('number', f.numbers)}
+  GROUP BY number, call_week
+)
+ORDER BY number, week`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per number (as caller) and week, from CDRs (week of the setup time).
+
+export interface NumberCdrWeek {
+  number: string;
+  week: string;
+  /** Calls made (distinct CDRs with this caller). */
+  calls: number;
+  /** Distinct callees. */
+  callees: number;
+  answered_calls: number;
+  answered_share: number;
+  /** Calls whose billable time is under processors.shortCallSeconds when processed (unanswered calls bill 0, so count). */
+  short_calls: number;
+  short_share: number;
+  /** 0 = Monday 00:00–00:59 local … 167 = Sunday 23:00–23:59; ties go to the earliest hour. */
+  busiest_hour: number;
+  busiest_hour_calls: number;
+  /** UTC, 'YYYY-MM-DD hh:mm:ss'. */
+  first_seen: string;
+  last_seen: string;
+}
+
+export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
+  // Calls of different hours are different CDRs, so per-hour counts add up; callees are merged.
+  return sql`SELECT number AS number, week AS week, sum(n) AS calls, uniqExactMerge(callee_state) AS callees,
+  sum(a) AS answered_calls, answered_calls / calls AS answered_share,
+  sum(s) AS short_calls, short_calls / calls AS short_share,
+  argMax(hour, n * 256 + (255 - hour)) AS busiest_hour, max(n) AS busiest_hour_calls,
+  toString(min(f)) AS first_seen, toString(max(l)) AS last_seen
+FROM (
+  SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n,
+    uniqExactMergeState(callees) AS callee_state, uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s,
+    minMerge(first_call) AS f, maxMerge(last_call) AS l
+  FROM ${tableSql(db, 'numberCdrHours')}
+  WHERE ${weekBounds('week_start', f)} AND ${inList('caller', f.numbers)}
+  GROUP BY caller, week_start, hour_of_week
+)
+GROUP BY number, week
+ORDER BY number, week`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per reporting channel and week, and overall per week, by the week of the reported call (event
+// time, DESIGN §4), like the per-number series and the spike detector. A report counts once in each
+// week in which one of its calls happened (distinct report_id per call week), so a report whose calls
+// span two weeks counts in both and the weekly report counts may sum to more than the reports stored.
+
+export interface ChannelWeek {
+  /** Monday of the week in which the reported calls happened. */
+  week: string;
+  channel: string;
+  /** Distinct reports with at least one call in this week. */
+  reports: number;
+  /** Distinct numbers reported (E.164 only: the WITHHELD and INVALID buckets are not numbers). */
+  numbers: number;
+  /** Reported calls that happened in this week. */
+  reported_calls: number;
+}
+
+export interface OverallWeek {
+  week: string;
+  reports: number;
+  numbers: number;
+  reported_calls: number;
+}
+
+export function channelWeeksSql(db: string, f: WeekFilter & { channels?: readonly string[] } = {}): string {
+  return sql`SELECT week AS week, channel AS channel, m_reports AS reports, m_numbers AS numbers, m_calls AS reported_calls
+FROM (
+  SELECT toString(call_week) AS week, channel AS channel, uniqExactMerge(reports) AS m_reports,
+    uniqExactIfMerge(numbers) AS m_numbers, uniqExactMerge(reported_calls) AS m_calls
+  FROM ${tableSql(db, 'channelWeeks')}
+  WHERE ${weekBounds('call_week', f)} AND ${inList('channel', f.channels)}
+  GROUP BY call_week, channel
+)
+ORDER BY week, channel`;
+}
+
+/** All channels together: the channels' states merged (a report or number in two channels counts once). */
+export function overallWeeksSql(db: string, f: WeekFilter = {}): string {
+  return sql`SELECT week AS week, m_reports AS reports, m_numbers AS numbers, m_calls AS reported_calls
+FROM (
+  SELECT toString(call_week) AS week, uniqExactMerge(reports) AS m_reports,
+    uniqExactIfMerge(numbers) AS m_numbers, uniqExactMerge(reported_calls) AS m_calls
+  FROM ${tableSql(db, 'channelWeeks')}
+  WHERE ${weekBounds('call_week', f)}
+  GROUP BY call_week
+)
+ORDER BY week`;
+}
+
+/** The first and the last week with reported calls (null when none), the last not after `notAfter`. */
+export function reportWeekSpanSql(db: string, notAfter?: string): string {
+  return sql`SELECT toString(min(call_week)) AS first_week, toString(max(call_week)) AS last_week, count() AS n
+FROM ${tableSql(db, 'channelWeeks')}
+WHERE ${weekBounds('call_week', notAfter === undefined ? {} : { toWeek: notAfter })}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contact-centre KPIs per channel, queue and week (definitions: core/kpi/definitions.ts).
+
+export interface KpiWeek {
+  channel: string;
+  queue: string;
+  week: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  answered_wait_ms: number;
+  handle_ms: number;
+  answered_within_sl: number;
+  /** NULL when nothing was answered. */
+  asa_ms: number | null;
+  aht_ms: number | null;
+  /** 0..1; NULL when nothing was offered (cannot happen for a returned row). */
+  service_level: number | null;
+  longest_wait_ms: number;
+}
+
+export function kpiWeeksSql(db: string, serviceLevelSeconds: number, f: WeekFilter & { channels?: readonly string[]; queues?: readonly string[] } = {}): string {
+  const k = KPI_SQL;
+  return sql`SELECT channel AS channel, queue AS queue, week AS week,
+  ${raw(k.offered)} AS offered, ${raw(k.answered)} AS answered, ${raw(k.abandoned)} AS abandoned,
+  ${raw(k.answeredWaitMs)} AS answered_wait_ms, ${raw(k.handleMs)} AS handle_ms,
+  ${raw(k.answeredWithinSl(serviceLevelSeconds * 1000))} AS answered_within_sl,
+  if(answered > 0, answered_wait_ms / answered, NULL) AS asa_ms,
+  if(answered > 0, handle_ms / answered, NULL) AS aht_ms,
+  if(offered > 0, answered_within_sl / offered, NULL) AS service_level,
+  ${raw(k.longestWaitMs)} AS longest_wait_ms
+FROM (
+  SELECT channel AS channel, queue AS queue, toString(week_start) AS week, groupUniqArrayMerge(contacts) AS contacts_set
+  FROM ${tableSql(db, 'queueContactWeeks')}
+  WHERE ${weekBounds('week_start', f)} AND ${inList('channel', f.channels)} AND ${inList('queue', f.queues)}
+  GROUP BY channel, queue, week_start
+)
+ORDER BY week, channel, queue`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the spike detector reads: reports per number, channel and week, for the numbers that could
+// matter (a week at or above the detector's minimum count, or at least one report a week on average,
+// which the overdispersion estimate uses); the long tail of once-reported numbers stays in ClickHouse.
+
+export interface NumberChannelWeek {
+  number: string;
+  channel: string;
+  week: string;
+  reports: number;
+}
+
+export function numberChannelWeeksSql(db: string, f: Required<WeekFilter>, minCount: number, weeks: number): string {
+  const t = tableSql(db, 'numberReportWeeks');
+  return sql`SELECT number AS number, channel AS channel, week AS week, m_reports AS reports
+FROM (
+  SELECT number AS number, channel AS channel, toString(call_week) AS week, uniqExactMerge(reports) AS m_reports
+  FROM ${t}
+  WHERE ${weekBounds('call_week', f)} AND ${isNumberSql('number')} AND number IN (
+    SELECT number FROM (
+      SELECT number AS number, uniqExactMerge(reports) AS n
+      FROM ${t}
+      WHERE ${weekBounds('call_week', f)} AND ${isNumberSql('number')}
+      GROUP BY number, call_week
+    )
+    GROUP BY number
+    HAVING max(n) >= ${minCount} OR sum(n) >= ${weeks}
+  )
+  GROUP BY number, channel, call_week
+)`;
+}

@@ -1,0 +1,97 @@
+import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ident, sql } from '../../core/clickhouse/escape.ts';
+import { KPI_SQL } from '../../core/kpi/definitions.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
+
+// An independent check of the aggregates the materialized views keep: every aggregate recomputed
+// from the stored record rows (one row per record identity, whatever copies are still unmerged) and
+// compared with what the read model returns, plus the storage invariants the exactness rests on.
+// Used after the exactly-once runs (SIGKILLs, replays, duplicates, rebalances, late records).
+
+export interface AuditResult {
+  ok: boolean;
+  problems: string[];
+}
+
+function t(ch: Clickhouse, table: string): string {
+  return `${ident(ch.database).text}.${ident(table).text}`;
+}
+
+/** The recomputations, each with the same columns and order as the read model's query. */
+function recomputed(ch: Clickhouse, serviceLevelSeconds: number): Record<string, string> {
+  const cdrs = `(SELECT * FROM ${t(ch, 'cdr_records')} LIMIT 1 BY platform, cdr_id)`;
+  const calls = `(SELECT * FROM ${t(ch, 'report_call_records')} LIMIT 1 BY report_id, call_index)`;
+  const numbersOnly = "uniqExactIf(number, number NOT IN ('WITHHELD', 'INVALID'))";
+  const contacts = `(SELECT channel, queue, week_start, groupArray(tuple(platform, cdr_id, is_answered, wait_ms, billable_ms)) AS contacts_set
+    FROM ${cdrs} WHERE queue != '' GROUP BY channel, queue, week_start)`;
+  return {
+    numberReportWeeks: `SELECT number AS number, toString(call_week) AS week, uniqExact(report_id) AS reports, uniqExact(reporter_id) AS reporters,
+  count() AS reported_calls FROM ${calls} GROUP BY number, call_week ORDER BY number, week`,
+    numberCdrWeeks: `SELECT number AS number, week AS week, sum(n) AS calls, uniqExactMerge(callee_state) AS callees,
+  sum(a) AS answered_calls, answered_calls / calls AS answered_share, sum(s) AS short_calls, short_calls / calls AS short_share,
+  argMax(hour, n * 256 + (255 - hour)) AS busiest_hour, max(n) AS busiest_hour_calls, toString(min(f)) AS first_seen, toString(max(l)) AS last_seen
+FROM (SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, count() AS n, uniqExactState(callee) AS callee_state,
+  sum(is_answered) AS a, sum(is_short) AS s, min(setup_time) AS f, max(setup_time) AS l FROM ${cdrs} GROUP BY caller, week_start, hour_of_week)
+GROUP BY number, week ORDER BY number, week`,
+    channelWeeks: `SELECT toString(call_week) AS week, channel AS channel, uniqExact(report_id) AS reports, ${numbersOnly} AS numbers,
+  count() AS reported_calls FROM ${calls} GROUP BY call_week, channel ORDER BY week, channel`,
+    overallWeeks: `SELECT toString(call_week) AS week, uniqExact(report_id) AS reports, ${numbersOnly} AS numbers, count() AS reported_calls
+  FROM ${calls} GROUP BY call_week ORDER BY week`,
+    kpiWeeks: `SELECT channel AS channel, queue AS queue, toString(week_start) AS week, ${KPI_SQL.offered} AS offered, ${KPI_SQL.answered} AS answered,
+  ${KPI_SQL.abandoned} AS abandoned, ${KPI_SQL.answeredWaitMs} AS answered_wait_ms, ${KPI_SQL.handleMs} AS handle_ms,
+  ${KPI_SQL.answeredWithinSl(serviceLevelSeconds * 1000)} AS answered_within_sl, if(answered > 0, answered_wait_ms / answered, NULL) AS asa_ms,
+  if(answered > 0, handle_ms / answered, NULL) AS aht_ms, if(offered > 0, answered_within_sl / offered, NULL) AS service_level,
+  ${KPI_SQL.longestWaitMs} AS longest_wait_ms FROM ${contacts} ORDER BY week, channel, queue`,
+  };
+}
+
+/** Rounds floats so that two exact computations in different orders compare equal. */
+function canonical(rows: readonly object[]): string {
+  return JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v));
+}
+
+export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20): Promise<AuditResult> {
+  const read = new ReadModel(ch, { serviceLevelSeconds });
+  const problems: string[] = [];
+  const fromModel: Record<string, () => Promise<object[]>> = {
+    numberReportWeeks: () => read.numberReportWeeks(),
+    numberCdrWeeks: () => read.numberCdrWeeks(),
+    channelWeeks: () => read.channelWeeks(),
+    overallWeeks: () => read.overallWeeks(),
+    kpiWeeks: () => read.kpiWeeks(),
+  };
+  for (const [name, query] of Object.entries(recomputed(ch, serviceLevelSeconds))) {
+    const want = await ch.query<object>(query);
+    const got = await (fromModel[name] ?? (() => Promise.resolve([])))();
+    if (canonical(got) !== canonical(want)) {
+      const i = want.findIndex((w, k) => canonical([w]) !== canonical([got[k] ?? {}]));
+      problems.push(`${name}: ${got.length} rows from the aggregates vs ${want.length} from the records; first difference at ${i}: got ${JSON.stringify(got[i])} want ${JSON.stringify(want[i])}`);
+    }
+  }
+  // Every copy of a record in one place, and the identity indexes naming exactly the stored records.
+  const invariants: [string, string][] = [
+    ['CDRs stored at two placements', sql`SELECT count() AS n FROM (SELECT platform, cdr_id FROM ${ident(ch.database)}.cdr_records GROUP BY platform, cdr_id HAVING uniqExact(caller, week_start) > 1)`],
+    ['reported calls stored at two placements', sql`SELECT count() AS n FROM (SELECT report_id, call_index FROM ${ident(ch.database)}.report_call_records GROUP BY report_id, call_index HAVING uniqExact(number, call_week) > 1)`],
+    [
+      'CDR identities without exactly one stored record',
+      sql`SELECT abs(toInt64((SELECT uniqExact(platform, cdr_id) FROM ${ident(ch.database)}.cdr_identities)) - toInt64((SELECT uniqExact(platform, cdr_id) FROM ${ident(ch.database)}.cdr_records))) AS n`,
+    ],
+    [
+      'report identities without exactly one stored call',
+      sql`SELECT abs(toInt64((SELECT uniqExact(report_id, call_index) FROM ${ident(ch.database)}.report_identities)) - toInt64((SELECT uniqExact(report_id, call_index) FROM ${ident(ch.database)}.report_call_records))) AS n`,
+    ],
+  ];
+  for (const [what, query] of invariants) {
+    const n = (await ch.query<{ n: number }>(query))[0]?.n ?? 0;
+    if (n !== 0) problems.push(`${what}: ${n}`);
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/** Distinct CDRs and reports stored. */
+export async function storedCounts(ch: Clickhouse): Promise<{ cdrs: number; reports: number }> {
+  const db = ident(ch.database);
+  const c = await ch.query<{ n: number }>(sql`SELECT uniqExact(platform, cdr_id) AS n FROM ${db}.cdr_records`);
+  const r = await ch.query<{ n: number }>(sql`SELECT uniqExact(report_id) AS n FROM ${db}.report_call_records`);
+  return { cdrs: c[0]?.n ?? 0, reports: r[0]?.n ?? 0 };
+}
