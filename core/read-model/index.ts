@@ -1,6 +1,6 @@
 import type { Clickhouse } from '../clickhouse/client.ts';
-import { sql } from '../clickhouse/escape.ts';
-import { countSql, limitSql, type Page, type WeekFilter } from './filters.ts';
+import { raw, sql } from '../clickhouse/escape.ts';
+import { countSql, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
 import { newNumbersSql, numbersByPrefixSql, topNumbersSql, type NewNumberRow, type PrefixNumberRow, type TopNumberRow, type TopOrder } from './lists.ts';
 import { breakdownSql, cdrSummarySql, reportSummarySql, type BreakdownDimension, type BreakdownRow, type CdrSummary, type ReportSummary } from './number.ts';
 import { spikeRow, spikesSql, type RawSpikeRow, type SpikeFilter, type SpikeRow } from './spikes.ts';
@@ -132,11 +132,25 @@ export class ReadModel {
 
   // Pipeline bookkeeping ------------------------------------------------------------------------
 
-  /** Distinct CDRs and reports stored whose receipt is at or after `sinceSeconds` (epoch s). */
-  async storedSince(sinceSeconds: number): Promise<{ cdrs: number; reports: number }> {
-    const since = Math.trunc(sinceSeconds);
-    const [c] = await this.ch.query<{ n: number }>(sql`SELECT uniqExact(platform, cdr_id) AS n FROM ${tableSql(this.db, 'cdrRecords')} WHERE received_at >= toDateTime(${since}, 'UTC')`);
-    const [r] = await this.ch.query<{ n: number }>(sql`SELECT uniqExact(report_id) AS n FROM ${tableSql(this.db, 'reportCallRecords')} WHERE received_at >= toDateTime(${since}, 'UTC')`);
-    return { cdrs: c?.n ?? 0, reports: r?.n ?? 0 };
+  /** Distinct CDRs stored whose cdr_id starts with one of `idPrefixes`, set up in `fromWeek` or later. */
+  async storedCdrsWithIdPrefix(idPrefixes: readonly string[], fromWeek: string): Promise<number> {
+    if (idPrefixes.length === 0) return 0;
+    const match = idPrefixes.map((p) => sql`substring(cdr_id, 1, ${Buffer.byteLength(p)}) = ${p}`).join(' OR ');
+    const rows = await this.ch.query<{ n: number }>(
+      sql`SELECT uniqExact(platform, cdr_id) AS n FROM ${tableSql(this.db, 'cdrRecords')} WHERE ${weekBounds('week_start', { fromWeek })} AND (${raw(match)})`,
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** How many of `reportIds` are stored. */
+  async storedReports(reportIds: readonly string[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < reportIds.length; i += 5_000) {
+      const rows = await this.ch.query<{ n: number }>(
+        sql`SELECT uniqExact(report_id) AS n FROM ${tableSql(this.db, 'reportCallRecords')} WHERE report_id IN (${raw(reportIds.slice(i, i + 5_000).map((id) => sql`${id}`).join(', '))})`,
+      );
+      n += rows[0]?.n ?? 0;
+    }
+    return n;
   }
 }

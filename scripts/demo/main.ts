@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   const perWeek = Array.from({ length: WEEKS }, (_, w) => reports.week(w, now));
   const reportProgress = new Progress('reports', perWeek.reduce((n, w) => n + w.length, 0));
   const sentByChannel = new Map<DemoChannel, number>();
+  /** The report_id of every acknowledged report (a retried Idempotency-Key gets the same one). */
+  const reportIds = new Set<string>();
   let reportFailures = 0;
   for (const week of perWeek) {
     const results = await Promise.all(
@@ -105,9 +107,10 @@ async function main(): Promise<void> {
             headers: { 'content-type': 'application/json', authorization: `Bearer ${creds.keys[`reports-${r.channel}`] ?? ''}`, 'idempotency-key': r.idempotencyKey },
             body: JSON.stringify(r.body),
           });
-          await res.arrayBuffer();
+          const answer = (await res.json().catch(() => ({}))) as { report_id?: unknown };
           if (res.status === 201 || res.status === 200) {
             ok++;
+            if (typeof answer.report_id === 'string') reportIds.add(answer.report_id);
             sentByChannel.set(r.channel, (sentByChannel.get(r.channel) ?? 0) + 1);
           } else reportFailures++;
         }
@@ -119,15 +122,17 @@ async function main(): Promise<void> {
   reportProgress.done();
 
   // --- wait for the processors ----------------------------------------------------------------
-  const reportsAcked = [...sentByChannel.values()].reduce((a, b) => a + b, 0);
+  const reportsAcked = reportIds.size;
   console.log(`\nWaiting for the processors to write ${cdrOutcome.accepted.toLocaleString('en-GB')} CDRs and ${reportsAcked.toLocaleString('en-GB')} reports to ClickHouse …`);
-  const sinceSeconds = Math.floor(started / 1000) - 1;
+  // This run's records, by identity: re-sent copies of an earlier run's records are already stored.
+  const cdrIdPrefixes = PLATFORMS.map((p) => `demo-${p}-${firstWeek}-`);
+  const fromWeekText = new Date(firstWeek).toISOString().slice(0, 10);
   const read = new ReadModel(ch, { serviceLevelSeconds: config.processors.serviceLevelSeconds });
   const deadline = Date.now() + 180_000;
   let stored = { cdrs: 0, reports: 0 };
   let lastPrint = 0;
   while (Date.now() < deadline) {
-    stored = await read.storedSince(sinceSeconds);
+    stored = { cdrs: await read.storedCdrsWithIdPrefix(cdrIdPrefixes, fromWeekText), reports: await read.storedReports([...reportIds]) };
     const caughtUp = stored.cdrs >= cdrOutcome.accepted && stored.reports >= reportsAcked;
     if (caughtUp || Date.now() - lastPrint > 5000) {
       console.log(`  in ClickHouse: ${stored.cdrs.toLocaleString('en-GB')} CDRs, ${stored.reports.toLocaleString('en-GB')} reports`);
