@@ -3,9 +3,8 @@ import { errorMessage } from '../core/errors.ts';
 import type { KafkaMessage } from '../core/kafka/consumer.ts';
 import type { Logger } from '../core/log.ts';
 import { counter, histogram, SIZE_BUCKETS } from '../core/metrics.ts';
-import type { ClickhouseRecordSink } from './sinks/clickhouse-records.ts';
-import type { DeadLetterSink, PoisonRecord } from './sinks/dead-letter.ts';
-import type { KafkaAvroSource } from './sources/kafka-avro.ts';
+import type { DeadLetterTarget, RecordSink, RecordSource } from './components.ts';
+import type { PoisonRecord } from './sinks/dead-letter.ts';
 import type { RowContext } from './streams/stream.ts';
 import { toRows, type RecordRows } from './transforms/to-rows.ts';
 
@@ -59,9 +58,9 @@ export class Pipeline {
   healthy = true;
 
   constructor(
-    private readonly source: KafkaAvroSource,
-    private readonly sink: ClickhouseRecordSink,
-    private readonly deadLetter: DeadLetterSink,
+    private readonly source: RecordSource,
+    private readonly sink: RecordSink,
+    private readonly deadLetter: DeadLetterTarget,
     private readonly context: RowContext,
     private readonly config: PipelineConfig,
     private readonly log: Logger,
