@@ -30,6 +30,8 @@ export const REJECTION_REASONS = {
 export const WARNING_REASONS = {
   number_withheld: 'number withheld; stored in the WITHHELD bucket',
   number_invalid: 'number not a possible phone number; stored in the INVALID bucket',
+  charset_fallback: 'text was not valid UTF-8 and no charset was declared; read as Latin-1 (declare it: Content-Type: text/csv; charset=…)',
+  answer_dropped: 'the platform marked the call not answered: its answer time and billable time are not stored',
 } as const;
 
 export type RejectionReason = keyof typeof REJECTION_REASONS;
