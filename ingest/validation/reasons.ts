@@ -9,6 +9,7 @@ export const REJECTION_REASONS = {
   empty: 'text must not be empty',
   control_characters: 'text contains control characters',
   invalid_unicode: 'text contains unpaired UTF-16 surrogates',
+  format_characters: 'identifier contains invisible Unicode format characters (bidi override, zero-width space, BOM)',
   unknown_value: 'value is not one of the allowed symbols',
   invalid_time: 'not an ISO-8601 time with offset or integer epoch milliseconds',
   time_out_of_range: 'time before 2000-01-01 (epoch seconds sent as milliseconds?)',
