@@ -31,7 +31,7 @@ export const apiKeyEntry = z.strictObject({
   defaultRegion: z
     .string()
     .refine(isCountryCode, 'a two-letter region libphonenumber knows, e.g. GB')
-    .transform((v) => v as CountryCode)
+    .transform((v): CountryCode => v)
     .optional(),
   /** Per-key override of the collectors' request rate limit. */
   rateLimitPerSecond: rate.optional(),
