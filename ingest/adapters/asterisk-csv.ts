@@ -3,7 +3,7 @@ import { CallwatchError } from '../../core/errors.ts';
 import type { Disposition } from '../../core/records.ts';
 import { fieldError, fieldWarning, type FieldError, type FieldWarning } from '../validation/reasons.ts';
 import { parseCsvBytes } from './csv-text.ts';
-import { zonedToEpochMs } from '../validation/time.ts';
+import { parseLocalDateTime } from '../validation/time.ts';
 import type { AdaptedRecord } from './types.ts';
 
 /**
@@ -38,22 +38,10 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   duration_ms: 'duration', billable_ms: 'billsec', disposition: 'disposition', queue: 'lastdata',
 };
 
-const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-
 function localTime(value: string, column: string, timeZone: string, errors: FieldError[]): number | null | undefined {
   if (value === '') return null;
-  const m = LOCAL_TIME.exec(value);
-  if (!m) {
-    errors.push(fieldError(column, 'invalid_time', 'expected YYYY-MM-DD hh:mm:ss'));
-    return undefined;
-  }
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const ms = zonedToEpochMs({ year, month, day, hour, minute, second }, timeZone);
-  const back = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12 || back.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
-    errors.push(fieldError(column, 'invalid_time', 'no such date or time'));
-    return undefined;
-  }
+  const ms = parseLocalDateTime(value, timeZone);
+  if (ms === undefined) errors.push(fieldError(column, 'invalid_time', /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? 'no such date or time' : 'expected YYYY-MM-DD hh:mm:ss'));
   return ms;
 }
 

@@ -1,17 +1,19 @@
 import { CallwatchError } from '../../core/errors.ts';
+import type { CsvMapping } from '../../core/config/sections/csv-mapping.ts';
 import { adaptAsteriskCsv } from '../adapters/asterisk-csv.ts';
+import { adaptMappedCsv } from '../adapters/csv-mapping.ts';
 import { adaptFreeswitchCdr, FREESWITCH_FORM_TYPES, freeswitchDocumentText, isFreeswitchCdr } from '../adapters/freeswitch-json.ts';
 import { decodeFreeswitchXmlBody, looksLikeXml } from '../adapters/freeswitch-xml.ts';
 import { adaptJsonBatch, adaptNdjson, parseJsonQuietly } from '../adapters/native.ts';
 import type { AdaptedRecord, CdrFormat } from '../adapters/types.ts';
 import { utf8Text } from './body.ts';
 
-export const FORMAT_PARAM_VALUES = ['json', 'ndjson', 'asterisk-csv', 'freeswitch-json', 'freeswitch-xml'] as const;
+export const FORMAT_PARAM_VALUES = ['json', 'ndjson', 'asterisk-csv', 'csv-mapped', 'freeswitch-json', 'freeswitch-xml'] as const;
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 const XML_TYPES = new Set(['text/xml', 'application/xml']);
 /** Formats whose bytes may be in a charset other than UTF-8 (decoded per field). */
-const CHARSET_FORMATS = new Set<CdrFormat>(['asterisk-csv']);
+const CHARSET_FORMATS = new Set<CdrFormat>(['asterisk-csv', 'csv-mapped']);
 
 export interface CdrBodyOptions {
   mediaType: string;
@@ -25,17 +27,23 @@ export interface CdrBodyOptions {
   /** Zone of local times in formats that carry no offset (the key's `timeZone`). */
   timeZone: string;
   maxRecords: number;
+  /** The key's CSV layout: text/csv is read with it (format csv-mapped) instead of as Asterisk Master.csv. */
+  csvMapping?: CsvMapping;
 }
 
 /** Which adapter a POST /v1/cdrs body needs: `?format=` first, then Content-Type (and, for JSON, its shape). */
 export function adaptCdrBody(o: CdrBodyOptions): { format: CdrFormat; records: AdaptedRecord[] } {
-  const format = o.format ?? formatFromMediaType(o.mediaType);
+  let format = o.format ?? formatFromMediaType(o.mediaType);
+  if (format === 'asterisk-csv' && o.format === undefined && o.csvMapping) format = 'csv-mapped';
   if (!CHARSET_FORMATS.has(format) && o.charset !== undefined && !/^(utf-?8|us-ascii)$/i.test(o.charset)) {
     throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'only UTF-8 bodies are accepted in this format');
   }
   switch (format) {
     case 'asterisk-csv':
       return { format, records: adaptAsteriskCsv(o.body, o.timeZone, o.maxRecords, o.charset) };
+    case 'csv-mapped':
+      if (!o.csvMapping) throw new CallwatchError('CW_ERR_INGEST_BAD_REQUEST', 'this key has no CSV mapping (auth.apiKeys[].csv)');
+      return { format, records: adaptMappedCsv(o.body, o.csvMapping, o.timeZone, o.maxRecords, o.charset) };
     case 'ndjson':
       return { format, records: adaptNdjson(utf8Text(o.body), o.maxRecords) };
     case 'freeswitch-json':

@@ -53,6 +53,7 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
       ...(q.data.uuid === undefined ? {} : { uuid: q.data.uuid }),
       timeZone: key.timeZone ?? key.asteriskTimeZone ?? config.asteriskTimeZone,
       maxRecords: config.maxRecordsPerRequest,
+      ...(key.csv === undefined ? {} : { csvMapping: key.csv }),
     });
     if (records.length === 0) throw new CallwatchError('CW_ERR_INGEST_EMPTY_BATCH');
     ingestMetrics.received.inc({ kind: 'cdr', format }, records.length);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../core/auth/api-keys.ts';
 import type { CdrRecord } from '../../core/records.ts';
 import { cdrSample } from './cdr-samples.ts';
+import { CDR_CUSTOM_MAPPING } from './csv-mappings.ts';
 import { XML_CDR, XML_CDR_UUID } from './freeswitch-xml-fixture.ts';
 import { consumeDecoded, KEYS, startHarness, type Harness } from './harness.ts';
 import { rawRequest } from './raw-http.ts';
@@ -14,11 +15,14 @@ const sample = cdrSample;
 
 // A Russian PBX (Ulan-Ude, UTC+8): national numbers in RU, local times in Asia/Irkutsk.
 const STADION_KEY = 'stadion-key-0005';
+// An Asterisk writing cdr_custom's layout, configured with a CSV mapping on its key.
+const KELY_KEY = 'kely-key-0006';
 let h: Harness;
 let port: number;
 beforeAll(async () => {
   h = await startHarness('ingestplatforms', {}, undefined, [
     { name: 'stadion', sha256: sha256Hex(STADION_KEY), scopes: ['ingest:stadion'], defaultRegion: 'RU', timeZone: 'Asia/Irkutsk' },
+    { name: 'kely', sha256: sha256Hex(KELY_KEY), scopes: ['ingest:kely'], csv: CDR_CUSTOM_MAPPING },
   ]);
   const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
   port = Number(new URL(address).port);
@@ -153,5 +157,23 @@ describe('stock platforms posting their own CDRs', () => {
     expect([custom.statusCode, custom.json<{ accepted: number }>().accepted]).toEqual([422, 0]);
     const fsCsv = await post(sample('fs_modcdrcsv_signalwire_doc.csv'));
     expect(fsCsv.json()).toMatchObject({ accepted: 0, rejections: [{ line: 1, reason: 'malformed_row' }, { line: 2, reason: 'malformed_row' }] });
+  });
+
+  it('another switch is configuration: the real cdr_custom lines, read with the key\'s CSV mapping, come out field for field', async () => {
+    const res = await h.app.inject({ method: 'POST', url: '/v1/cdrs', headers: { authorization: `Basic ${Buffer.from(`asterisk:${KELY_KEY}`).toString('base64')}`, 'content-type': 'text/csv' }, payload: sample('ast_kely_cdr_custom.csv') });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ format: 'csv-mapped', accepted: 2, ids: ['1690325492.2#2', '1690325531.5#4'] });
+    const base = { platform: 'kely', direction: 'UNKNOWN', queue: null, queue_wait_ms: null, agent: null, channel: 'VOICE', hangup_cause: null, caller: 'INVALID', callee: 'INVALID' } as const;
+    // Local times in the collector's default zone (UTC): this key sets none.
+    const want: Omit<CdrRecord, 'received_at'>[] = [
+      { ...base, cdr_id: '1690325492.2#2', setup_time: Date.UTC(2023, 6, 26, 1, 51, 32), answer_time: Date.UTC(2023, 6, 26, 1, 51, 50), end_time: Date.UTC(2023, 6, 26, 1, 52, 4),
+        caller_raw: 'client1', callee_raw: '6789', disposition: 'ANSWERED', duration_ms: 31_000, billable_ms: 13_000 },
+      { ...base, cdr_id: '1690325531.5#4', setup_time: Date.UTC(2023, 6, 26, 1, 52, 11), answer_time: null, end_time: Date.UTC(2023, 6, 26, 1, 52, 42),
+        caller_raw: 'client2', callee_raw: '1234', disposition: 'NO_ANSWER', duration_ms: 30_000, billable_ms: 0 },
+    ];
+    // The topic also holds the earlier tests' 17 records.
+    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 17 + 2)).filter((o) => o.key.startsWith('kely/'));
+    expect(out.map((o) => o.key)).toEqual(want.map((w) => `kely/${w.cdr_id}`));
+    expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isCountryCode, type CountryCode } from '../../phone/normalise.ts';
 import { envInt, ianaTimeZone, rate } from './common.ts';
+import { csvMapping } from './csv-mapping.ts';
 
 /**
  * Scopes an API key may carry: `ingest:<platform>` (push CDRs as that platform),
@@ -33,6 +34,11 @@ export const apiKeyEntry = z.strictObject({
     .refine(isCountryCode, 'a two-letter region libphonenumber knows, e.g. GB')
     .transform((v): CountryCode => v)
     .optional(),
+  /**
+   * This platform's CSV layout (core/config/sections/csv-mapping.ts): its text/csv bodies are read
+   * with it instead of as Asterisk Master.csv (`?format=asterisk-csv` still forces that).
+   */
+  csv: csvMapping.optional(),
   /** Per-key override of the collectors' request rate limit. */
   rateLimitPerSecond: rate.optional(),
   rateLimitBurst: envInt(1, 1_000_000).optional(),
