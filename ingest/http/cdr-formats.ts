@@ -1,6 +1,7 @@
 import { CallwatchError } from '../../core/errors.ts';
 import type { CsvMapping } from '../../core/config/sections/csv-mapping.ts';
 import { adaptAsteriskCsv } from '../adapters/asterisk-csv.ts';
+import { adaptCgratesCdr, isCgratesCdr } from '../adapters/cgrates.ts';
 import { adaptMappedCsv } from '../adapters/csv-mapping.ts';
 import { adaptFreeswitchCdr, FREESWITCH_FORM_TYPES, freeswitchDocumentText, isFreeswitchCdr } from '../adapters/freeswitch-json.ts';
 import { decodeFreeswitchXmlBody, looksLikeXml } from '../adapters/freeswitch-xml.ts';
@@ -8,7 +9,7 @@ import { adaptJsonBatch, adaptNdjson, parseJsonQuietly } from '../adapters/nativ
 import type { AdaptedRecord, CdrFormat } from '../adapters/types.ts';
 import { utf8Text } from './body.ts';
 
-export const FORMAT_PARAM_VALUES = ['json', 'ndjson', 'asterisk-csv', 'csv-mapped', 'freeswitch-json', 'freeswitch-xml'] as const;
+export const FORMAT_PARAM_VALUES = ['json', 'ndjson', 'asterisk-csv', 'csv-mapped', 'freeswitch-json', 'freeswitch-xml', 'cgrates'] as const;
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 const XML_TYPES = new Set(['text/xml', 'application/xml']);
@@ -49,11 +50,18 @@ export function adaptCdrBody(o: CdrBodyOptions): { format: CdrFormat; records: A
     case 'freeswitch-json':
     case 'freeswitch-xml':
       return adaptFreeswitch(o, format);
+    case 'cgrates': {
+      const parsed = parseJsonQuietly(utf8Text(o.body));
+      if (!parsed.ok) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', parsed.detail, { format });
+      return { format, records: [adaptCgratesCdr(parsed.value)] };
+    }
     case 'json': {
       const parsed = parseJsonQuietly(utf8Text(o.body));
       if (!parsed.ok) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', parsed.detail, { format });
-      // mod_json_cdr posts application/json too: its documents are told apart by their `variables`.
+      // mod_json_cdr and CGRateS post application/json too: their documents are told apart by their
+      // shape (`variables`; `CGRID` or `OriginID` + `SetupTime`), which native CDRs never have.
       if (o.format === undefined && isFreeswitchCdr(parsed.value)) return { format: 'freeswitch-json', records: [adaptFreeswitchCdr(parsed.value, o.uuid)] };
+      if (o.format === undefined && isCgratesCdr(parsed.value)) return { format: 'cgrates', records: [adaptCgratesCdr(parsed.value)] };
       return { format, records: adaptJsonBatch(parsed.value, o.maxRecords) };
     }
   }

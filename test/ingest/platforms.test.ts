@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../core/auth/api-keys.ts';
 import type { CdrRecord } from '../../core/records.ts';
 import { cdrSample } from './cdr-samples.ts';
+import { CGRATES_VOICE } from './cgrates-fixture.ts';
 import { CDR_CUSTOM_MAPPING } from './csv-mappings.ts';
 import { XML_CDR, XML_CDR_UUID } from './freeswitch-xml-fixture.ts';
 import { consumeDecoded, KEYS, startHarness, type Harness } from './harness.ts';
@@ -175,5 +176,24 @@ describe('stock platforms posting their own CDRs', () => {
     const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 17 + 2)).filter((o) => o.key.startsWith('kely/'));
     expect(out.map((o) => o.key)).toEqual(want.map((w) => `kely/${w.cdr_id}`));
     expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);
+  });
+
+  it('CGRateS *http_json_map: one CDR per POST as Go\'s HTTP client sends it, the key in a header field', async () => {
+    const body = Buffer.from(JSON.stringify(CGRATES_VOICE));
+    const head = [
+      'POST /v1/cdrs HTTP/1.1', `Host: 127.0.0.1:${port}`, 'User-Agent: Go-http-client/1.1', `Content-Length: ${body.length}`,
+      `Authorization: Bearer ${KEYS.pbx[0]}`, 'Content-Type: application/json', 'Accept-Encoding: gzip',
+    ].join('\r\n');
+    const res = await rawRequest(port, head, body);
+    expect(res.status, res.body).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ format: 'cgrates', accepted: 1, ids: [CGRATES_VOICE.CGRID] });
+    const want: Omit<CdrRecord, 'received_at'> = {
+      ...FS_BASE, cdr_id: CGRATES_VOICE.CGRID, setup_time: Date.UTC(2013, 10, 7, 8, 42, 25), answer_time: Date.UTC(2013, 10, 7, 8, 42, 26), end_time: Date.UTC(2013, 10, 7, 8, 42, 36),
+      caller: 'INVALID', caller_raw: '1001', callee: 'INVALID', callee_raw: '1002', direction: 'UNKNOWN', disposition: 'ANSWERED', duration_ms: 11_000, billable_ms: 10_000, hangup_cause: null,
+    };
+    // The topic also holds the earlier tests' 19 records.
+    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 19 + 1)).filter((o) => o.value.cdr_id === CGRATES_VOICE.CGRID);
+    expect(out.map((o) => o.key)).toEqual([`pbx1/${CGRATES_VOICE.CGRID}`]);
+    expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual([want]);
   });
 });
