@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clickhouse } from '../core/clickhouse/client.ts';
 import type { Config } from '../core/config/schema.ts';
 import { CallwatchError, errorMessage } from '../core/errors.ts';
@@ -7,7 +7,7 @@ import { registerHealthRoutes } from '../core/http/health-routes.ts';
 import { accessLog, createServiceApp } from '../core/http/service-app.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
-import { ApiKeyStore } from '../core/auth/api-keys.ts';
+import { ApiKeyStore, type Principal } from '../core/auth/api-keys.ts';
 import { KeyedRateLimiter } from '../core/limits/token-bucket.ts';
 import { ReadModel } from '../core/read-model/index.ts';
 import { AuditLog } from './audit.ts';
@@ -50,14 +50,25 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   const clock = deps.clock ?? (() => Date.now());
   enableDefaultMetrics('api');
 
+  const keys = new ApiKeyStore(config.auth.apiKeys);
+  const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst });
+  const guard = investigatorGuard({ keys, limiter, config: config.api });
+  const audit = new AuditLog(deps.writer);
+
   const { app, closing } = createServiceApp(logger, {
     genReqId: () => randomUUID(),
+    // Requests the router refuses before any route runs (bad %-encoding, a parameter past
+    // maxParamLength) get what every look-up gets: the key checked first, the project's error
+    // format with a request id (never fastify's text, which echoes the path and so the number),
+    // and an audit row.
+    frameworkErrors: (error, request, reply) => {
+      void refuseUnroutable(error, request, reply);
+    },
     // Long enough that an overlong number reaches validation (400 naming the field), not a 404.
     routerOptions: { maxParamLength: 1_000 },
     bodyLimit: 1_024,
   });
 
-  const audit = new AuditLog(deps.writer);
   const ctx: LookupContext = {
     read: new ReadModel(deps.reader, { serviceLevelSeconds: config.processors.serviceLevelSeconds }),
     config: config.api,
@@ -91,6 +102,42 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     }
     return sendApiError(reply, e, config.api.retryAfterSeconds);
   });
+  async function refuseUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    void reply.header('x-request-id', request.id);
+    const refusal = new CallwatchError(error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'CW_ERR_API_URI_TOO_LONG' : 'CW_ERR_API_BAD_URL');
+    let principal: Principal | undefined;
+    let e = refusal;
+    try {
+      // The same checks, in the same order, as a routed look-up: key, scope, rate. (The guard
+      // sets request.investigator once the key is known, before scope and rate.)
+      await guard(request, reply);
+      principal = request.investigator ?? undefined;
+    } catch (err) {
+      e = toApiError(err);
+      principal = request.investigator ?? undefined;
+    }
+    if (e.status === 401 || e.status === 403) apiMetrics.authFailures.inc({ status: String(e.status) });
+    apiMetrics.rejected.inc({ code: e.code });
+    if (principal) {
+      try {
+        await audit.record({
+          at: new Date(clock()),
+          requestId: request.id,
+          keyName: principal.name,
+          method: request.method,
+          route: '(unrouted)',
+          params: { path: request.raw.url ?? '', query: {} },
+          status: e.status,
+          resultCount: 0,
+          format: '',
+        });
+      } catch (auditErr) {
+        e = isAuditError(auditErr) ? auditErr : new CallwatchError('CW_ERR_API_AUDIT_FAILED');
+      }
+    }
+    await sendApiError(reply, e, config.api.retryAfterSeconds);
+  }
+
   app.setNotFoundHandler((_request, reply) => sendApiError(reply, new CallwatchError('CW_ERR_API_NOT_FOUND'), config.api.retryAfterSeconds));
   // The id of the audit row, for an investigator to cite.
   app.addHook('onRequest', (request, reply, done) => {
@@ -108,12 +155,10 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   });
   app.get('/openapi.json', () => openApi);
 
-  const keys = new ApiKeyStore(config.auth.apiKeys);
-  const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst });
   void app.register((api, _options, done) => {
     api.decorateRequest('investigator', null);
     api.decorateRequest('lookupFormat', null);
-    api.addHook('onRequest', investigatorGuard({ keys, limiter, config: config.api }));
+    api.addHook('onRequest', guard);
     for (const route of routes) registerLookup(api, route, { audit, clock });
     done();
   });

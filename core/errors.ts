@@ -46,6 +46,8 @@ export const ERROR_CODES = {
   CW_ERR_API_UNAUTHORIZED: { status: 401, message: 'missing or unknown API key' },
   CW_ERR_API_FORBIDDEN: { status: 403, message: 'API key lacks the investigate scope' },
   CW_ERR_API_BAD_REQUEST: { status: 400, message: 'invalid request parameter' },
+  CW_ERR_API_BAD_URL: { status: 400, message: 'the request path is not valid percent-encoded UTF-8' },
+  CW_ERR_API_URI_TOO_LONG: { status: 414, message: 'a path parameter is longer than any look-up takes' },
   CW_ERR_API_NUMBER_WITHHELD: { status: 400, message: 'a withheld number cannot be looked up' },
   CW_ERR_API_NUMBER_INVALID: { status: 400, message: 'not a phone number' },
   CW_ERR_API_NOT_ACCEPTABLE: { status: 406, message: 'only application/json and text/csv can be returned' },

@@ -79,7 +79,21 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   const clock = deps.clock ?? (() => Date.now());
   enableDefaultMetrics('ingest');
 
-  const { app, closing } = createServiceApp(logger, { bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy });
+  const { app, closing } = createServiceApp(logger, {
+    bodyLimit: config.maxBodyBytes,
+    trustProxy: config.trustProxy,
+    // A body that trickles in (or stops) must not hold its connection for ever: Node answers 408
+    // and closes once requestTimeoutMs passed since the request began. It must be given to the
+    // server at construction (set afterwards, as fastify's own requestTimeout does, Node kept
+    // waiting for headersTimeout, 60 s, in a test here), and Node only looks every
+    // connectionsCheckingInterval (default 30 s), so that is a fraction of the timeout.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))),
+    },
+  });
   app.addHook('onClose', (_instance, done) => {
     overload.close();
     done();

@@ -36,7 +36,7 @@ const warm = new NumberNormaliser('GB');
 const wall = process.hrtime.bigint();
 try {
   for (const text of bodies) {
-    const { records: adapted } = time('parse', () => adaptCdrBody({ mediaType: 'application/json', text, asteriskTimeZone: 'UTC', maxRecords: 20_000 }));
+    const { records: adapted } = time('parse', () => adaptCdrBody({ mediaType: 'application/json', body: Buffer.from(text), timeZone: 'UTC', maxRecords: 20_000 }));
     time('validateColdMemo', () => checkCdrBatch(adapted, { ...ctx, numbers: cold }));
     checkCdrBatch(adapted, { ...ctx, numbers: warm }); // fills the memo: the timed pass is all hits
     const checked = time('validateWarmMemo', () => checkCdrBatch(adapted, { ...ctx, numbers: warm }));

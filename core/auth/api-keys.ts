@@ -18,12 +18,38 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The key a request presents: `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+export interface KeyPresentation {
+  /**
+   * Also take the key as the password of HTTP Basic credentials (`Authorization: Basic
+   * base64(user:key)`, any user name): telephony platforms' CDR modules (FreeSWITCH mod_json_cdr /
+   * mod_xml_cdr `cred`, CGRateS, Kamailio http_client) can send credentials but no other header.
+   */
+  basic?: boolean;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The password of `Authorization: Basic base64(user:password)`, or undefined. */
+export function basicPassword(auth: string): string | undefined {
+  const m = /^Basic\s+(\S+)\s*$/i.exec(auth);
+  if (!m?.[1] || !BASE64.test(m[1])) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  // RFC 7617: the user-id cannot contain a colon, so the first one ends it; the password may hold more.
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  return password === '' ? undefined : password;
+}
+
+/** The key a request presents: `Authorization: Bearer <key>`, `X-API-Key: <key>`, or (opt-in) Basic credentials. */
+export function presentedKey(headers: IncomingHttpHeaders, how: KeyPresentation = {}): string | undefined {
   const auth = headers.authorization;
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (m?.[1]) return m[1];
+    if (how.basic) {
+      const password = basicPassword(auth);
+      if (password !== undefined) return password;
+    }
   }
   const x = headers['x-api-key'];
   return typeof x === 'string' && x.trim() !== '' ? x.trim() : undefined;
@@ -41,9 +67,11 @@ export class ApiKeyStore {
   }
 
   /** The principal for the request's key; `unauthorized` (a 401 code) when the key is missing or unknown. */
-  authenticate(headers: IncomingHttpHeaders, unauthorized: ErrorCode = 'CW_ERR_AUTH_UNAUTHORIZED'): Principal {
-    const key = presentedKey(headers);
-    if (key === undefined) throw new CallwatchError(unauthorized, 'send Authorization: Bearer <key> or X-API-Key');
+  authenticate(headers: IncomingHttpHeaders, unauthorized: ErrorCode = 'CW_ERR_AUTH_UNAUTHORIZED', how: KeyPresentation = {}): Principal {
+    const key = presentedKey(headers, how);
+    if (key === undefined) {
+      throw new CallwatchError(unauthorized, how.basic ? 'send Authorization: Bearer <key>, X-API-Key, or Basic credentials with the key as password' : 'send Authorization: Bearer <key> or X-API-Key');
+    }
     const p = this.byHash.get(sha256Hex(key));
     if (!p) throw new CallwatchError(unauthorized, 'key not recognised');
     return p;

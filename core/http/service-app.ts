@@ -1,4 +1,5 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Histogram } from 'prom-client';
 import type { Logger } from '../log.ts';
 import { HEALTH_ROUTES } from './health-routes.ts';
@@ -14,7 +15,7 @@ export interface ServiceApp {
  * request logging off (it would log client IPs and URLs, which can hold personal data: each
  * service writes its own access log with `accessLog`), and a closing flag set when close() begins.
  */
-export function createServiceApp(logger: Logger, options: Omit<FastifyServerOptions, 'logger' | 'loggerInstance' | 'logController'> = {}): ServiceApp {
+export function createServiceApp(logger: Logger, options: Omit<FastifyHttpOptions<Server>, 'logger' | 'loggerInstance' | 'logController'> = {}): ServiceApp {
   // Widened to fastify's logger type so the instance is the plain FastifyInstance plugins expect.
   const baseLogger: FastifyBaseLogger = logger;
   const app = Fastify({ ...options, loggerInstance: baseLogger, logController: new LogController({ disableRequestLogging: true }) });

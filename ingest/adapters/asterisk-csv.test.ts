@@ -15,7 +15,7 @@ describe('Asterisk Master.csv adapter', () => {
   it('maps an answered call, reading local times in the configured zone (BST here)', () => {
     const [r] = adaptAsteriskCsv(`${ANSWERED}\n`, 'Europe/London', 10);
     expect(r && 'input' in r ? r.input : r).toEqual({
-      cdr_id: '1463475600.1',
+      cdr_id: expect.stringMatching(/^1463475600\.1#[0-9a-f]{12}$/) as unknown,
       setup_time: Date.UTC(2016, 4, 17, 9, 0, 0),
       answer_time: Date.UTC(2016, 4, 17, 9, 0, 5),
       end_time: Date.UTC(2016, 4, 17, 9, 1, 5),
@@ -59,6 +59,49 @@ describe('Asterisk Master.csv adapter', () => {
     expect(rows[0] && 'errors' in rows[0] ? rows[0].errors.map((e) => e.reason) : []).toEqual(['malformed_row']);
     expect(rows[1] && 'errors' in rows[1] ? rows[1].errors.map((e) => `${e.field}:${e.reason}`).sort() : []).toEqual(['disposition:unknown_value', 'start:invalid_time']);
     expect(rows[2] && 'input' in rows[2]).toBe(true);
+  });
+
+  const at = (rows: ReturnType<typeof adaptAsteriskCsv>, i: number): Record<string, unknown> => {
+    const r = rows[i];
+    return r && 'input' in r ? r.input : {};
+  };
+  // Two legs of one parallel Dial (Asterisk 12+): same uniqueid, different dstchannel, end, sequence.
+  const leg = (dstchannel: string, end: string, seq: number, disp = 'NO ANSWER') =>
+    `"","89245555937","211553","pstn","""89245555937"" <89245555937>","SIP/211553-03","${dstchannel}","Dial","SIP/301&SIP/200@pbx,60,t","2024-01-27 15:33:20","2024-01-27 15:33:20","${end}",60,60,"${disp}","DOCUMENTATION","1706369600.6","","","1706369600.6",${seq}`;
+
+  it('tells the legs of one call apart: uniqueid + sequence, the same on every re-send', () => {
+    const rows = adaptAsteriskCsv(`${leg('SIP/301-04', '2024-01-27 15:34:20', 3)}
+${leg('SIP/pbx-05', '2024-01-27 15:33:50', 6)}
+`, 'UTC', 10);
+    expect([at(rows, 0).cdr_id, at(rows, 1).cdr_id]).toEqual(['1706369600.6#3', '1706369600.6#6']);
+    expect(at(adaptAsteriskCsv(leg('SIP/pbx-05', '2024-01-27 15:33:50', 6), 'UTC', 10), 0).cdr_id).toBe('1706369600.6#6');
+    // Without sequence (18 columns) a digest of the columns in which legs differ.
+    const cut = (line: string): string => line.replace(/,"","1706369600\.6",\d+$/, ''); // drop peeraccount, linkedid, sequence
+    const a = adaptAsteriskCsv(`${cut(leg('SIP/301-04', '2024-01-27 15:34:20', 3))}\n${cut(leg('SIP/pbx-05', '2024-01-27 15:33:50', 6))}`, 'UTC', 10);
+    expect(a.map((r) => ('input' in r ? String(r.input.cdr_id) : 'x')).every((id) => /^1706369600\.6#[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(at(a, 0).cdr_id).not.toBe(at(a, 1).cdr_id);
+  });
+
+  it('never takes a userfield (17 columns, loguserfield without loguniqueid) for the id', () => {
+    const row = '"","3","11","attendo","3","lcr/439","IAX2/pbx-14597","Read","dtmf||20|noanswer||3","2009-04-23 15:16:52","2009-04-23 15:16:52","2009-04-23 15:17:37",45,45,"ANSWERED","DOCUMENTATION","102441/54"';
+    expect(at(adaptAsteriskCsv(row, 'UTC', 10), 0).cdr_id).toMatch(/^ast-[0-9a-f]{32}$/);
+    const withId = row.replace('"102441/54"', '"asterisk-1240499812.774"');
+    expect(at(adaptAsteriskCsv(withId, 'UTC', 10), 0).cdr_id).toMatch(/^asterisk-1240499812\.774#[0-9a-f]{12}$/);
+  });
+
+  it('keeps a NO ANSWER leg unanswered whatever answer time and billsec Asterisk wrote, with a warning', () => {
+    const [r] = adaptAsteriskCsv(leg('SIP/301-04', '2024-01-27 15:34:20', 3), 'UTC', 10);
+    expect(r && 'input' in r ? [r.input.answer_time, r.input.billable_ms, r.input.duration_ms, r.input.disposition, r.warnings?.map((w) => w.reason)] : r).toEqual([null, 0, 60_000, 'NO_ANSWER', ['answer_dropped']]);
+  });
+
+  it('decodes fields that are not UTF-8 on their own: declared charset, else Latin-1 with a warning', () => {
+    const bytes = Buffer.concat([Buffer.from('"","07700900123","02079460000","ctx","""'), Buffer.from([0x5a, 0x6f, 0xeb]), Buffer.from('"" <07700900123>","","","Dial","","2016-05-17 09:00:00",,"2016-05-17 09:00:10",10,0,"BUSY","DOCUMENTATION","1463475600.9",""\n')]);
+    const [latin] = adaptAsteriskCsv(bytes, 'UTC', 10);
+    expect(latin && 'input' in latin ? latin.warnings?.map((w) => `${w.field}:${w.reason}`) : latin).toEqual(['clid:charset_fallback']);
+    const cyr = Buffer.from(bytes);
+    const [declared] = adaptAsteriskCsv(cyr, 'UTC', 10, 'windows-1251');
+    expect(declared && 'input' in declared ? declared.warnings : declared).toEqual([]);
+    expect(() => adaptAsteriskCsv(bytes, 'UTC', 10, 'x-no-such-charset')).toThrow(/unknown charset/);
   });
 
   it('fails the whole body on an unclosed quote (400), naming the line', () => {

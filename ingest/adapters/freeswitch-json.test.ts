@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { switchUrlEncode } from '../../test/ingest/switch-url-encode.ts';
 import { adaptFreeswitchCdr, decodeFreeswitchBody, isFreeswitchCdr, unansweredDisposition } from './freeswitch-json.ts';
 
 // Shaped like mod_json_cdr output: every variable a string; caller/callee only in the callflow.
@@ -79,12 +80,21 @@ describe('FreeSWITCH mod_json_cdr adapter', () => {
     expect('input' in ok ? ok.input.cdr_id : undefined).toBe('from-query');
   });
 
-  it('decodes the three bodies mod_json_cdr can send', () => {
-    const json = JSON.stringify(answered);
-    expect(decodeFreeswitchBody('application/json', json)).toEqual(answered);
-    expect(decodeFreeswitchBody('application/x-www-form-urlencoded', `cdr=${encodeURIComponent(json)}`)).toEqual(answered);
-    expect(decodeFreeswitchBody('application/x-www-form-base64-encoded', `cdr=${encodeURIComponent(Buffer.from(json).toString('base64'))}`)).toEqual(answered);
-    expect(() => decodeFreeswitchBody('application/x-www-form-urlencoded', 'other=1')).toThrow(/cdr field/);
+  it('decodes every body mod_json_cdr can send, base64 with literal + and / included', () => {
+    // Values chosen so the base64 of the document holds both '+' and '/' (FreeSWITCH sends them raw).
+    const doc = { ...answered, variables: { ...answered.variables, sip_from_display: 'Zoë ~~~ >>> ???', note: '\u00fb\u00ff\u00fe' } };
+    const json = JSON.stringify(doc);
+    const b64 = Buffer.from(json).toString('base64');
+    expect(b64).toMatch(/\+/);
+    expect(b64).toMatch(/\//);
+    expect(decodeFreeswitchBody('application/json', json)).toEqual(doc);
+    expect(decodeFreeswitchBody('application/x-www-form-urlencoded', `cdr=${switchUrlEncode(json)}`)).toEqual(doc);
+    expect(decodeFreeswitchBody('application/x-www-form-base64-encoded', `cdr=${b64}`)).toEqual(doc);
+    // A proxy that %-escaped the base64 alphabet changes nothing.
+    expect(decodeFreeswitchBody('application/x-www-form-base64-encoded', `cdr=${encodeURIComponent(b64)}`)).toEqual(doc);
+    expect(() => decodeFreeswitchBody('application/x-www-form-urlencoded', 'other=1')).toThrow(/cdr= field/);
+    expect(() => decodeFreeswitchBody('application/x-www-form-base64-encoded', 'cdr=not base64!')).toThrow(/not base64/);
+    expect(() => decodeFreeswitchBody('application/x-www-form-urlencoded', 'cdr=%E0%A4%A')).toThrow(/percent-encoding/);
     expect(isFreeswitchCdr(answered)).toBe(true);
     expect(isFreeswitchCdr([answered])).toBe(false);
   });
@@ -110,3 +120,4 @@ describe('FreeSWITCH mod_json_cdr adapter', () => {
     );
   });
 });
+

@@ -10,18 +10,64 @@ import type { AdaptedRecord } from './types.ts';
  * `application/json`, or with the module's `encode` option as `application/x-www-form-urlencoded`
  * (`cdr=<url-encoded JSON>`) or `application/x-www-form-base64-encoded` (`cdr=<base64 JSON>`).
  * Channel variables are strings, URL-encoded when `encode-values` is on. Caller and callee may be
- * missing from `variables` (they always are in `callflow[].caller_profile`).
+ * missing from `variables` (they always are in `callflow[].caller_profile`). mod_xml_cdr's
+ * documents (freeswitch-xml.ts) are read into the same shape and mapped here too.
  */
 
-/** The JSON object inside a mod_json_cdr body, whichever of its three encodings was used. */
-export function decodeFreeswitchBody(mediaType: string, body: string): unknown {
-  let json = body;
-  if (mediaType === 'application/x-www-form-urlencoded' || mediaType === 'application/x-www-form-base64-encoded') {
-    const cdr = new URLSearchParams(body).get('cdr');
-    if (cdr === null) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'form body without a cdr field', { format: 'freeswitch-json' });
-    json = mediaType === 'application/x-www-form-base64-encoded' ? Buffer.from(cdr, 'base64').toString('utf8') : cdr;
+export const FREESWITCH_FORM_TYPES = new Set([
+  'application/x-www-form-urlencoded', // encode=true: cdr=<switch_url_encode(document)>
+  'application/x-www-form-base64-encoded', // encode=base64: cdr=<base64(document)>, NOT URL-escaped
+  'application/x-www-form-plaintext', // mod_xml_cdr encode=false: cdr=<document as is>
+]);
+
+const BASE64_BODY = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The CDR document (JSON or XML text) inside a FreeSWITCH body, undoing the module's `encode`
+ * mode. The form bodies are `cdr=` plus the whole document: no other field and no `&` splitting,
+ * because base64 keeps `+` and `/` literal (form-decoding would turn every `+` into a space) and
+ * mod_xml_cdr's plaintext mode does not escape the XML at all.
+ */
+export function freeswitchDocumentText(mediaType: string, body: string): string {
+  if (!FREESWITCH_FORM_TYPES.has(mediaType)) return body;
+  // eslint-disable-next-line no-control-regex -- a C string's terminating NUL may trail the body
+  const trimmed = body.replace(/^\s+|[\s\u0000]+$/g, '');
+  if (!trimmed.startsWith('cdr=')) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'form body without a cdr= field', { format: 'freeswitch' });
+  const value = trimmed.slice(4);
+  if (mediaType === 'application/x-www-form-plaintext') return value;
+  if (mediaType === 'application/x-www-form-urlencoded') {
+    // switch_url_encode escapes space and '+' as %20 and %2B, so a literal '+' is a '+'.
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'cdr= value is not valid percent-encoding', { format: 'freeswitch' });
+    }
   }
-  const parsed = parseJsonQuietly(json);
+  // base64: FreeSWITCH sends the alphabet raw; a proxy or another client may have %-escaped it.
+  let b64 = value.includes('%') ? safeDecode(value) : value;
+  b64 = b64.replace(/[\r\n]/g, '');
+  if (!BASE64_BODY.test(b64) || b64.length % 4 === 1) {
+    throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'cdr= value is not base64', { format: 'freeswitch' });
+  }
+  const bytes = Buffer.from(b64, 'base64');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'base64 cdr= value is not UTF-8 text', { format: 'freeswitch' });
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'cdr= value is not valid percent-encoding', { format: 'freeswitch' });
+  }
+}
+
+/** The JSON object inside a mod_json_cdr body, whichever of its encodings was used. */
+export function decodeFreeswitchBody(mediaType: string, body: string): unknown {
+  const parsed = parseJsonQuietly(freeswitchDocumentText(mediaType, body));
   if (!parsed.ok) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', parsed.detail, { format: 'freeswitch-json' });
   return parsed.value;
 }
@@ -39,7 +85,9 @@ function obj(value: unknown): Vars | undefined {
 
 /** A channel variable as text, URL-decoded when encode-values left it encoded. */
 function text(vars: Vars | undefined, name: string): string | undefined {
-  const v = vars?.[name];
+  const raw = vars?.[name];
+  // A variable set several times (an array variable) appears once per value in mod_xml_cdr: the last counts.
+  const v: unknown = Array.isArray(raw) ? (raw as unknown[]).at(-1) : raw;
   if (typeof v === 'number') return String(v);
   if (typeof v !== 'string') return undefined;
   if (!v.includes('%')) return v;

@@ -47,7 +47,7 @@ export function checkCdrBatch(records: readonly AdaptedRecord[], ctx: CdrContext
         if (first === undefined) {
           firstIndexById.set(v.value.cdr_id, r.index);
           out.accepted.push({ index: r.index, record: v.value });
-          for (const w of rename(v.warnings, r.fieldNames)) out.warnings.push({ ...w, index: r.index, cdr_id: v.value.cdr_id });
+          for (const w of [...(r.warnings ?? []), ...rename(v.warnings, r.fieldNames)]) out.warnings.push({ ...w, index: r.index, cdr_id: v.value.cdr_id });
           continue;
         }
         errors = [fieldError(r.fieldNames?.cdr_id ?? 'cdr_id', 'duplicate_id', `record ${first} has the same cdr_id`)];

@@ -51,6 +51,22 @@ describe('validateCdr', () => {
     expect(reasons([good])).toEqual(['(record):wrong_type']);
   });
 
+  it('reports an unknown field together with every other problem of the record', () => {
+    expect(reasons({ ...good, colour: 'red', caller: 447700900123, end_time: NOW + 3_600_000, agent: 'a\u202eb' })).toEqual([
+      'colour:unknown_field', 'caller:wrong_type',
+    ]);
+    expect(reasons({ ...good, colour: 'red', platform: 'x', end_time: NOW + 3_600_000, agent: 'a\u202eb' })).toEqual([
+      'colour:unknown_field', 'platform:platform_from_key', 'end_time:future_time', 'agent:format_characters',
+    ]);
+  });
+
+  it('refuses invisible format characters in ids, names and numbers', () => {
+    expect(reasons({ ...good, cdr_id: 'call-\u202e321' })).toEqual(['cdr_id:format_characters']);
+    expect(reasons({ ...good, queue: '\ufeffsupport', agent: 'a\u200bb' })).toEqual(['queue:format_characters', 'agent:format_characters']);
+    expect(reasons({ ...good, caller: '07700\u202e900123' })).toEqual(['caller:format_characters']);
+    expect(reasons({ ...good, agent: 'Dev 👩\u200d💻' })).toEqual([]);
+  });
+
   it('keeps emoji in text fields (they are legal), and accepts odd but legal records', () => {
     const v = validateCdr({ ...good, cdr_id: 'call-📞-1', queue: 'Support 🎧', agent: 'Zoë', direction: 'INTERNAL', channel: 'WEBCHAT', answer_time: good.setup_time, duration_ms: 0, billable_ms: 0, end_time: good.setup_time }, ctx);
     expect(v.ok && [v.value.cdr_id, v.value.queue, v.value.duration_ms]).toEqual(['call-📞-1', 'Support 🎧', 0]);

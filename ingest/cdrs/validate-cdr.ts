@@ -3,7 +3,7 @@ import { CONTACT_CHANNELS, DIRECTIONS, DISPOSITIONS, type CdrRecord } from '../.
 import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
 import { checkEventTime } from '../validation/time.ts';
 import { textProblem } from '../validation/text.ts';
-import { issuesToFieldErrors } from '../validation/zod-issues.ts';
+import { issuesToFieldErrors, withoutUnknownKeys } from '../validation/zod-issues.ts';
 import { acceptNativeCdr } from './native-cdr-fast.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 
@@ -48,7 +48,8 @@ export interface CdrContext {
 
 function checkText(errors: FieldError[], field: string, value: string | null | undefined, max: number): string | null {
   if (value === null || value === undefined) return null;
-  const problem = textProblem(value, max);
+  // Every text field of a CDR names something (id, queue, agent): no invisible format characters.
+  const problem = textProblem(value, max, { identifier: true });
   if (problem) errors.push(fieldError(field, problem, problem === 'too_long' ? `at most ${max} characters` : undefined));
   return value;
 }
@@ -60,9 +61,9 @@ function checkNumber(
   raw: string,
   numbers: NumberNormaliser,
 ): string {
-  const problem = textProblem(raw, MAX_RAW_NUMBER_TEXT, { allowEmpty: true });
+  const problem = textProblem(raw, MAX_RAW_NUMBER_TEXT, { allowEmpty: true, identifier: true });
   // Control characters in a number make it INVALID (bucketed), other text problems reject the record.
-  if (problem === 'too_long' || problem === 'invalid_unicode') {
+  if (problem === 'too_long' || problem === 'invalid_unicode' || problem === 'format_characters') {
     errors.push(fieldError(field, problem, problem === 'too_long' ? `at most ${MAX_RAW_NUMBER_TEXT} characters` : undefined));
     return 'INVALID';
   }
@@ -78,7 +79,15 @@ export function validateCdr(input: unknown, ctx: CdrContext): Validated<CdrRecor
   let c = acceptNativeCdr(input); // the all-valid common case without zod; zod for anything else
   if (c === undefined) {
     const parsed = nativeCdrSchema.safeParse(input);
-    if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues, input) };
+    if (!parsed.success) {
+      const errors = issuesToFieldErrors(parsed.error.issues, input);
+      // Unknown fields are reported with every other problem of the record, not instead of them.
+      const known = withoutUnknownKeys(input, parsed.error.issues);
+      if (known === undefined) return { ok: false, errors };
+      const rest = validateCdr(known, ctx);
+      const unknown = errors.filter((e) => e.reason === 'unknown_field' || e.reason === 'platform_from_key');
+      return { ok: false, errors: [...unknown, ...(rest.ok ? [] : rest.errors)] };
+    }
     c = parsed.data;
   }
   const errors: FieldError[] = [];

@@ -37,9 +37,17 @@ function text(body: Record<string, unknown>, name: string, maxLength: number): s
  * claims; `maxFieldLength` bounds what is kept of each value (validation reports over-long text,
  * this only stops a huge body from being echoed back into the page).
  */
-export function readForm(body: unknown, maxCalls: number, maxFieldLength: number): { state: FormState; action: FormAction } {
+export function readForm(body: unknown, maxCalls: number, maxFieldLength: number): { state: FormState; action: FormAction; tooManyCalls: boolean } {
   const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const declared = Number.parseInt(text(b, 'call-count', 8), 10);
+  // Calls past the limit are never read, so they must refuse the report (as the API does with
+  // too_many_calls), not vanish from it: a filled-in call block numbered past maxCalls, or a count past it.
+  const tooManyCalls =
+    (Number.isFinite(declared) && declared > maxCalls) ||
+    Object.entries(b).some(([name, v]) => {
+      const m = /^call-(\d+)-/.exec(name);
+      return m !== null && Number(m[1]) > maxCalls && (typeof v === 'string' ? v.trim() !== '' : v !== undefined);
+    });
   const count = Math.min(maxCalls, Math.max(1, Number.isFinite(declared) ? declared : 1));
   const calls: CallEntry[] = [];
   for (let i = 0; i < count; i++) {
@@ -53,7 +61,7 @@ export function readForm(body: unknown, maxCalls: number, maxFieldLength: number
   let action: FormAction = { kind: 'submit' };
   if (actionText === 'add-call') action = { kind: 'add-call' };
   else if (remove) action = { kind: 'remove-call', index: Number(remove[1]) - 1 };
-  return { state, action };
+  return { state, action, tooManyCalls };
 }
 
 /** The state after an "add another call" or "remove call" button (submit leaves it as it is). */

@@ -28,6 +28,12 @@ describe('readForm', () => {
     expect(readForm(null, 3, 100).state.calls).toHaveLength(1);
     expect(readForm({ 'call-count': '-4' }, 3, 100).state.calls).toHaveLength(1);
   });
+
+  it('says when calls past the limit were sent, so they refuse the report instead of vanishing', () => {
+    expect(readForm({ 'call-count': '9999' }, 3, 100).tooManyCalls).toBe(true);
+    expect(readForm({ 'call-count': '1', 'call-4-number': '020 7946 0000' }, 3, 100).tooManyCalls).toBe(true);
+    expect(readForm({ 'call-count': '3', 'call-3-number': '020 7946 0000', 'call-4-number': ' ' }, 3, 100).tooManyCalls).toBe(false);
+  });
 });
 
 describe('applyAction', () => {

@@ -11,6 +11,8 @@ import { toFormErrors } from './form-errors.ts';
 import { formToReportInput } from './form-input.ts';
 import { renderConfirmation, renderForm, type FormPageOptions } from './form-page.ts';
 import { applyAction, emptyForm, readForm, type FormState } from './form-state.ts';
+import { sameOrigin } from './same-origin.ts';
+import { fieldError } from '../validation/reasons.ts';
 
 export interface ReportFormOptions {
   /** Zone in which the date and time a person types are read. */
@@ -23,7 +25,9 @@ const PAGE_HEADERS = {
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: under it browsers send `Origin: null` with the form's own POST, and the
+  // cross-site check (same-origin.ts) could not tell the page from a forgery. Other sites get nothing.
+  'referrer-policy': 'same-origin',
 } as const;
 
 /**
@@ -52,10 +56,20 @@ export async function reportFormPlugin(app: FastifyInstance, options: ReportForm
   app.get('/report', async (_request, reply) => form(reply, 200, emptyForm(), randomUUID()));
 
   app.post('/report', async (request, reply) => {
-    const { state, action } = readForm(request.body, maxCalls, config.maxDescriptionLength + 64);
+    // Another site's page may not post here (cross-site request forgery: reports in a stranger's name).
+    if (!sameOrigin(request, config.formAllowedOrigins)) {
+      formMetrics.outcomes.inc({ outcome: 'cross_origin' });
+      return send(reply, 403, renderForm(emptyForm(), new Map(), pageOptions, { token: randomUUID(), general: ['This form can only be sent from its own page on this site. Open the form again and send it from there.'] }));
+    }
+    const { state, action, tooManyCalls } = readForm(request.body, maxCalls, config.maxDescriptionLength + 64);
     const posted = (request.body as Record<string, unknown> | null)?.token;
     const token = typeof posted === 'string' && IDEMPOTENCY_KEY_PATTERN.test(posted) ? posted : randomUUID();
     if (action.kind !== 'submit') return form(reply, 200, applyAction(state, action, maxCalls), token);
+    if (tooManyCalls) {
+      formMetrics.outcomes.inc({ outcome: 'invalid' });
+      const shown = toFormErrors([fieldError('calls', 'too_many_calls', `at most ${maxCalls}`)], [], state.calls.length);
+      return form(reply, 422, state, token, shown.fields, shown.general);
+    }
 
     const limited = formRateLimiter.take(request.ip);
     if (!limited.ok) {

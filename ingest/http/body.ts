@@ -21,19 +21,27 @@ export async function decodeContentEncoding(body: Buffer, encoding: string | und
   });
 }
 
-/** The media type without parameters, lower-case; refuses charsets other than UTF-8. */
-export function mediaTypeOf(contentType: string | undefined): string {
+/** The media type without parameters (lower-case) and the declared charset, if any. */
+export function contentTypeOf(contentType: string | undefined): { mediaType: string; charset?: string } {
   if (contentType === undefined || contentType.trim() === '') {
     throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'Content-Type is missing');
   }
   const [type = '', ...params] = contentType.split(';').map((s) => s.trim());
+  let charset: string | undefined;
   for (const p of params) {
     const [k, v] = p.split('=').map((s) => s.trim().toLowerCase().replace(/^"|"$/g, ''));
-    if (k === 'charset' && v !== 'utf-8' && v !== 'utf8' && v !== 'us-ascii') {
-      throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'only UTF-8 bodies are accepted');
-    }
+    if (k === 'charset' && v !== undefined && v !== '') charset = v;
   }
-  return type.toLowerCase();
+  return { mediaType: type.toLowerCase(), ...(charset === undefined ? {} : { charset }) };
+}
+
+/** The media type without parameters, lower-case; refuses charsets other than UTF-8. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  const { mediaType, charset } = contentTypeOf(contentType);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+    throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'only UTF-8 bodies are accepted');
+  }
+  return mediaType;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

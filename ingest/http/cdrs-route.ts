@@ -8,7 +8,7 @@ import { deliverAll, type RecordProducer } from '../delivery.ts';
 import { ingestMetrics } from '../metrics.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 import { ingestPlatform } from './scopes.ts';
-import { decodeContentEncoding, mediaTypeOf, utf8Text } from './body.ts';
+import { contentTypeOf, decodeContentEncoding } from './body.ts';
 import { adaptCdrBody, FORMAT_PARAM_VALUES } from './cdr-formats.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -42,15 +42,18 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
     const principal = request.principal;
     const platform = ingestPlatform(principal, q.data.platform);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const mediaType = mediaTypeOf(request.headers['content-type']);
+    const { mediaType, charset } = contentTypeOf(request.headers['content-type']);
     const raw = await decodeContentEncoding(body, request.headers['content-encoding'], config.maxDecompressedBytes);
+    const key = principal.entry;
     const { format, records } = adaptCdrBody({
       mediaType,
-      text: utf8Text(raw),
+      ...(charset === undefined ? {} : { charset }),
+      body: raw,
       ...(q.data.format === undefined ? {} : { format: q.data.format }),
       ...(q.data.uuid === undefined ? {} : { uuid: q.data.uuid }),
-      asteriskTimeZone: principal.entry.asteriskTimeZone ?? config.asteriskTimeZone,
+      timeZone: key.timeZone ?? key.asteriskTimeZone ?? config.asteriskTimeZone,
       maxRecords: config.maxRecordsPerRequest,
+      ...(key.csv === undefined ? {} : { csvMapping: key.csv }),
     });
     if (records.length === 0) throw new CallwatchError('CW_ERR_INGEST_EMPTY_BATCH');
     ingestMetrics.received.inc({ kind: 'cdr', format }, records.length);
@@ -61,7 +64,7 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
       nowMs,
       futureSkewMs: config.futureSkewSeconds * 1000,
       maxTextLength: config.maxTextLength,
-      numbers: deps.numbers,
+      numbers: deps.numbers.forRegion(key.defaultRegion),
     });
     const seen = new Set<number>();
     for (const r of checked.rejections) {

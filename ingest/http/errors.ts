@@ -28,6 +28,9 @@ const REPLY_POLICY: ErrorReplyPolicy = { safeDetails: SAFE_DETAILS, hideServerEr
 
 /** Sends a CallwatchError as the collector does (status, JSON body, Retry-After). */
 export function sendError(reply: FastifyReply, e: CallwatchError, retryAfterSeconds: number): FastifyReply {
+  // A challenge, so HTTP clients that wait to be asked before sending credentials (curl with
+  // CURLAUTH_ANY: FreeSWITCH's `auth-scheme` "any") send the key as the Basic password.
+  if (e.status === 401) void reply.header('www-authenticate', 'Basic realm="callwatch", charset="UTF-8"');
   return sendErrorReply(reply, e, retryAfterSeconds, REPLY_POLICY);
 }
 

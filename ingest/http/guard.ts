@@ -18,7 +18,7 @@ declare module 'fastify' {
  */
 export function apiGuard(deps: { keys: ApiKeyStore; limiter: KeyedRateLimiter; overload: OverloadGuard; config: IngestConfig }) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = deps.keys.authenticate(request.headers, 'CW_ERR_INGEST_UNAUTHORIZED');
+    const principal = deps.keys.authenticate(request.headers, 'CW_ERR_INGEST_UNAUTHORIZED', { basic: true });
     request.principal = principal;
     const e = principal.entry;
     const limit = deps.limiter.take(principal.name, {

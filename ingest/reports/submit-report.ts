@@ -50,8 +50,19 @@ class RecentIdempotencyKeys {
   }
 }
 
+/** The parsed content in a canonical text: members sorted, so a retry that orders them otherwise is the same request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value === undefined ? null : value);
+}
+
 function fingerprint(input: unknown): string {
-  return createHash('sha256').update(JSON.stringify(input === undefined ? null : input)).digest('hex');
+  return createHash('sha256').update(canonicalJson(input)).digest('hex');
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Pseudonymiser } from '../../core/pseudonym.ts';
 import { NumberNormaliser } from '../validation/numbers.ts';
 import { reportId } from './report-id.ts';
+import { canonicalJson } from './submit-report.ts';
 import { validateReport, type ReportContext } from './validate-report.ts';
 
 const NOW = Date.UTC(2024, 4, 1, 12);
@@ -48,6 +49,32 @@ describe('validateReport', () => {
     expect(none.ok ? [] : none.errors.map((e) => `${e.field}:${e.reason}`)).toEqual(['calls:no_calls']);
     const typed = validateReport({ reporter: 'a', calls: [{ number: 7, call_time: true, call_type: 'SPAM' }], extra: 1 }, ctx);
     expect(typed.ok ? [] : typed.errors.map((e) => `${e.field}:${e.reason}`).sort()).toEqual(['calls[0].call_time:wrong_type', 'calls[0].call_type:unknown_value', 'calls[0].number:wrong_type', 'extra:unknown_field']);
+  });
+});
+
+describe('validateReport, bad input found by the probe', () => {
+  it('refuses a lone surrogate or a format character in a call number, as a CDR does', () => {
+    const v = validateReport({ ...report, calls: [{ ...call, number: '020 7946 \ud800' }, { ...call, number: '020\u202e 7946 0000' }] }, ctx);
+    expect(v.ok ? [] : v.errors.map((e) => `${e.field}:${e.reason}`)).toEqual(['calls[0].number:invalid_unicode', 'calls[1].number:format_characters']);
+  });
+
+  it('reports an unknown field together with the other problems, nested ones included', () => {
+    const v = validateReport({ ...report, extra: 1, calls: [{ ...call, colour: 'red', subject: 'GOSSIP', call_time: NOW + 3_600_000 }] }, ctx);
+    expect(v.ok ? [] : v.errors.map((e) => `${e.field}:${e.reason}`)).toEqual([
+      'calls[0].colour:unknown_field', 'extra:unknown_field', 'calls[0].call_time:future_time', 'calls[0].subject:unknown_subject',
+    ]);
+  });
+
+  it('keeps format characters in free text (they are evidence as written)', () => {
+    const v = validateReport({ ...report, calls: [{ ...call, description: 'said \u202eeno\u200b', organisation: 'Acme\ufeff' }] }, ctx);
+    expect(v.ok && [v.value.calls[0]?.description, v.value.calls[0]?.organisation]).toEqual(['said \u202eeno\u200b', 'Acme\ufeff']);
+  });
+});
+
+describe('canonicalJson', () => {
+  it('is the same for the same content in any member order', () => {
+    expect(canonicalJson({ b: 1, a: [{ y: 2, x: null }], c: undefined })).toBe(canonicalJson({ a: [{ x: null, y: 2 }], b: 1 }));
+    expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));
   });
 });
 

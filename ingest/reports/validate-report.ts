@@ -5,7 +5,7 @@ import type { NumberNormaliser } from '../validation/numbers.ts';
 import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
 import { textProblem } from '../validation/text.ts';
 import { checkEventTime } from '../validation/time.ts';
-import { issuesToFieldErrors } from '../validation/zod-issues.ts';
+import { issuesToFieldErrors, withoutUnknownKeys } from '../validation/zod-issues.ts';
 import { MAX_RAW_NUMBER_TEXT } from '../cdrs/validate-cdr.ts';
 import { isSubjectCode } from './subjects.ts';
 
@@ -65,7 +65,14 @@ function optional(errors: FieldError[], field: string, value: string | null | un
  */
 export function validateReport(input: unknown, ctx: ReportContext): Validated<NuisanceReportRecord> {
   const parsed = reportInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, errors: issuesToFieldErrors(parsed.error.issues, input) };
+  if (!parsed.success) {
+    const errors = issuesToFieldErrors(parsed.error.issues, input);
+    // Unknown fields are reported with every other problem of the report, not instead of them.
+    const known = withoutUnknownKeys(input, parsed.error.issues);
+    if (known === undefined) return { ok: false, errors };
+    const rest = validateReport(known, ctx);
+    return { ok: false, errors: [...errors.filter((e) => e.reason === 'unknown_field'), ...(rest.ok ? [] : rest.errors)] };
+  }
   const r = parsed.data;
   const errors: FieldError[] = [];
   const warnings: FieldWarning[] = [];
@@ -85,7 +92,11 @@ export function validateReport(input: unknown, ctx: ReportContext): Validated<Nu
   r.calls.forEach((c, i) => {
     const at = (f: string): string => `calls[${i}].${f}`;
     let number = 'INVALID';
-    if (c.number.length > MAX_RAW_NUMBER_TEXT) errors.push(fieldError(at('number'), 'too_long', `at most ${MAX_RAW_NUMBER_TEXT} characters`));
+    // As in a CDR: a number that cannot be stored as written (lone surrogate) or that would display
+    // as something else (bidi override, zero-width space) is refused, never stored mangled.
+    const numberProblem = textProblem(c.number, MAX_RAW_NUMBER_TEXT, { allowEmpty: true, identifier: true });
+    if (numberProblem === 'too_long') errors.push(fieldError(at('number'), 'too_long', `at most ${MAX_RAW_NUMBER_TEXT} characters`));
+    else if (numberProblem === 'invalid_unicode' || numberProblem === 'format_characters') errors.push(fieldError(at('number'), numberProblem));
     else {
       const n = ctx.numbers.normalise(c.number);
       number = n.kind === 'E164' ? n.e164 : n.kind;

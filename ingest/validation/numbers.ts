@@ -6,11 +6,23 @@ import { normaliseNumber, type CountryCode, type NormalisedNumber } from '../../
  */
 export class NumberNormaliser {
   private readonly memo = new Map<string, NormalisedNumber>();
+  private readonly others = new Map<string, NumberNormaliser>();
 
   constructor(
     readonly region: CountryCode,
     private readonly maxEntries = 100_000,
   ) {}
+
+  /** The normaliser for another default region (an API key's `defaultRegion`), kept for reuse; this one when undefined or the same. */
+  forRegion(region: CountryCode | undefined): NumberNormaliser {
+    if (region === undefined || region === this.region) return this;
+    let n = this.others.get(region);
+    if (!n) {
+      n = new NumberNormaliser(region, this.maxEntries);
+      this.others.set(region, n);
+    }
+    return n;
+  }
 
   normalise(raw: string): NormalisedNumber {
     const hit = this.memo.get(raw);

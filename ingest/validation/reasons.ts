@@ -9,6 +9,7 @@ export const REJECTION_REASONS = {
   empty: 'text must not be empty',
   control_characters: 'text contains control characters',
   invalid_unicode: 'text contains unpaired UTF-16 surrogates',
+  format_characters: 'identifier contains invisible Unicode format characters (bidi override, zero-width space, BOM)',
   unknown_value: 'value is not one of the allowed symbols',
   invalid_time: 'not an ISO-8601 time with offset or integer epoch milliseconds',
   time_out_of_range: 'time before 2000-01-01 (epoch seconds sent as milliseconds?)',
@@ -30,6 +31,8 @@ export const REJECTION_REASONS = {
 export const WARNING_REASONS = {
   number_withheld: 'number withheld; stored in the WITHHELD bucket',
   number_invalid: 'number not a possible phone number; stored in the INVALID bucket',
+  charset_fallback: 'text was not valid UTF-8 and no charset was declared; read as Latin-1 (declare it: Content-Type: text/csv; charset=…)',
+  answer_dropped: 'the platform marked the call not answered: its answer time and billable time are not stored',
 } as const;
 
 export type RejectionReason = keyof typeof REJECTION_REASONS;

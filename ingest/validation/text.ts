@@ -1,3 +1,5 @@
+import { hasFormatCharacters } from '../../core/text/format-characters.ts';
+
 // Checks every free-text field gets: bounded length, no control characters, well-formed UTF-16
 // (a lone surrogate cannot be written as UTF-8, so Avro would silently mangle it).
 
@@ -7,13 +9,26 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-export type TextProblem = 'too_long' | 'control_characters' | 'invalid_unicode' | 'empty';
+export type TextProblem = 'too_long' | 'control_characters' | 'invalid_unicode' | 'empty' | 'format_characters';
 
-/** The first problem with a text value, or undefined. `multiline` allows tab, CR and LF. */
-export function textProblem(value: string, maxLength: number, options: { multiline?: boolean; allowEmpty?: boolean } = {}): TextProblem | undefined {
+export interface TextRules {
+  /** Allow tab, CR and LF (descriptions). */
+  multiline?: boolean;
+  allowEmpty?: boolean;
+  /**
+   * An identifier or name (ids, queue, agent, raw numbers): refuse invisible format characters
+   * (bidi overrides, zero-width space, BOM) that could make it display as something else.
+   * Free text keeps them; displays escape them (core/text/format-characters.ts).
+   */
+  identifier?: boolean;
+}
+
+/** The first problem with a text value, or undefined. */
+export function textProblem(value: string, maxLength: number, options: TextRules = {}): TextProblem | undefined {
   if (value.length > maxLength) return 'too_long';
   if (!options.allowEmpty && value.trim().length === 0) return 'empty';
   if ((options.multiline ? CONTROL_EXCEPT_LAYOUT : CONTROL).test(value)) return 'control_characters';
   if (LONE_SURROGATE.test(value)) return 'invalid_unicode';
+  if (options.identifier && hasFormatCharacters(value)) return 'format_characters';
   return undefined;
 }

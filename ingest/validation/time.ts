@@ -73,3 +73,17 @@ function offsetMs(instant: number, timeZone: string): number {
   const wall = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
   return wall - Math.floor(instant / 1000) * 1000;
 }
+
+const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * Epoch ms of a wall-clock "YYYY-MM-DD hh:mm:ss" in a zone (how Asterisk and most switches write
+ * local times), or undefined when the text is not one or names no real date (2016-02-30).
+ */
+export function parseLocalDateTime(text: string, timeZone: string): number | undefined {
+  const m = LOCAL_TIME.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  return zonedToEpochMs({ year, month, day, hour, minute, second }, timeZone);
+}

@@ -70,3 +70,20 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   }
   return cur;
 }
+
+/**
+ * The input without the keys zod found unknown (a structured clone of the objects on their paths),
+ * or undefined when it found none. Validating it again reports the record's other problems too,
+ * instead of hiding them behind `unknown_field`.
+ */
+export function withoutUnknownKeys(input: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+  const unknown = issues.filter((i) => i.code === 'unrecognized_keys');
+  if (unknown.length === 0) return undefined;
+  const copy = structuredClone(input);
+  for (const issue of unknown) {
+    const owner = valueAt(copy, issue.path);
+    if (typeof owner !== 'object' || owner === null) continue;
+    for (const key of issue.keys) Reflect.deleteProperty(owner, key);
+  }
+  return copy;
+}

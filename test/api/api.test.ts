@@ -82,6 +82,27 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
     expect(viaHeader.statusCode).toBe(200);
   });
 
+  it('checks the key first on paths the router refuses (bad %-encoding 400, over-long 414), answers in its own format with a request id, and audits them', async () => {
+    const badUrl = '/v1/numbers/07700%E0%A4%A';
+    const anonymous = await get(badUrl, {});
+    expect([anonymous.statusCode, errorOf(anonymous).code]).toEqual([401, 'CW_ERR_API_UNAUTHORIZED']);
+    expect(await auditRow(anonymous)).toBeUndefined();
+    const platform = await get(badUrl, { 'x-api-key': KEYS.platform });
+    expect([platform.statusCode, errorOf(platform).code]).toEqual([403, 'CW_ERR_API_FORBIDDEN']);
+    expect(await auditRow(platform)).toMatchObject({ key_name: 'pbx1', status: 403, route: '(unrouted)' });
+
+    const bad = await get(badUrl);
+    expect([bad.statusCode, errorOf(bad).code]).toEqual([400, 'CW_ERR_API_BAD_URL']);
+    expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(bad.body).not.toContain('07700');
+    expect(await auditRow(bad)).toMatchObject({ key_name: 'investigator-1', method: 'GET', route: '(unrouted)', params: JSON.stringify({ path: badUrl, query: {} }), status: 400, result_count: 0 });
+
+    const long = await get(`/v1/numbers/${'7'.repeat(1_200)}`);
+    expect([long.statusCode, errorOf(long).code]).toEqual([414, 'CW_ERR_API_URI_TOO_LONG']);
+    expect(long.body).not.toContain('7777');
+    expect(await auditRow(long)).toMatchObject({ key_name: 'investigator-1', status: 414, route: '(unrouted)' });
+  });
+
   it("gives a number's profile from deduplicated records, whatever the number's format", async () => {
     const variants = ['+447700900123', '07700 900123', '+44 7700 900123', '447700900123', '0044 7700 900123', '07700-900-123'];
     const bodies = await Promise.all(variants.map((v) => get(`/v1/numbers/${encodeURIComponent(v)}`)));

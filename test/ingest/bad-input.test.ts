@@ -1,17 +1,22 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CdrRecord } from '../../core/records.ts';
+import { connect } from 'node:net';
+import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
 import { auth, consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 // Bad input of every kind gets its specific error; good records in the same batch are kept, and
 // atomic mode keeps none. Limits are small here so they are cheap to hit.
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness('ingestbad', { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024, maxRecordsPerRequest: 50, maxTextLength: 64, rateLimitPerSecond: 1000, rateLimitBurst: 1000 });
+  h = await startHarness('ingestbad', {
+    maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024, maxRecordsPerRequest: 50, maxTextLength: 64, rateLimitPerSecond: 1000, rateLimitBurst: 1000,
+    requestTimeoutMs: 1_000, formRateLimitBurst: 50, formRateLimitPerMinute: 600,
+  });
 });
 afterAll(async () => h.close());
 
 const T0 = Date.UTC(2016, 4, 17, 9);
+const KEYS_PBX = 'pbx-key-0001';
 const cdr = (id: string, extra: Record<string, unknown> = {}) => ({ cdr_id: id, setup_time: T0, end_time: T0 + 10_000, caller: '07700900123', callee: '02079460000', disposition: 'NO_ANSWER', ...extra });
 const post = (payload: string | Buffer, headers: Record<string, string> = {}, url = '/v1/cdrs') =>
   h.app.inject({ method: 'POST', url, headers: { ...auth('pbx'), 'content-type': 'application/json', ...headers }, payload });
@@ -44,8 +49,8 @@ describe('request-level errors', () => {
   });
 
   it('wrong or missing content type and encoding: 415', async () => {
-    const xml = await post('<cdr/>', { 'content-type': 'application/xml' });
-    expect([xml.statusCode, code(xml)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE']);
+    const text = await post('call,me', { 'content-type': 'text/plain' });
+    expect([text.statusCode, code(text)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE']);
     const latin = await post('[]', { 'content-type': 'application/json; charset=iso-8859-1' });
     expect([latin.statusCode, code(latin)]).toEqual([415, 'CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE']);
     const br = await post('[]', { 'content-encoding': 'br' });
@@ -124,7 +129,7 @@ describe('record-level rejections in one mixed batch', () => {
     const res = await post(`${ok}\n"too","few"\n${ok.replace('csv-ok', 'csv-bad').replace('"BUSY"', '"ON HOLD"')}\n`, { 'content-type': 'text/csv' });
     expect(res.json()).toMatchObject({
       accepted: 1,
-      ids: ['csv-ok'],
+      ids: ['csv-ok#02296387cade'],
       rejections: [{ index: 1, line: 2, field: '(row)', reason: 'malformed_row' }, { index: 2, line: 3, field: 'disposition', reason: 'unknown_value' }],
     });
   });
@@ -143,5 +148,99 @@ describe('rate limit', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+// The bad-input probe of issue 9 (items 9-16): one case each.
+describe('defects found by the bad-input probe', () => {
+  const call = (i: number) => ({
+    [`call-${i}-number`]: '020 7946 0123', [`call-${i}-date`]: '2016-05-17', [`call-${i}-time`]: '09:00', [`call-${i}-type`]: 'SILENT',
+  });
+  const form = (fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    h.app.inject({ method: 'POST', url: '/report', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, payload: new URLSearchParams(fields).toString() });
+  const report = (body: unknown, headers: Record<string, string> = {}) =>
+    h.app.inject({ method: 'POST', url: '/v1/reports', headers: { ...auth('helpline'), 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  type Errors = { errors: { field: string; reason: string }[] };
+
+  it('9: the public form refuses a report with more calls than allowed (422, like the API), never drops the extra ones', async () => {
+    const fields: Record<string, string> = { token: 'form-too-many-0001', reporter: 'many@example.org', action: 'submit', 'call-count': '21' };
+    for (let i = 1; i <= 21; i++) Object.assign(fields, call(i));
+    const res = await form(fields);
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('Too many calls in one report');
+    // A hand-made post that only fills a call block past the limit is refused the same way.
+    const sneaky = await form({ token: 'form-too-many-0002', reporter: 'many@example.org', action: 'submit', 'call-count': '1', ...call(1), ...call(21) });
+    expect(sneaky.statusCode).toBe(422);
+    const api = await report({ reporter: 'many@example.org', calls: Array.from({ length: 21 }, () => ({ number: '020 7946 0123', call_time: T0 })) });
+    expect([api.statusCode, api.json<Errors>().errors[0]]).toMatchObject([422, { field: 'calls', reason: 'too_many_calls' }]);
+  });
+
+  it('10: a lone surrogate in a report\'s call number is refused with field and reason, as in a CDR', async () => {
+    const res = await report(`{"reporter":"s@example.org","calls":[{"number":"020 7946 \\ud800","call_time":${T0}}]}`);
+    expect(res.statusCode).toBe(422);
+    expect(res.json<Errors>().errors.map((e) => `${e.field}:${e.reason}`)).toEqual(['calls[0].number:invalid_unicode']);
+    const cdrRes = await post(`[{"cdr_id":"sur","setup_time":${T0},"end_time":${T0 + 1000},"caller":"07700 \\ud800","callee":"02079460000","disposition":"FAILED"}]`);
+    expect(cdrRes.json<{ rejections: { field: string; reason: string }[] }>().rejections.map((e) => `${e.field}:${e.reason}`)).toEqual(['caller:invalid_unicode']);
+  });
+
+  it('11: a retry with the same Idempotency-Key and the same content in another member order is the same report', async () => {
+    const body = { reporter: 'order@example.org', calls: [{ number: '020 7946 0124', call_time: T0, call_type: 'SILENT' }] };
+    const first = await report(body, { 'idempotency-key': 'reorder-1' });
+    const reordered = await report('{"calls":[{"call_type":"SILENT","call_time":' + String(T0) + ',"number":"020 7946 0124"}],"reporter":"order@example.org"}', { 'idempotency-key': 'reorder-1' });
+    expect([first.statusCode, reordered.statusCode]).toEqual([201, 201]);
+    expect(reordered.json()).toEqual(first.json());
+    const changed = await report({ ...body, reporter: 'other@example.org' }, { 'idempotency-key': 'reorder-1' });
+    expect(changed.statusCode).toBe(409);
+  });
+
+  it('12: a record with an unknown field gets every one of its problems, not only unknown_field', async () => {
+    const res = await post(JSON.stringify([cdr('u-1', { colour: 'red', end_time: Date.now() + 86_400_000, queue: 'q\u0007' }), cdr('u-2')]));
+    expect(res.json<{ rejections: { index: number; field: string; reason: string }[] }>().rejections.map((r) => [r.index, r.field, r.reason])).toEqual([
+      [0, 'colour', 'unknown_field'], [0, 'end_time', 'future_time'], [0, 'queue', 'control_characters'],
+    ]);
+    const rep = await report({ reporter: 'x@example.org', mood: 'angry', calls: [{ number: '020 7946 0123', call_time: T0, subject: 'GOSSIP' }] });
+    expect(rep.json<Errors>().errors.map((e) => `${e.field}:${e.reason}`)).toEqual(['mood:unknown_field', 'calls[0].subject:unknown_subject']);
+  });
+
+  it('14: the public form refuses posts from another site (Origin, else Referer), and takes its own', async () => {
+    const fields = { token: 'form-origin-0001', reporter: 'origin@example.org', action: 'submit', 'call-count': '1', ...call(1) };
+    const evil = await form(fields, { host: 'collector.example', origin: 'https://evil.example' });
+    expect(evil.statusCode).toBe(403);
+    expect(evil.body).toContain('can only be sent from its own page');
+    const evilReferer = await form(fields, { host: 'collector.example', referer: 'https://evil.example/page' });
+    expect(evilReferer.statusCode).toBe(403);
+    const sandboxed = await form(fields, { host: 'collector.example', origin: 'null' });
+    expect(sandboxed.statusCode).toBe(403);
+    const own = await form(fields, { host: 'collector.example', origin: 'http://collector.example' });
+    expect(own.statusCode).toBe(201);
+  });
+
+  it('15: a body that stalls after the headers is cut off (408) instead of holding the connection', async () => {
+    const address = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(address).port), '127.0.0.1');
+      let got = '';
+      socket.on('connect', () => {
+        socket.write(`POST /v1/cdrs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS_PBX}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"cdr_id":`);
+      });
+      socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('16: invisible format characters are refused in ids and names, and kept verbatim in free text', async () => {
+    const res = await post(JSON.stringify([cdr('call-\u202e321'), cdr('fc-ok', { agent: 'a\u200bb' }), cdr('fc-emoji', { agent: 'Dev 👩\u200d💻' })]));
+    expect(res.json<{ ids: string[]; rejections: { index: number; field: string; reason: string }[] }>()).toMatchObject({
+      ids: ['fc-emoji'],
+      rejections: [{ index: 0, field: 'cdr_id', reason: 'format_characters' }, { index: 1, field: 'agent', reason: 'format_characters' }],
+    });
+    const description = 'He said \u202eevlos\u202c and \ufeffhung up\u200b';
+    const rep = await report({ reporter: 'fmt@example.org', calls: [{ number: '020 7946 0125', call_time: T0, description, organisation: 'Acme\u200b' }] });
+    expect(rep.statusCode).toBe(201);
+    const id = rep.json<{ report_id: string }>().report_id;
+    const stored = (await consumeDecoded<NuisanceReportRecord>(h.config, h.topics.reports, 'nuisanceReport', 1, 500)).find((r) => r.value.report_id === id);
+    expect([stored?.value.calls[0]?.description, stored?.value.calls[0]?.organisation]).toEqual([description, 'Acme\u200b']);
   });
 });

@@ -27,12 +27,13 @@ const expected: Record<string, Omit<CdrRecord, 'received_at'>> = {
     ...base, cdr_id: 'gzip-1', setup_time: Date.UTC(2016, 4, 17, 9, 6), answer_time: null, end_time: Date.UTC(2016, 4, 17, 9, 6, 1),
     caller: 'INVALID', caller_raw: '12', callee: '+442079460000', callee_raw: '02079460000', disposition: 'BUSY', duration_ms: 1_000, billable_ms: 0, channel: 'SMS',
   },
-  '1463475600.1': {
-    ...base, cdr_id: '1463475600.1', setup_time: Date.UTC(2016, 4, 17, 9), answer_time: Date.UTC(2016, 4, 17, 9, 0, 5), end_time: Date.UTC(2016, 4, 17, 9, 1, 5),
+  // Asterisk ids: uniqueid + a digest of the columns in which the legs of one call differ.
+  '1463475600.1#77b3eb7f5001': {
+    ...base, cdr_id: '1463475600.1#77b3eb7f5001', setup_time: Date.UTC(2016, 4, 17, 9), answer_time: Date.UTC(2016, 4, 17, 9, 0, 5), end_time: Date.UTC(2016, 4, 17, 9, 1, 5),
     caller: '+447700900123', caller_raw: '07700900123', callee: '+442079460000', callee_raw: '02079460000', disposition: 'ANSWERED', duration_ms: 65_000, billable_ms: 60_000,
   },
-  '1463475720.3': {
-    ...base, cdr_id: '1463475720.3', setup_time: Date.UTC(2016, 4, 17, 9, 2), answer_time: null, end_time: Date.UTC(2016, 4, 17, 9, 2, 20),
+  '1463475720.3#cb39a27a2c5d': {
+    ...base, cdr_id: '1463475720.3#cb39a27a2c5d', setup_time: Date.UTC(2016, 4, 17, 9, 2), answer_time: null, end_time: Date.UTC(2016, 4, 17, 9, 2, 20),
     caller: 'WITHHELD', caller_raw: '"Anonymous" <anonymous>', callee: '+442079460000', callee_raw: '02079460000', disposition: 'NO_ANSWER', duration_ms: 20_000, billable_ms: 0,
   },
   '3da8bf84-c133-4959-9e24-e72875cb33a1': {
@@ -71,7 +72,7 @@ describe('POST /v1/cdrs formats, through Kafka and the registry', () => {
       '"","07700900123","02079460000","from-pstn","""Acme"" <07700900123>","SIP/trunk-01","SIP/201-02","Dial","SIP/201,30","2016-05-17 09:00:00","2016-05-17 09:00:05","2016-05-17 09:01:05",65,60,"ANSWERED","DOCUMENTATION","1463475600.1",""',
       '"","","02079460000","from-pstn","""Anonymous"" <anonymous>","SIP/trunk-03","","Dial","SIP/202,20","2016-05-17 09:02:00",,"2016-05-17 09:02:20",20,0,"NO ANSWER","DOCUMENTATION","1463475720.3","vip"',
     ].join('\r\n'));
-    expect(csv.json()).toMatchObject({ accepted: 2, format: 'asterisk-csv', ids: ['1463475600.1', '1463475720.3'] });
+    expect(csv.json()).toMatchObject({ accepted: 2, format: 'asterisk-csv', ids: ['1463475600.1#77b3eb7f5001', '1463475720.3#cb39a27a2c5d'] });
 
     const fsDoc = {
       channel_data: { direction: 'inbound' },

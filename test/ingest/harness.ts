@@ -37,12 +37,13 @@ export interface Harness {
 
 /**
  * A collector on the real stack (its own topic prefix), as buildIngestApp is used by main.ts, with
- * its log lines captured. `ingest` overrides the ingest config section; `brokers` points at another broker.
+ * its log lines captured. `ingest` overrides the ingest config section; `brokers` points at another
+ * broker; `extraKeys` adds auth.apiKeys entries (per-key settings such as defaultRegion, timeZone).
  */
-export async function startHarness(label: string, ingest: Record<string, unknown> = {}, brokers?: string): Promise<Harness> {
+export async function startHarness(label: string, ingest: Record<string, unknown> = {}, brokers?: string, extraKeys: Record<string, unknown>[] = []): Promise<Harness> {
   const config = testConfig(uniqueTag(label), 'server', {
     ingest: { hmacKey: HMAC_KEY, ...ingest },
-    auth: { apiKeys: Object.entries(KEYS).map(([name, [key, scopes]]) => ({ name, sha256: sha256Hex(key), scopes })) },
+    auth: { apiKeys: [...Object.entries(KEYS).map(([name, [key, scopes]]) => ({ name, sha256: sha256Hex(key), scopes })), ...extraKeys] },
     ...(brokers ? { kafka: { brokers } } : {}),
   });
   const topics = { cdrs: topicName(config.kafka, 'cdrs'), reports: topicName(config.kafka, 'reports') };

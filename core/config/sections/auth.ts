@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { isCountryCode, type CountryCode } from '../../phone/normalise.ts';
 import { envInt, ianaTimeZone, rate } from './common.ts';
+import { csvMapping } from './csv-mapping.ts';
 
 /**
  * Scopes an API key may carry: `ingest:<platform>` (push CDRs as that platform),
@@ -19,8 +21,24 @@ export const apiKeyEntry = z.strictObject({
   /** sha256 of the key, lower-case hex (make it with `npx tsx ingest/hash-key.ts <key>`). */
   sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex characters (sha256 of the key)'),
   scopes: z.array(apiKeyScope).min(1),
-  /** Time zone of the local times in this platform's Asterisk Master.csv (default: ingest.asteriskTimeZone). */
+  /**
+   * Time zone of the platform's clock, for CDR formats whose times carry no offset (Asterisk
+   * Master.csv, CSV mappings): default ingest.asteriskTimeZone.
+   */
+  timeZone: ianaTimeZone.optional(),
+  /** Older name of timeZone (Asterisk only); timeZone wins when both are set. */
   asteriskTimeZone: ianaTimeZone.optional(),
+  /** Region for this platform's national numbers (written without a country code): default ingest.defaultRegion. */
+  defaultRegion: z
+    .string()
+    .refine(isCountryCode, 'a two-letter region libphonenumber knows, e.g. GB')
+    .transform((v): CountryCode => v)
+    .optional(),
+  /**
+   * This platform's CSV layout (core/config/sections/csv-mapping.ts): its text/csv bodies are read
+   * with it instead of as Asterisk Master.csv (`?format=asterisk-csv` still forces that).
+   */
+  csv: csvMapping.optional(),
   /** Per-key override of the collectors' request rate limit. */
   rateLimitPerSecond: rate.optional(),
   rateLimitBurst: envInt(1, 1_000_000).optional(),

@@ -31,6 +31,18 @@ export const ingestSection = z.strictObject({
   /** Public web form: requests per minute per client IP and burst. */
   formRateLimitPerMinute: rate.default(10),
   formRateLimitBurst: envInt(1, 10_000).default(5),
+  /**
+   * Origins (scheme://host[:port]) besides the request's own from which the public form may be
+   * posted: needed only when a proxy in front changes the Host header. Comma-separated in env.
+   */
+  formAllowedOrigins: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'scheme://host[:port]')))
+    .default([]),
+  /**
+   * Longest a request may take from its first byte to the end of its body (a slow or stalled body
+   * holds a connection and memory): past it the connection is answered 408 and closed.
+   */
+  requestTimeoutMs: envInt(1_000, 3_600_000).default(60_000),
   /** Shed new work (503) when the producer's queue is fuller than this share. */
   shedQueuePressure: z.coerce.number().gt(0).max(1).default(0.8),
   /** Shed new work (503) when event-loop delay (p99 over the last interval) exceeds this. */
