@@ -5,6 +5,7 @@ import { nuisanceDashboard } from './boards/nuisance.ts';
 import { numberDashboard } from './boards/number.ts';
 import { pipelineDashboard } from './boards/pipeline.ts';
 import { datasourcesFile } from './datasources.ts';
+import { prometheusRulesFile } from './prometheus-rules.ts';
 import { stableJson, toYaml } from './serialize.ts';
 import type { DashboardSettings } from './settings.ts';
 
@@ -53,5 +54,8 @@ export function renderProvisioning(s: DashboardSettings): Map<string, string> {
     files.set(`dashboards/callwatch/${name}.json`, stableJson(board.build()));
   }
   files.set('alerting/callwatch-rules.yaml', toYaml(alertRulesFile(s), HEADER));
+  // Not read by Grafana (it ignores this folder): Prometheus's own rule file, loaded by the stack's
+  // Prometheus (stack/monitoring.sh) and checked by promtool.
+  files.set('prometheus/callwatch-rules.yaml', toYaml(prometheusRulesFile(), HEADER));
   return files;
 }
