@@ -93,7 +93,7 @@ export interface PageFrame {
   title: string;
   body: Html;
   /** Who asked and the audit row's id, printed at the foot of the page for the case file. */
-  provenance: { keyName: string; requestId: string; generatedAt: Date };
+  provenance?: { keyName: string; requestId: string; generatedAt: Date };
 }
 
 export function page(f: PageFrame): string {
@@ -111,9 +111,13 @@ export function page(f: PageFrame): string {
 <header class="site"><nav aria-label="callwatch pages"><ul><li><a href="/pages/overview">Weekly overview</a></li><li><a href="/openapi.json">API description</a></li></ul></nav></header>
 <main id="main" tabindex="-1">
 ${f.body}
-<footer class="provenance">
+${
+  f.provenance
+    ? h`<footer class="provenance">
 <p>Generated ${f.provenance.generatedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by callwatch for key holder <strong>${f.provenance.keyName}</strong>. Audit reference (request id): <code>${f.provenance.requestId}</code>. Reporters and called parties appear only as counts.</p>
-</footer>
+</footer>`
+    : null
+}
 </main>
 </body>
 </html>
@@ -134,4 +138,24 @@ export function weekLabel(week: string, withYear = true): string {
 /** ISO 8601 UTC → '2016-03-07 14:05 UTC'. */
 export function when(iso: string | null): string {
   return iso === null ? 'never' : `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+/** A refused or failed page: the API's error code and message, as a page a person can read. */
+export function errorPage(status: number, code: string, message: string, requestId: string): string {
+  const advice =
+    status === 401
+      ? 'This page needs an investigator key: give any user name and the key as the password.'
+      : status === 403
+        ? 'Your key does not allow investigator look-ups.'
+        : status === 429
+          ? 'Too many look-ups with this key: wait a moment, then reload.'
+          : status >= 500
+            ? 'The look-up could not be answered. Nothing was shown; try again later.'
+            : 'Check the address: the number or week in it was not accepted.';
+  return page({
+    title: `Not shown (${status})`,
+    body: h`<h1>Not shown (${status})</h1>
+<p>${advice}</p>
+<dl class="facts"><dt>Reason</dt><dd>${message}</dd><dt>Error code</dt><dd><code>${code}</code></dd><dt>Request id</dt><dd><code>${requestId}</code></dd></dl>`,
+  });
 }

@@ -11,7 +11,7 @@ import { spikesRoute } from '../routes/prefix-and-spikes.ts';
 import { topNumbersRoute } from '../routes/week-lists.ts';
 import { badRequest, rawNumberSchema, weekSchema } from '../validation.ts';
 import { evidencePageBody } from './evidence-page.ts';
-import { page, type Html } from './html.ts';
+import { errorPage, page, type Html } from './html.ts';
 import { overviewPageBody, shiftWeek } from './overview-page.ts';
 
 // The investigator pages: GET /pages/numbers/:number (a number's evidence) and GET /pages/overview
@@ -156,10 +156,14 @@ export function pagesPlugin(deps: PageDeps) {
       next();
     });
     app.addHook('onRequest', investigatorGuard({ keys: deps.keys, limiter: deps.limiter, config: deps.ctx.config }));
-    // A browser asks the person for the key only when told how (RFC 7617).
-    app.addHook('onSend', async (_request, reply, payload) => {
+    // Errors as pages a person can read (the API's JSON error, same status and code), and a browser
+    // asks the person for the key only when told how (RFC 7617).
+    app.addHook('onSend', async (request, reply, payload) => {
       if (reply.statusCode === 401) void reply.header('www-authenticate', 'Basic realm="callwatch investigator pages", charset="UTF-8"');
-      return payload;
+      if (reply.statusCode < 400 || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return payload;
+      const error = (JSON.parse(payload) as { error?: { code?: string; message?: string } }).error;
+      void reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8');
+      return errorPage(reply.statusCode, error?.code ?? 'CW_ERR_API_INTERNAL', error?.message ?? '', request.id);
     });
     registerPage(app, evidencePage(deps.ctx), deps);
     registerPage(app, overviewPage(deps.ctx, deps.clock), deps);

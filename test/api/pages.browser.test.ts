@@ -84,10 +84,19 @@ interface Bar {
   height: number;
 }
 
-function bars(page: Page, chartId: string): Promise<Bar[]> {
-  return page.locator(`#${chartId} rect.bar`).evaluateAll((rects) =>
-    rects.map((r) => ({ week: r.getAttribute('data-week') ?? '', series: r.getAttribute('data-series') ?? '', value: Number(r.getAttribute('data-value')), height: Number(r.getAttribute('height')) })),
+/**
+ * Attributes (or '#text' for the text) of every element matching `selector`, read in the page. A
+ * string expression: the project compiles without the DOM library, so no element types in callbacks.
+ */
+function attrs(page: Page, selector: string, names: readonly string[]): Promise<(string | null)[][]> {
+  return page.evaluate<(string | null)[][]>(
+    `[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => ${JSON.stringify(names)}.map((n) => (n === '#text' ? e.textContent : e.getAttribute(n))))`,
   );
+}
+
+async function bars(page: Page, chartId: string): Promise<Bar[]> {
+  const rows = await attrs(page, `#${chartId} rect.bar`, ['data-week', 'data-series', 'data-value', 'height']);
+  return rows.map(([week, series, value, height]) => ({ week: week ?? '', series: series ?? '', value: Number(value), height: Number(height) }));
 }
 
 /** Bars drawn to scale: one px-per-unit for every non-zero bar of the chart, zero bars flat. */
@@ -159,11 +168,11 @@ describe('evidence page of a number', () => {
     expect(reportBars.filter((b) => b.series === 'reports').map((b) => b.value)).toEqual([2, 4]);
     expect(cdrBars.map((b) => b.value)).toEqual([0, 4]);
 
-    const marks = await page.locator('#chart-reports g.mark').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-week'), g.getAttribute('data-kind')]));
+    const marks = await attrs(page, '#chart-reports g.mark', ['data-week', 'data-kind']);
     expect(marks).toEqual(profile.weeks.filter((w) => w.spike !== null).map((w) => [w.week, w.spike]));
     expect(marks).toEqual([[W2, 'SPIKE']]);
     // Heat map: the busiest hour of W2 (the only week with CDRs) counted once.
-    const cells = await page.locator('#chart-hours rect.cell').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-value'))));
+    const cells = (await attrs(page, '#chart-hours rect.cell', ['data-value'])).map(([v]) => Number(v));
     expect(cells).toHaveLength(168);
     const busiest = profile.weeks.find((w) => w.week === W2)?.busiest_hour;
     expect(busiest).not.toBeNull();
@@ -208,9 +217,29 @@ describe('evidence page of a number', () => {
     const platform = await fetch(`${base}/pages/numbers/${encodeURIComponent(B)}`, { headers: { 'x-api-key': KEYS.platform } });
     expect(platform.status).toBe(403);
     expect(await auditRow(platform.headers.get('x-request-id') ?? '')).toMatchObject({ key_name: 'pbx-pages', status: 403, route: '/pages/numbers/:number' });
+    // Refusals are pages a person can read, with the API's own code.
     const bad = await fetch(`${base}/pages/numbers/12345`, { headers: bearer });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('CW_ERR_API_NUMBER_INVALID');
+    expect(bad.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('<h1>Not shown (400)</h1>');
+    expect(badHtml).toContain('CW_ERR_API_NUMBER_INVALID');
+  });
+
+  it('shows a refusal as a readable, accessible page', async () => {
+    // (Without a key Chromium, asked for Basic credentials it does not have, shows its own error, so
+    // the 401 page's text is checked over HTTP above; a refused number is shown here.)
+    const page = await context.newPage();
+    const res = await page.goto(`${base}/pages/numbers/12345`);
+    expect(res?.status()).toBe(400);
+    expect(await page.locator('h1').textContent()).toBe('Not shown (400)');
+    expect(await page.locator('main').textContent()).toContain('CW_ERR_API_NUMBER_INVALID');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.close();
+    const none = await fetch(`${base}/pages/overview`);
+    const text = await none.text();
+    expect(text).toContain('<h1>Not shown (401)</h1>');
+    expect(text).toContain('give any user name and the key as the password');
   });
 });
 
@@ -238,11 +267,11 @@ describe('weekly overview page', () => {
     );
     expectToScale(byChannel);
     // The WEB channel's level shift in W2 is marked on the channel chart, not on the total.
-    expect(await page.locator('#chart-channels g.mark').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-week'), g.getAttribute('data-kind')]))).toEqual([[W2, 'LEVEL_SHIFT']]);
+    expect(await attrs(page, '#chart-channels g.mark', ['data-week', 'data-kind'])).toEqual([[W2, 'LEVEL_SHIFT']]);
     expect(await page.locator('#chart-total g.mark').count()).toBe(0);
 
     const top = await json<{ items: { number: string; reports: number }[] }>(`/v1/top-numbers?week=${W2}&limit=15`);
-    const links = await page.locator('#top-table tbody a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+    const links = await attrs(page, '#top-table tbody a', ['#text', 'href']);
     expect(links).toEqual(top.items.map((t) => [t.number, `/pages/numbers/${encodeURIComponent(t.number)}?week=${W2}`]));
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
