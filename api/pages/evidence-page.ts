@@ -1,6 +1,6 @@
 import type { NumberProfile } from '../routes/number-profile.ts';
 import { hourHeatMap, weeklyBarChart } from './charts.ts';
-import { COLOURS, fmt, h, pct, weekLabel, when, type Html } from './html.ts';
+import { codeText, COLOURS, fmt, h, pct, weekLabel, when, type Html } from './html.ts';
 
 // The evidence page of one number: the JSON look-up's answer (GET /v1/numbers/:number, the same
 // NumberProfile) drawn for a case file. Every figure here comes from that answer; nothing is queried
@@ -18,7 +18,7 @@ export function busiestHourCounts(p: NumberProfile): number[] {
 function countTable(id: string, caption: string, head: string, rows: NumberProfile['call_types']): Html {
   if (rows.length === 0) return h`<p id="${id}">${caption}: no reports.</p>`;
   return h`<table id="${id}"><caption>${caption}</caption><thead><tr><th scope="col">${head}</th><th scope="col" class="num">reports</th><th scope="col" class="num">reported calls</th></tr></thead><tbody>${rows.map(
-    (r) => h`<tr><th scope="row">${r.value === '' ? '(not given)' : r.value}</th><td class="num">${fmt(r.reports)}</td><td class="num">${fmt(r.reported_calls)}</td></tr>`,
+    (r) => h`<tr><th scope="row">${r.value === '' ? '(not given)' : codeText(r.value)}</th><td class="num">${fmt(r.reports)}</td><td class="num">${fmt(r.reported_calls)}</td></tr>`,
   )}</tbody></table>`;
 }
 

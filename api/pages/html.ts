@@ -15,6 +15,9 @@ export interface Html {
 
 export const trusted = (html: string): Html => ({ html });
 
+/** A code such as BANK_OR_HMRC_IMPERSONATION, allowed to wrap after each underscore. */
+export const codeText = (value: string): Html => trusted(esc(value).replace(/_/g, '_<wbr>'));
+
 /** Template tag: interpolated strings and numbers are escaped, Html values and arrays of them are not. */
 export function h(strings: TemplateStringsArray, ...values: (string | number | Html | readonly (Html | null)[] | null | undefined)[]): Html {
   let out = strings[0] ?? '';
@@ -69,7 +72,10 @@ table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .95rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 th, td { border-bottom: 1px solid ${COLOURS.grid}; padding: .3rem .75rem .3rem 0; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0 2rem; }
+.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 0 2rem; align-items: start; }
+.columns > * { min-width: 0; }
+.columns table { width: 100%; }
+tbody th { overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: .25rem; color: #fff; font-size: .85rem; font-weight: 600; }
 .badge.spike { background: ${COLOURS.spike}; }
 .badge.shift { background: ${COLOURS.shift}; }
