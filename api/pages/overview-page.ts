@@ -13,7 +13,8 @@ export interface OverviewData {
   week: string;
   weeks: readonly string[];
   channelWeeks: readonly ChannelWeek[];
-  spikes: z.output<typeof spikesListSchema>;
+  /** Verdicts (GET /v1/spikes items) of the weeks shown: the stream's, the channels', the week's numbers'. */
+  spikes: z.output<typeof spikesListSchema>['items'];
   top: z.output<typeof topNumbersSchema>;
 }
 
@@ -23,7 +24,7 @@ const CHANNEL_COLOURS = ['#2f5d8a', '#6b4c9a', '#1d6b50', '#8a3b12', '#4a4a4a', 
 type Verdict = 'SPIKE' | 'LEVEL_SHIFT';
 
 /** Per week, the verdict to mark: a level shift wins over a spike (it is the lasting change). */
-function marksOf(items: OverviewData['spikes']['items'], keep: (s: OverviewData['spikes']['items'][number]) => boolean): Map<string, Verdict> {
+function marksOf(items: OverviewData['spikes'], keep: (s: OverviewData['spikes'][number]) => boolean): Map<string, Verdict> {
   const out = new Map<string, Verdict>();
   for (const s of items.filter(keep)) if (out.get(s.week) !== 'LEVEL_SHIFT') out.set(s.week, s.kind);
   return out;
@@ -34,9 +35,9 @@ export function overviewPageBody(d: OverviewData): { title: string; body: Html }
   const reports = new Map(d.channelWeeks.map((c) => [`${c.week}|${c.channel}`, c.reports]));
   const total = (week: string): number => channels.reduce((n, ch) => n + (reports.get(`${week}|${ch}`) ?? 0), 0);
   const series: BarSeries[] = channels.map((ch, i) => ({ key: ch, label: ch, colour: CHANNEL_COLOURS[i % CHANNEL_COLOURS.length] ?? COLOURS.bar }));
-  const overallMarks = marksOf(d.spikes.items, (s) => s.scope === 'overall');
-  const channelMarks = marksOf(d.spikes.items, (s) => s.scope === 'channel');
-  const numberVerdicts = new Map(d.spikes.items.filter((s) => s.scope === 'number' && s.week === d.week).map((s) => [s.key, s.kind]));
+  const overallMarks = marksOf(d.spikes, (s) => s.scope === 'overall');
+  const channelMarks = marksOf(d.spikes, (s) => s.scope === 'channel');
+  const numberVerdicts = new Map(d.spikes.filter((s) => s.scope === 'number' && s.week === d.week).map((s) => [s.key, s.kind]));
   const title = `Weekly overview: week of ${weekLabel(d.week)}`;
   const first = d.weeks[0];
   const last = d.weeks[d.weeks.length - 1];
@@ -59,7 +60,7 @@ export function overviewPageBody(d: OverviewData): { title: string; body: Html }
     value: (week, ch) => reports.get(`${week}|${ch}`) ?? 0,
     marks: channelMarks,
   });
-  const verdictRows = d.spikes.items.filter((s) => s.scope !== 'number');
+  const verdictRows = d.spikes.filter((s) => s.scope !== 'number').sort((a, b) => b.week.localeCompare(a.week) || a.scope.localeCompare(b.scope) || a.key.localeCompare(b.key));
 
   const body = h`<h1>${title}</h1>
 <p class="lede">Reports by the week of the reported call, ${first ? weekLabel(first) : ''} to ${last ? weekLabel(last) : ''}. Other weeks: <a href="/pages/overview?week=${shiftWeek(d.week, -7)}">previous week</a> · <a href="/pages/overview?week=${shiftWeek(d.week, 7)}">next week</a>.</p>

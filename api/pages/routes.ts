@@ -92,13 +92,19 @@ export function overviewPage(ctx: LookupContext, clock: () => number) {
       }
       const fromWeek = shiftWeek(week, -7 * (OVERVIEW_WEEKS - 1));
       const weeks = Array.from({ length: OVERVIEW_WEEKS }, (_, i) => shiftWeek(fromWeek, 7 * i));
-      const [channelWeeks, spikeAnswer, topAnswer] = await Promise.all([
+      // Verdicts per scope, so that many number verdicts can never crowd the stream's and channels' out of a page.
+      const verdicts = (scope: 'overall' | 'channel' | 'number', from: string) =>
+        spikes.handle({ params: {}, query: spikes.query.parse({ from, to: week, scope, limit: String(ctx.config.maxPageSize) }) });
+      const [channelWeeks, overall, channel, numbers, topAnswer] = await Promise.all([
         ctx.aggregates.channelWeeks({ fromWeek, toWeek: week }),
-        spikes.handle({ params: {}, query: spikes.query.parse({ from: fromWeek, to: week, limit: String(ctx.config.maxPageSize) }) }),
+        verdicts('overall', fromWeek),
+        verdicts('channel', fromWeek),
+        verdicts('number', week),
         top.handle({ params: {}, query: top.query.parse({ week, by: 'reports', limit: String(TOP_NUMBERS) }) }),
       ]);
-      const body = overviewPageBody({ week, weeks, channelWeeks, spikes: spikeAnswer.body, top: topAnswer.body });
-      return { ...body, resultCount: channelWeeks.length + spikeAnswer.resultCount + topAnswer.resultCount };
+      const spikeItems = [...overall.body.items, ...channel.body.items, ...numbers.body.items];
+      const body = overviewPageBody({ week, weeks, channelWeeks, spikes: spikeItems, top: topAnswer.body });
+      return { ...body, resultCount: channelWeeks.length + spikeItems.length + topAnswer.resultCount };
     },
   });
 }
