@@ -164,6 +164,10 @@ describe('consumer-lag alert, live', () => {
       expect(findings).toEqual([]);
     }
 
+    // With the seconds-long test windows a slow batch on a busy machine can make the lag grow for a
+    // moment; the stall starts from a quiet rule, so the alert that follows is the stall's.
+    await waitFor('the lag rule quiet while the processors keep up', async () => ((await promQuery('ALERTS{alertname="CallwatchConsumerLagGrowing"}')).length === 0 ? true : undefined), 120_000, 500);
+
     // Stall: the processors stop; the collector keeps taking records.
     const stoppedAt = Date.now();
     processor?.kill('SIGTERM');
@@ -173,7 +177,7 @@ describe('consumer-lag alert, live', () => {
 
     const alert = await waitFor(
       'the consumer-lag alert at the webhook',
-      () => Promise.resolve(received.flatMap((m) => m.alerts).find((a) => a.labels.alertname === 'CallwatchConsumerLagGrowing' && a.status === 'firing')),
+      () => Promise.resolve(received.flatMap((m) => m.alerts).find((a) => a.labels.alertname === 'CallwatchConsumerLagGrowing' && a.status === 'firing' && Date.parse(a.startsAt) >= stoppedAt - 2_000)),
       150_000,
       500,
     );
@@ -181,8 +185,7 @@ describe('consumer-lag alert, live', () => {
     expect(alert.labels).toMatchObject({ severity: 'critical', service: 'callwatch', category: 'pipeline' });
     expect(alert.annotations.summary).toBe('Consumer lag has grown for 15 minutes on end');
     expect(alert.annotations.grafana_dashboard_uid).toBe('callwatch-pipeline-health');
-    // It became active after the stall began (a second of scrape slack), not before.
-    expect(Date.parse(alert.startsAt)).toBeGreaterThanOrEqual(stoppedAt - 2_000);
+    // (It became active after the stall began, within a scrape's slack: the find above requires it.)
     expect(received.find((m) => m.alerts.some((a) => a.labels.alertname === 'CallwatchConsumerLagGrowing'))?.receiver).toBe('test-webhook');
 
     // Prometheus's own view agrees, and the stopped processor is reported down as well.
