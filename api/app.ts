@@ -16,6 +16,7 @@ import { investigatorGuard } from './http/guard.ts';
 import { registerLookup, type AnyLookupRoute } from './http/lookup.ts';
 import { apiMetrics } from './metrics.ts';
 import { buildOpenApi } from './openapi.ts';
+import { pagesPlugin } from './pages/routes.ts';
 import type { LookupContext } from './routes/common.ts';
 import { numberProfileRoute } from './routes/number-profile.ts';
 import { numbersByPrefixRoute, spikesRoute } from './routes/prefix-and-spikes.ts';
@@ -162,6 +163,8 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     for (const route of routes) registerLookup(api, route, { audit, clock });
     done();
   });
+  // The same look-ups as HTML pages with charts (api/pages/): same keys, limiter and audit log.
+  void app.register(pagesPlugin({ ctx, keys, limiter, audit, clock }));
   return app;
 }
 

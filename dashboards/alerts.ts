@@ -5,6 +5,7 @@ import { DataqueryBuilder as PromQuery } from '@grafana/grafana-foundation-sdk/p
 import { NUISANCE_DASHBOARD_UID } from './boards/nuisance.ts';
 import { PIPELINE_DASHBOARD_UID } from './boards/pipeline.ts';
 import { ClickhouseFormat, ClickhouseQueryBuilder } from './clickhouse-query.ts';
+import { durationSeconds, PIPELINE_ALERTS } from './pipeline-alerts.ts';
 import type { DashboardSettings } from './settings.ts';
 import { recordsStoredAlertSql, spikesAlertSql } from './sql/alerts.ts';
 
@@ -114,42 +115,22 @@ export function ruleGroups(s: DashboardSettings): RuleGroupSpec[] {
           },
           dashboardUid: PIPELINE_DASHBOARD_UID,
         }),
-        rule({
-          uid: 'callwatch-consumer-lag-growing',
-          title: 'Pipeline stalled: consumer lag growing',
-          datasourceUid: s.prometheusUid,
-          model: promInstant(s.prometheusUid, 'sum(delta(callwatch_processor_consumer_lag[15m]))'),
-          lookbackSeconds: 15 * 60,
-          threshold: { op: 'gt', value: 0 },
-          for: '15m',
-          // No lag series at all means no processor is being scraped: as bad as a stall.
-          noDataState: 'Alerting',
-          execErrState: 'Error',
-          labels: { service: 'callwatch', category: 'pipeline', severity: 'critical' },
-          annotations: {
-            summary: 'Consumer lag has grown for 15 minutes on end',
-            description: 'The processors read more slowly than records arrive, or not at all. Check retries (ClickHouse or registry failing) and batch latency.',
-          },
-          dashboardUid: PIPELINE_DASHBOARD_UID,
-        }),
-        rule({
-          uid: 'callwatch-dead-letters-growing',
-          title: 'Dead letters growing',
-          datasourceUid: s.prometheusUid,
-          model: promInstant(s.prometheusUid, 'sum(increase(callwatch_processor_dead_lettered_total[10m]))'),
-          lookbackSeconds: 10 * 60,
-          threshold: { op: 'gt', value: 0 },
-          for: '0s',
-          // The counter has no series until the first dead letter: no data is the healthy state.
-          noDataState: 'OK',
-          execErrState: 'Error',
-          labels: { service: 'callwatch', category: 'pipeline', severity: 'warning' },
-          annotations: {
-            summary: '{{ $values.B }} records went to the dead-letter topic in the last 10 minutes',
-            description: 'Records that could not be decoded or validated downstream. Each dead letter carries its reason; see the Dead letters panel by reason.',
-          },
-          dashboardUid: PIPELINE_DASHBOARD_UID,
-        }),
+        ...PIPELINE_ALERTS.filter((a) => a.grafana).map((a) =>
+          rule({
+            uid: a.uid,
+            title: a.title,
+            datasourceUid: s.prometheusUid,
+            model: promInstant(s.prometheusUid, a.value(a.timing.window)),
+            lookbackSeconds: durationSeconds(a.timing.window),
+            threshold: a.threshold,
+            for: a.timing.for,
+            noDataState: a.noData.grafana,
+            execErrState: 'Error',
+            labels: { service: 'callwatch', category: 'pipeline', severity: a.severity },
+            annotations: { summary: a.summary('{{ $values.B }}'), description: a.description },
+            dashboardUid: PIPELINE_DASHBOARD_UID,
+          }),
+        ),
       ],
     },
   ];

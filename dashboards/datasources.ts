@@ -8,7 +8,7 @@ import type { DashboardSettings } from './settings.ts';
 // password). Grafana expands ${VAR} from its environment when it reads the file, so the reader's
 // password never sits in the repository: export the variable the project's own config reads.
 
-/** Where Prometheus (scraping every service's /metrics) is expected; not part of the local stack. */
+/** The local stack's Prometheus (stack/monitoring.sh, PROMETHEUS_PORT in stack/ports.env), scraping every service's /metrics. */
 export const PROMETHEUS_URL = 'http://127.0.0.1:19090';
 
 export function datasourcesFile(s: DashboardSettings): unknown {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { alertRulesFile } from './alerts.ts';
 import { PIPELINE_PANELS } from './boards/pipeline.ts';
+import { prometheusRulesFile } from './prometheus-rules.ts';
 import { defaultSettings } from './settings.ts';
 
 // The Pipeline health dashboard and the Prometheus alert rules may only name metrics the services
@@ -52,7 +53,9 @@ function promQueries(): string[] {
   const fromRules = alertRulesFile(defaultSettings()).groups.flatMap((g) =>
     g.rules.flatMap((r) => r.data.filter((q) => q.datasourceUid === defaultSettings().prometheusUid).map((q) => (q.model as unknown as { expr: string }).expr)),
   );
-  return [...fromPanels, ...fromRules];
+  // Prometheus's own rules; `up` (Prometheus's series, not a service's) is left out.
+  const fromPrometheus = prometheusRulesFile().groups.flatMap((g) => g.rules.map((r) => r.expr)).filter((e) => e.includes('callwatch_'));
+  return [...fromPanels, ...fromRules, ...fromPrometheus];
 }
 
 describe('Prometheus metric names in dashboards and alert rules', () => {

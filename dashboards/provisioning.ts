@@ -5,6 +5,8 @@ import { nuisanceDashboard } from './boards/nuisance.ts';
 import { numberDashboard } from './boards/number.ts';
 import { pipelineDashboard } from './boards/pipeline.ts';
 import { datasourcesFile } from './datasources.ts';
+import { forGrafana } from './grafana-json.ts';
+import { prometheusRulesFile } from './prometheus-rules.ts';
 import { stableJson, toYaml } from './serialize.ts';
 import type { DashboardSettings } from './settings.ts';
 
@@ -50,8 +52,11 @@ export function renderProvisioning(s: DashboardSettings): Map<string, string> {
   files.set('datasources/callwatch.yaml', toYaml(datasourcesFile(s), HEADER));
   files.set('dashboards/callwatch.yaml', toYaml(dashboardProviderFile(s), HEADER));
   for (const [name, board] of Object.entries(allDashboards(s))) {
-    files.set(`dashboards/callwatch/${name}.json`, stableJson(board.build()));
+    files.set(`dashboards/callwatch/${name}.json`, stableJson(forGrafana(board.build())));
   }
   files.set('alerting/callwatch-rules.yaml', toYaml(alertRulesFile(s), HEADER));
+  // Not read by Grafana (it ignores this folder): Prometheus's own rule file, loaded by the stack's
+  // Prometheus (stack/monitoring.sh) and checked by promtool.
+  files.set('prometheus/callwatch-rules.yaml', toYaml(prometheusRulesFile(), HEADER));
   return files;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The local stack of real parts: Kafka (KRaft), Apicurio Registry, ClickHouse server.
+# The local stack of real parts: Kafka (KRaft), Apicurio Registry, ClickHouse server, Prometheus and
+# Alertmanager (stack/monitoring.sh).
 # Everything lives under one git-ignored folder ($CALLWATCH_STACK_DIR, default ./.stack) and
 # listens on 127.0.0.1 on non-default ports. `down` stops only the PIDs that `up` recorded.
 #
@@ -26,6 +27,9 @@ SERVICES=(clickhouse kafka registry)
 # so that `down` stops them first, before the parts they depend on.
 APP_SERVICES=(ingest processors spikes api)
 APT_PACKAGES=(curl clickhouse-server clickhouse-client libzstd-dev chromium openjdk-17-jre-headless maven)
+# Prometheus and Alertmanager: adds their packages and services to the lists above.
+# shellcheck source=stack/monitoring.sh
+source "$here/monitoring.sh"
 
 say() { printf '[stack] %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -79,6 +83,7 @@ marker() {
     registry) echo "-Dcallwatch.stack=$STACK_DIR" ;;
     ingest | processors | api) echo "$1/main.ts" ;;
     spikes) echo "processors/spikes/main.ts" ;;
+    *) monitoring_marker "$1" ;;
   esac
 }
 
@@ -354,6 +359,7 @@ cmd_status() {
       clickhouse) where="http://127.0.0.1:$CLICKHOUSE_HTTP_PORT (tcp $CLICKHOUSE_TCP_PORT)" ;;
       kafka) where="127.0.0.1:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT)" ;;
       registry) where="http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7" ;;
+      *) where=$(monitoring_where "$s") ;;
     esac
     if is_running "$s"; then state="running pid $(pid_of "$s")"; else state="stopped"; fi
     printf '%-11s %-22s %s\n' "$s" "$state" "$where"

@@ -45,6 +45,10 @@ export const numberProfileSchema = z.object({
     last_seen: z.string().nullable(),
   }),
   weeks: z.array(weekRow),
+  calls_by_hour_of_week: z
+    .array(z.number().int())
+    .length(168)
+    .meta({ description: 'CDR calls made per hour of the week over the range: index 0 = Monday 00:00–00:59 … 167 = Sunday 23:00–23:59 (week time zone)' }),
   call_types: z.array(countRow),
   subjects: z.array(countRow),
   channels: z.array(countRow),
@@ -75,7 +79,7 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
       const number = canonicalNumber(input.params.number, ctx.config.defaultRegion);
       const range = checkedRange(input.query.from, input.query.to);
       const weeksOf = weekFilter(range);
-      const [reportWeeks, cdrWeeks, reports, cdrs, callTypes, subjects, channels, spikes] = await Promise.all([
+      const [reportWeeks, cdrWeeks, reports, cdrs, callTypes, subjects, channels, spikes, hours] = await Promise.all([
         ctx.read.numberReportWeeks({ numbers: [number], ...weeksOf }),
         ctx.read.numberCdrWeeks({ numbers: [number], ...weeksOf }),
         ctx.read.reportSummary(number, weeksOf),
@@ -84,6 +88,7 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
         ctx.read.breakdown('subject', number, weeksOf),
         ctx.read.breakdown('channel', number, weeksOf),
         ctx.read.spikes({ ...weeksOf, scope: 'number', key: number }),
+        ctx.read.callsByHourOfWeek(number, weeksOf),
       ]);
       const spikeByWeek = new Map(spikes.map((s) => [s.week, s.kind === 'LEVEL_SHIFT' ? 'LEVEL_SHIFT' : 'SPIKE'] as const));
       const weeks = [...new Set([...reportWeeks.map((w) => w.week), ...cdrWeeks.map((w) => w.week)])].sort().map((week) => {
@@ -127,6 +132,7 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
         reports: rep,
         cdrs: cdr,
         weeks,
+        calls_by_hour_of_week: hours,
         call_types: callTypes,
         subjects,
         channels,

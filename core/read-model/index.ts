@@ -2,7 +2,17 @@ import type { Clickhouse } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
 import { countSql, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
 import { newNumbersSql, numbersByPrefixSql, topNumbersSql, type NewNumberRow, type PrefixNumberRow, type TopNumberRow, type TopOrder } from './lists.ts';
-import { breakdownSql, cdrSummarySql, reportSummarySql, type BreakdownDimension, type BreakdownRow, type CdrSummary, type ReportSummary } from './number.ts';
+import {
+  breakdownSql,
+  cdrSummarySql,
+  hourOfWeekSql,
+  reportSummarySql,
+  type BreakdownDimension,
+  type BreakdownRow,
+  type CdrSummary,
+  type HourOfWeekRow,
+  type ReportSummary,
+} from './number.ts';
 import { spikeRow, spikesSql, type RawSpikeRow, type SpikeFilter, type SpikeRow } from './spikes.ts';
 import { tableSql } from './tables.ts';
 import {
@@ -87,6 +97,13 @@ export class ReadModel {
 
   async cdrSummary(number: string, f: WeekFilter = {}): Promise<CdrSummary | undefined> {
     return (await this.ch.query<CdrSummary>(cdrSummarySql(this.db, number, f)))[0];
+  }
+
+  /** Calls the number made in each of the 168 hours of the week (0 = Monday 00h local), over the weeks of `f`. */
+  async callsByHourOfWeek(number: string, f: WeekFilter = {}): Promise<number[]> {
+    const counts = new Array<number>(168).fill(0);
+    for (const r of await this.ch.query<HourOfWeekRow>(hourOfWeekSql(this.db, number, weekBounds('week_start', f)))) counts[r.hour_of_week] = r.calls;
+    return counts;
   }
 
   breakdown(dimension: BreakdownDimension, number: string, f: WeekFilter = {}): Promise<BreakdownRow[]> {

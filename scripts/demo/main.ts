@@ -16,6 +16,7 @@ import { Services, sleep, type ServiceSpec } from './services.ts';
 import { Progress, printTable } from './print.ts';
 import { postJsonBatches, type PostOutcome } from './post.ts';
 import { printSummary } from './summary.ts';
+import { monitoringLines } from './monitoring.ts';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -173,7 +174,13 @@ async function main(): Promise<void> {
   console.log(`  public report form   ${ingestUrl}/report`);
   console.log(`  collector API        ${ingestUrl}/v1/cdrs, ${ingestUrl}/v1/reports   (metrics ${ingestUrl}/metrics)`);
   console.log(`  investigator API     ${apiUrl}/openapi.json`);
-  console.log(`     e.g. curl -H "Authorization: Bearer $(node -p "require('${STACK_DIR}/demo/credentials.json').keys.investigator")" ${apiUrl}/v1/numbers/${encodeURIComponent(robocallers[0] ? `+44${robocallers[0].nsn}` : '+447700900123')}`);
+  const exampleNumber = encodeURIComponent(robocallers[0] ? `+44${robocallers[0].nsn}` : '+447700900123');
+  const lastWeek = new Date(thisWeek - WEEK_MS).toISOString().slice(0, 10);
+  console.log(`     e.g. curl -H "Authorization: Bearer $(node -p "require('${STACK_DIR}/demo/credentials.json').keys.investigator")" ${apiUrl}/v1/numbers/${exampleNumber}`);
+  console.log(`  weekly overview page ${apiUrl}/pages/overview?week=${lastWeek}`);
+  console.log(`  evidence page, e.g.  ${apiUrl}/pages/numbers/${exampleNumber}?week=${lastWeek}`);
+  console.log('     (in a browser: any user name, the investigator key from credentials.json as the password)');
+  for (const line of await monitoringLines(ROOT)) console.log(line);
   console.log(`  API keys             ${STACK_DIR}/demo/credentials.json`);
   console.log('  Grafana provisioning dashboards/provisioning/ (datasources, dashboards, alert rules)');
   console.log('  Running this again in the same week re-sends the very same records: every count above stays the same.');

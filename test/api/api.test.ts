@@ -121,6 +121,8 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
         // 3 of 4 calls unanswered (billable 0 s < 6 s); two calls on Monday 10:00 → hour 10.
         { week: W2, reports: 4, reporters: 3, reported_calls: 4, cdr_calls: 4, callees: 3, answered_share: 0.25, short_share: 0.75, busiest_hour: 10, spike: 'SPIKE' },
       ],
+      // Monday, Tuesday and Wednesday of W2 at 10:00 local: hours 10 (twice), 34 and 58.
+      calls_by_hour_of_week: Array.from({ length: 168 }, (_, h) => ({ 10: 2, 34: 1, 58: 1 })[h] ?? 0),
       call_types: [
         { value: 'RECORDED_MESSAGE', reports: 4, reported_calls: 5 },
         { value: 'LIVE_CALL', reports: 1, reported_calls: 1 },
