@@ -155,6 +155,8 @@ export class Pipeline {
       } catch (err) {
         this.healthy = false;
         metrics.retries.inc({ step });
+        // A processor stuck retrying still reports how far behind it falls (the lag alert's input).
+        this.source.updateLagMetric();
         if (Date.now() > this.deadline) throw err;
         this.log.warn({ step, attempt, err: errorMessage(err) }, 'step failed; retrying');
         await new Promise((r) => setTimeout(r, this.config.retryDelayMs));
