@@ -227,7 +227,13 @@ describe('defects found by the bad-input probe', () => {
       socket.on('close', () => resolve(got));
       socket.on('error', reject);
     });
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // In the collector's own error format (not fastify's), with a request id, and closed.
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+    expect(head).toMatch(/\r\nX-Request-Id: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\r\n/);
+    expect(head).toContain('\r\nContent-Type: application/json; charset=utf-8\r\n');
+    expect(head).toContain(`\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`);
+    expect(JSON.parse(body)).toEqual({ error: { code: 'CW_ERR_INGEST_REQUEST_TIMEOUT', message: 'the request was not received in time' } });
   });
 
   it('16: invisible format characters are refused in ids and names, and kept verbatim in free text', async () => {
