@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   CW_ERR_INGEST_UNSUPPORTED_ENCODING: { status: 415, message: 'unsupported content encoding' },
   CW_ERR_INGEST_MALFORMED_BODY: { status: 400, message: 'request body cannot be parsed' },
   CW_ERR_INGEST_BAD_REQUEST: { status: 400, message: 'bad request' },
+  CW_ERR_INGEST_REQUEST_TIMEOUT: { status: 408, message: 'the request was not received in time' },
+  CW_ERR_INGEST_HEADERS_TOO_LARGE: { status: 431, message: 'request headers too large' },
   CW_ERR_INGEST_EMPTY_BATCH: { status: 400, message: 'no records in the request' },
   CW_ERR_INGEST_REJECTED: { status: 422, message: 'records rejected' },
   CW_ERR_INGEST_IDEMPOTENCY_CONFLICT: { status: 409, message: 'Idempotency-Key reused with a different request' },

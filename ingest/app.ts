@@ -11,6 +11,7 @@ import { accessLog, createServiceApp } from '../core/http/service-app.ts';
 import { Pseudonymiser } from '../core/pseudonym.ts';
 import type { RecordProducer } from './delivery.ts';
 import { ApiKeyStore } from '../core/auth/api-keys.ts';
+import { clientErrorHandler } from './http/client-errors.ts';
 import { registerCdrRoute } from './http/cdrs-route.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { apiGuard } from './http/guard.ts';
@@ -88,6 +89,8 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     // waiting for headersTimeout, 60 s, in a test here), and Node only looks every
     // connectionsCheckingInterval (default 30 s), so that is a fraction of the timeout.
     requestTimeout: config.requestTimeoutMs,
+    // ...and that 408 (like any error before a request exists) is answered in our error format.
+    clientErrorHandler,
     http: {
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: Math.min(60_000, config.requestTimeoutMs),

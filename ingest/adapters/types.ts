@@ -9,4 +9,4 @@ export type AdaptedRecord =
   | { index: number; line?: number; input: Record<string, unknown>; fieldNames?: Readonly<Record<string, string>>; warnings?: FieldWarning[] }
   | { index: number; line?: number; errors: FieldError[] };
 
-export type CdrFormat = 'json' | 'ndjson' | 'asterisk-csv' | 'csv-mapped' | 'freeswitch-json' | 'freeswitch-xml' | 'cgrates';
+export type CdrFormat = 'json' | 'ndjson' | 'asterisk-csv' | 'csv-mapped' | 'freeswitch-json' | 'freeswitch-xml' | 'cgrates' | 'kamailio-acc' | 'opensips-acc';

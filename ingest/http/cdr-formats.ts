@@ -5,11 +5,13 @@ import { adaptCgratesCdr, isCgratesCdr } from '../adapters/cgrates.ts';
 import { adaptMappedCsv } from '../adapters/csv-mapping.ts';
 import { adaptFreeswitchCdr, FREESWITCH_FORM_TYPES, freeswitchDocumentText, isFreeswitchCdr } from '../adapters/freeswitch-json.ts';
 import { decodeFreeswitchXmlBody, looksLikeXml } from '../adapters/freeswitch-xml.ts';
+import { adaptKamailioAccCdr, isKamailioAccCdr } from '../adapters/kamailio-acc.ts';
+import { adaptOpensipsAccCdr, isOpensipsAccCdr } from '../adapters/opensips-acc.ts';
 import { adaptJsonBatch, adaptNdjson, parseJsonQuietly } from '../adapters/native.ts';
 import type { AdaptedRecord, CdrFormat } from '../adapters/types.ts';
 import { utf8Text } from './body.ts';
 
-export const FORMAT_PARAM_VALUES = ['json', 'ndjson', 'asterisk-csv', 'csv-mapped', 'freeswitch-json', 'freeswitch-xml', 'cgrates'] as const;
+export const FORMAT_PARAM_VALUES = ['json', 'ndjson', 'asterisk-csv', 'csv-mapped', 'freeswitch-json', 'freeswitch-xml', 'cgrates', 'kamailio-acc', 'opensips-acc'] as const;
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 const XML_TYPES = new Set(['text/xml', 'application/xml']);
@@ -32,6 +34,9 @@ export interface CdrBodyOptions {
   csvMapping?: CsvMapping;
 }
 
+/** Formats whose body is one JSON object: one CDR per POST. */
+const ONE_OBJECT_ADAPTERS = { cgrates: adaptCgratesCdr, 'kamailio-acc': adaptKamailioAccCdr, 'opensips-acc': adaptOpensipsAccCdr } as const;
+
 /** Which adapter a POST /v1/cdrs body needs: `?format=` first, then Content-Type (and, for JSON, its shape). */
 export function adaptCdrBody(o: CdrBodyOptions): { format: CdrFormat; records: AdaptedRecord[] } {
   let format = o.format ?? formatFromMediaType(o.mediaType);
@@ -50,10 +55,12 @@ export function adaptCdrBody(o: CdrBodyOptions): { format: CdrFormat; records: A
     case 'freeswitch-json':
     case 'freeswitch-xml':
       return adaptFreeswitch(o, format);
-    case 'cgrates': {
+    case 'cgrates':
+    case 'kamailio-acc':
+    case 'opensips-acc': {
       const parsed = parseJsonQuietly(utf8Text(o.body));
       if (!parsed.ok) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', parsed.detail, { format });
-      return { format, records: [adaptCgratesCdr(parsed.value)] };
+      return { format, records: [ONE_OBJECT_ADAPTERS[format](parsed.value)] };
     }
     case 'json': {
       const parsed = parseJsonQuietly(utf8Text(o.body));
@@ -62,6 +69,9 @@ export function adaptCdrBody(o: CdrBodyOptions): { format: CdrFormat; records: A
       // shape (`variables`; `CGRID` or `OriginID` + `SetupTime`), which native CDRs never have.
       if (o.format === undefined && isFreeswitchCdr(parsed.value)) return { format: 'freeswitch-json', records: [adaptFreeswitchCdr(parsed.value, o.uuid)] };
       if (o.format === undefined && isCgratesCdr(parsed.value)) return { format: 'cgrates', records: [adaptCgratesCdr(parsed.value)] };
+      // Kamailio acc_json and OpenSIPS acc: a dialog's CDR, told apart by their own field names.
+      if (o.format === undefined && isKamailioAccCdr(parsed.value)) return { format: 'kamailio-acc', records: [adaptKamailioAccCdr(parsed.value)] };
+      if (o.format === undefined && isOpensipsAccCdr(parsed.value)) return { format: 'opensips-acc', records: [adaptOpensipsAccCdr(parsed.value)] };
       return { format, records: adaptJsonBatch(parsed.value, o.maxRecords) };
     }
   }

@@ -135,6 +135,28 @@ describe('record-level rejections in one mixed batch', () => {
   });
 });
 
+describe('Kamailio and OpenSIPS acc records that are wrong', () => {
+  type Rejections = { format: string; rejections: { field: string; reason: string }[] };
+  const fields = (res: { json: () => unknown }) => (res.json() as Rejections).rejections.map((r) => `${r.field}:${r.reason}`);
+
+  it('are refused with the reason, naming the proxy\'s own fields', async () => {
+    // acc's DATETIME text where acc_json writes seconds, an unset Call-ID dlg_var, a reason phrase as the code.
+    const kamailio = await post('{"start_time": "2020-12-01 14:20:00", "end_time": "1606832467.890", "duration": "67.767", "callid": "", "caller": "07700900123", "callee": "02079460000", "sip_code": "OK"}');
+    expect([kamailio.statusCode, code(kamailio), kamailio.json<Rejections>().format]).toEqual([422, 'CW_ERR_INGEST_REJECTED', 'kamailio-acc']);
+    expect(fields(kamailio)).toEqual(['callid:required', 'start_time:invalid_time', 'sip_code:unknown_value']);
+    // A Call-ID longer than the collector keeps (64 here) and a BYE time before the INVITE.
+    const long = await post(`{"start_time": "1606832400.123", "end_time": "1606832300.000", "duration": "0", "callid": "${'c'.repeat(70)}@example.org", "from_tag": "a", "caller": "07700900123", "callee": "02079460000", "sip_code": "200", "answer_time": "1606832401.000000"}`);
+    expect(fields(long)).toEqual(['callid:too_long', 'end_time:time_order', 'answer_time:time_order']);
+    // The acc table's DATETIME in created (a db export posted as it is) and a letter O in the code.
+    const opensips = await post('{ "method": "INVITE", "from_tag": "8a7e3f2b", "to_tag": "b1c2d3e4", "callid": "1-28457@192.0.2.10", "sip_code": "2OO", "sip_reason": "OK", "time": 1606832602, "duration": 65, "ms_duration": 65432, "setuptime": 2, "created": "2020-12-01 14:20:00", "caller": "07700900126", "callee": "02079460003" }');
+    expect([opensips.statusCode, opensips.json<Rejections>().format]).toEqual([422, 'opensips-acc']);
+    expect(fields(opensips)).toEqual(['sip_code:unknown_value', 'created:wrong_type']);
+    // Named formats take one object per POST, as the proxies send them.
+    const batch = await post('[{"start_time": "1606832400.123"}]', {}, '/v1/cdrs?format=kamailio-acc');
+    expect(fields(batch)).toEqual(['(record):not_an_object']);
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 with Retry-After past the key\'s burst', async () => {
     const limited = await startHarness('ingestrate', { rateLimitPerSecond: 0.5, rateLimitBurst: 2 });
@@ -227,7 +249,13 @@ describe('defects found by the bad-input probe', () => {
       socket.on('close', () => resolve(got));
       socket.on('error', reject);
     });
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    // In the collector's own error format (not fastify's), with a request id, and closed.
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
+    expect(head).toMatch(/\r\nX-Request-Id: [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\r\n/);
+    expect(head).toContain('\r\nContent-Type: application/json; charset=utf-8\r\n');
+    expect(head).toContain(`\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`);
+    expect(JSON.parse(body)).toEqual({ error: { code: 'CW_ERR_INGEST_REQUEST_TIMEOUT', message: 'the request was not received in time' } });
   });
 
   it('16: invisible format characters are refused in ids and names, and kept verbatim in free text', async () => {

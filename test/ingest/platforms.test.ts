@@ -3,6 +3,7 @@ import { sha256Hex } from '../../core/auth/api-keys.ts';
 import type { CdrRecord } from '../../core/records.ts';
 import { cdrSample } from './cdr-samples.ts';
 import { CGRATES_VOICE } from './cgrates-fixture.ts';
+import { KAMAILIO_ANSWERED, KAMAILIO_BUSY, KAMAILIO_CANCELLED, OPENSIPS_CDR, OPENSIPS_MISSED } from './sip-acc-fixtures.ts';
 import { CDR_CUSTOM_MAPPING } from './csv-mappings.ts';
 import { XML_CDR, XML_CDR_UUID } from './freeswitch-xml-fixture.ts';
 import { consumeDecoded, KEYS, startHarness, type Harness } from './harness.ts';
@@ -195,5 +196,70 @@ describe('stock platforms posting their own CDRs', () => {
     const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 19 + 1)).filter((o) => o.value.cdr_id === CGRATES_VOICE.CGRID);
     expect(out.map((o) => o.key)).toEqual([`pbx1/${CGRATES_VOICE.CGRID}`]);
     expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual([want]);
+  });
+
+  it('Kamailio acc_json dialog CDRs from the mqueue, POSTed by http_client (libcurl, Basic after the challenge)', async () => {
+    // http_connect("callwatch", "", "application/json", $mqv(...)): httpcon with kamailio:<key>@,
+    // authmethod 3 (Basic|Digest), so curl first asks without credentials and answers the challenge.
+    const request = (body: Buffer, authorization?: string): string => [
+      'POST /v1/cdrs HTTP/1.1', `Host: 127.0.0.1:${port}`, ...(authorization ? [`Authorization: ${authorization}`] : []),
+      'User-Agent: kamailio (5.7.4 (x86_64/linux))', 'Accept: */*', 'Content-Type: application/json', `Content-Length: ${body.length}`,
+    ].join('\r\n');
+    const ids: string[] = [];
+    for (const cdr of [KAMAILIO_ANSWERED, KAMAILIO_BUSY, KAMAILIO_CANCELLED]) {
+      const body = Buffer.from(cdr);
+      const challenge = await rawRequest(port, request(body), body);
+      expect([challenge.status, challenge.headers['www-authenticate']]).toEqual([401, 'Basic realm="callwatch", charset="UTF-8"']);
+      const res = await rawRequest(port, request(body, basic('kamailio', KEYS.pbx[0])), body);
+      expect(res.status, res.body).toBe(200);
+      const answer = JSON.parse(res.body) as { format: string; accepted: number; ids: string[] };
+      expect([answer.format, answer.accepted]).toEqual(['kamailio-acc', 1]);
+      ids.push(...answer.ids);
+    }
+    const sip = { ...FS_BASE, direction: 'UNKNOWN' } as const;
+    const want: Omit<CdrRecord, 'received_at'>[] = [
+      { ...sip, cdr_id: '3848276298220188511@atlanta.example.com#9fxced76sl#314159', setup_time: 1606832400123, answer_time: 1606832402345, end_time: 1606832467890,
+        caller: '+447700900123', caller_raw: '07700900123', callee: '+442079460000', callee_raw: '02079460000', disposition: 'ANSWERED', duration_ms: 67_767, billable_ms: 65_545, hangup_cause: null },
+      { ...sip, cdr_id: 'a84b4c76e66710@pc33.atlanta.example.com#1928301774#as7d3e1f09', setup_time: 1606832500456, answer_time: null, end_time: 1606832500456,
+        caller: '+447700900124', caller_raw: '07700900124', callee: '+442079460001', callee_raw: '02079460001', disposition: 'BUSY', duration_ms: 0, billable_ms: 0, hangup_cause: 17 },
+      { ...sip, cdr_id: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6@192.0.2.4#5b8a3c', setup_time: 1606832600001, answer_time: null, end_time: 1606832600001,
+        caller: '+447700900125', caller_raw: '07700900125', callee: '+442079460002', callee_raw: '02079460002', disposition: 'CANCELLED', duration_ms: 0, billable_ms: 0, hangup_cause: null },
+    ];
+    expect(ids).toEqual(want.map((w) => w.cdr_id));
+    // The topic also holds the earlier tests' 20 records.
+    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 20 + 3)).filter((o) => ids.includes(o.value.cdr_id))
+      .sort((a, b) => ids.indexOf(a.value.cdr_id) - ids.indexOf(b.value.cdr_id)); // one call per key: partitions interleave
+    expect(out.map((o) => o.key)).toEqual(want.map((w) => `pbx1/${w.cdr_id}`));
+    expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);
+  });
+
+  it('OpenSIPS acc events (E_ACC_CDR, E_ACC_MISSED_EVENT) POSTed by rest_client from the event_route', async () => {
+    // rest_append_hf("Authorization: Bearer <key>"); rest_post(url, $json(cdr), "application/json", ...): libcurl, no User-Agent.
+    const request = (body: Buffer): string => [
+      'POST /v1/cdrs HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Accept: */*', `Authorization: Bearer ${KEYS.pbx[0]}`,
+      'Content-Type: application/json', `Content-Length: ${body.length}`,
+    ].join('\r\n');
+    const ids: string[] = [];
+    for (const event of [OPENSIPS_CDR, OPENSIPS_MISSED]) {
+      const body = Buffer.from(event);
+      const res = await rawRequest(port, request(body), body);
+      expect(res.status, res.body).toBe(200);
+      const answer = JSON.parse(res.body) as { format: string; ids: string[] };
+      expect(answer.format).toBe('opensips-acc');
+      ids.push(...answer.ids);
+    }
+    const sip = { ...FS_BASE, direction: 'UNKNOWN' } as const;
+    const want: Omit<CdrRecord, 'received_at'>[] = [
+      { ...sip, cdr_id: '1-28457@192.0.2.10#8a7e3f2b#b1c2d3e4', setup_time: 1606832600000, answer_time: 1606832602000, end_time: 1606832667432,
+        caller: '+447700900126', caller_raw: '07700900126', callee: '+442079460003', callee_raw: '02079460003', disposition: 'ANSWERED', duration_ms: 67_432, billable_ms: 65_432, hangup_cause: null },
+      { ...sip, cdr_id: '2-28457@192.0.2.10#77cc01#ee9900', setup_time: 1606832700000, answer_time: null, end_time: 1606832730000,
+        caller: '+447700900127', caller_raw: '07700900127', callee: '+442079460004', callee_raw: '02079460004', disposition: 'NO_ANSWER', duration_ms: 30_000, billable_ms: 0, hangup_cause: 18 },
+    ];
+    expect(ids).toEqual(want.map((w) => w.cdr_id));
+    // The topic also holds the earlier tests' 23 records.
+    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 23 + 2)).filter((o) => ids.includes(o.value.cdr_id))
+      .sort((a, b) => ids.indexOf(a.value.cdr_id) - ids.indexOf(b.value.cdr_id)); // one call per key: partitions interleave
+    expect(out.map((o) => o.key)).toEqual(want.map((w) => `pbx1/${w.cdr_id}`));
+    expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);
   });
 });
