@@ -63,12 +63,14 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # --- ZooKeeper -------------------------------------------------------------------------------
 
-zookeeper_ready() { # the four-letter command ruok answers imok
-  [ "$(
+# Serving, not merely running: `ruok` answers imok even while the server refuses sessions, `srvr`
+# reports a Mode only once it serves.
+zookeeper_ready() {
+  (
     exec 3<>"/dev/tcp/127.0.0.1/$ZOOKEEPER_PORT" || exit 1
-    printf 'ruok' >&3
+    printf 'srvr' >&3
     timeout 2 cat <&3
-  )" = "imok" ] 2>/dev/null
+  ) 2>/dev/null | grep -q '^Mode:'
 }
 
 start_zookeeper() {
@@ -81,7 +83,7 @@ clientPort=$ZOOKEEPER_PORT
 clientPortAddress=127.0.0.1
 maxClientCnxns=0
 admin.enableServer=false
-4lw.commands.whitelist=ruok,srvr,mntr
+4lw.commands.whitelist=srvr,mntr
 autopurge.purgeInterval=1
 EOF
   start_bg zookeeper java -Xms64m -Xmx128m -Djava.awt.headless=true -Dzookeeper.jmx.log4j.disable=true \
@@ -438,7 +440,7 @@ cluster_main() { # command [node]
     down) cluster_down ;;
     status) cluster_status ;;
     logs) cluster_logs "${2:-}" ;;
-    start) [ -n "${2:-}" ] || die "start --cluster NODE"; start_node "$2" ;;
+    start) [ -n "${2:-}" ] || die "start --cluster NODE"; cluster_install; start_node "$2" ;;
     stop) [ -n "${2:-}" ] || die "stop --cluster NODE"; stop_one "$2" ;;
     kill) [ -n "${2:-}" ] || die "kill --cluster NODE"; kill_node "$2" ;;
     *) echo "usage: stack.sh install|up|down|status|logs [node]|start NODE|stop NODE|kill NODE --cluster" >&2; exit 2 ;;
