@@ -394,8 +394,13 @@ cluster_up() {
 }
 
 cluster_down() {
-  local i
+  local i node
   for s in "${APP_SERVICES[@]}"; do stop_one "$s"; done
+  # The three brokers get SIGTERM together: one by one, the last would wait out its controlled
+  # shutdown with no controller quorum left, and be killed after 30 s.
+  for node in kafka1 kafka2 kafka3; do
+    if is_running "$node"; then kill -TERM "$(pid_of "$node")" 2>/dev/null || true; fi
+  done
   for ((i = ${#CLUSTER_NODES[@]} - 1; i >= 0; i--)); do stop_one "${CLUSTER_NODES[$i]}"; done
 }
 
