@@ -1,8 +1,25 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, no services) and `integration` (the real local stack, see
-// stack/stack.sh). Unit tests run first (group 0); integration files then run two at a time on the
-// two cores, each isolated by its own topics and database (test/support/env.ts).
+// Projects: `unit` (pure logic, no services) and `integration` (the real local stack, see
+// stack/stack.sh); unit tests run first (group 0); integration files then run two at a time on the
+// two cores, each isolated by its own topics and database (test/support/env.ts). `cluster` (the
+// cluster stack, stack.sh up --cluster) exists only when asked for (scripts/test-cluster.sh sets
+// TEST_CLUSTER=1), so that a plain `vitest run` never needs the cluster.
+const clusterProject = {
+  test: {
+    name: 'cluster',
+    include: ['test/cluster/**/*.test.ts'],
+    // One file at a time: the failures these tests inject hit the whole cluster.
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+    maxWorkers: 1,
+    fileParallelism: false,
+    sequence: { groupOrder: 2 },
+    env: { CALLWATCH_STACK_PORTS_FILE: 'stack/cluster-ports.env' },
+    globalSetup: ['test/cluster/global-setup.ts'],
+  },
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/cluster/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
@@ -25,6 +43,7 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
+      ...(process.env.TEST_CLUSTER === '1' ? [clusterProject] : []),
     ],
   },
 });

@@ -9,6 +9,7 @@
 #   stack.sh down             stop what up started
 #   stack.sh status           what runs where
 #   stack.sh logs [service]   tail the logs (kafka, registry, clickhouse)
+#   stack.sh <command> --cluster   the same for the cluster stack (stack/cluster.sh)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -380,6 +381,16 @@ cmd_logs() {
   [ -f "$LOGS/clickhouse-server.err.log" ] && { echo '==> clickhouse-server.err.log <=='; tail -n 30 "$LOGS/clickhouse-server.err.log"; }
   return 0
 }
+
+# Cluster mode: `stack.sh up|down|status|… --cluster [node]` (stack/cluster.sh, its own ports and folder).
+if [[ " $* " == *" --cluster "* ]]; then
+  args=()
+  for a in "$@"; do [ "$a" = "--cluster" ] || args+=("$a"); done
+  # shellcheck source=stack/cluster.sh
+  source "$here/cluster.sh"
+  cluster_main "${args[@]}"
+  exit $?
+fi
 
 case ${1:-} in
   install) cmd_install ;;

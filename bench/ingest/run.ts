@@ -105,7 +105,8 @@ async function main(): Promise<void> {
       await ensureTopics(kafka, [{ name: referenceTopic, partitions: TOPICS.cdrs.partitions }]);
       say(`reference: Kafka ProducerPerformance, ${records} records of ${recordSize} bytes`);
       reference = await runProducerPerformance({
-        classpathDir: `${ROOT}.stack/lib/kafka`,
+        // The cluster stack keeps its jars in its own folder: BENCH_KAFKA_LIB=.stack-cluster/lib/kafka.
+        classpathDir: process.env.BENCH_KAFKA_LIB ?? `${ROOT}.stack/lib/kafka`,
         brokers: kafka.brokers,
         topic: referenceTopic,
         records,

@@ -13,12 +13,34 @@ export function clickhouseErrorCode(err: unknown): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
-function wrap(err: unknown, sqlText: string): CallwatchError {
+/**
+ * ClickHouse error codes that say "not now" rather than "never": the same statement can succeed
+ * later. On a cluster they are normal weather: ZooKeeper away makes replicated tables read-only
+ * (242) or fails the Keeper call (225, 999), a replica or shard being down fails the Distributed
+ * insert (279, 210, 209), an insert's fate unknown after a lost session (319, safe to repeat: the
+ * tables deduplicate). Reported as CW_ERR_CLICKHOUSE_UNAVAILABLE, so no caller takes them for a
+ * bad statement or bad data.
+ */
+export const TRANSIENT_CLICKHOUSE_CODES: ReadonlySet<number> = new Set([
+  159, // TIMEOUT_EXCEEDED
+  202, // TOO_MANY_SIMULTANEOUS_QUERIES
+  209, // SOCKET_TIMEOUT
+  210, // NETWORK_ERROR
+  225, // NO_ZOOKEEPER
+  242, // TABLE_IS_READ_ONLY
+  252, // TOO_MANY_PARTS
+  279, // ALL_CONNECTION_TRIES_FAILED
+  319, // UNKNOWN_STATUS_OF_INSERT
+  999, // KEEPER_EXCEPTION
+]);
+
+/** The project's error for a failed ClickHouse call: UNAVAILABLE (retry) or QUERY (the statement failed). */
+export function classifyClickhouseError(err: unknown, sqlText: string): CallwatchError {
   const message = errorMessage(err);
-  if (/ECONNREFUSED|ECONNRESET|socket hang up|Timeout error/i.test(message)) {
-    return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, {}, { cause: err });
-  }
   const chCode = clickhouseErrorCode(err);
+  if (/ECONNREFUSED|ECONNRESET|socket hang up|Timeout error/i.test(message) || (chCode !== undefined && TRANSIENT_CLICKHOUSE_CODES.has(chCode))) {
+    return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, chCode === undefined ? {} : { chCode }, { cause: err });
+  }
   return new CallwatchError('CW_ERR_CLICKHOUSE_QUERY', `${message.split('\n')[0] ?? message} [${sqlText.slice(0, 200)}]`, { chCode }, { cause: err });
 }
 
@@ -35,6 +57,8 @@ export class Clickhouse {
     private readonly client: ClickHouseClient,
     readonly engine: Engine,
     readonly database: string,
+    /** The ClickHouse cluster the tables live on ('' = one server); see core/clickhouse/cluster-ddl.ts. */
+    readonly cluster: string = '',
   ) {}
 
   static async connect(config: ClickhouseConfig, role: Role = 'writer'): Promise<Clickhouse> {
@@ -52,15 +76,24 @@ export class Clickhouse {
       compression: { request: false, response: false },
       keep_alive: { enabled: true },
     });
-    return new Clickhouse(client, 'server', config.database);
+    return new Clickhouse(client, 'server', config.database, config.cluster);
+  }
+
+  /**
+   * On a cluster, an INSERT into a Distributed table returns only once every row is in its shard's
+   * table (not queued on this server's disk for later sending): the processors commit Kafka offsets
+   * after an insert, so it must mean stored.
+   */
+  private get writeSettings(): { insert_distributed_sync?: 1 } {
+    return this.cluster === '' ? {} : { insert_distributed_sync: 1 };
   }
 
   /** A statement with no result (DDL, INSERT … SELECT, OPTIMIZE). */
   async command(sqlText: string): Promise<void> {
     try {
-      await this.client.command({ query: sqlText });
+      await this.client.command({ query: sqlText, clickhouse_settings: this.writeSettings });
     } catch (err) {
-      throw wrap(err, sqlText);
+      throw classifyClickhouseError(err, sqlText);
     }
   }
 
@@ -69,7 +102,7 @@ export class Clickhouse {
       const rs = await this.client.query({ query: sqlText, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
       return await rs.json<T>();
     } catch (err) {
-      throw wrap(err, sqlText);
+      throw classifyClickhouseError(err, sqlText);
     }
   }
 
@@ -77,9 +110,9 @@ export class Clickhouse {
   async insert(table: string, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
     try {
-      await this.client.insert({ table, values: rows, format: 'JSONEachRow' });
+      await this.client.insert({ table, values: rows, format: 'JSONEachRow', clickhouse_settings: this.writeSettings });
     } catch (err) {
-      throw wrap(err, `INSERT INTO ${table}`);
+      throw classifyClickhouseError(err, `INSERT INTO ${table}`);
     }
   }
 

@@ -19,7 +19,14 @@ describe('loadConfig', () => {
     const c = loadConfig({ env: {} });
     expect(c.kafka.brokers).toBe('127.0.0.1:19092');
     expect(c.registry.url).toBe('http://127.0.0.1:18081/apis/ccompat/v7');
-    expect(c.clickhouse).toMatchObject({ engine: 'server', url: 'http://127.0.0.1:18123', database: 'callwatch' });
+    expect(c.clickhouse).toMatchObject({ engine: 'server', url: 'http://127.0.0.1:18123', database: 'callwatch', cluster: '' });
+    expect(c.kafka).toMatchObject({ replicationFactor: 1, minInsyncReplicas: 1 });
+  });
+
+  it('takes a ClickHouse cluster only for the server engine (chdb cannot be a cluster node)', () => {
+    expect(loadConfig({ env: { CALLWATCH_CLICKHOUSE__CLUSTER: 'callwatch' } }).clickhouse.cluster).toBe('callwatch');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_CLICKHOUSE__CLUSTER: 'callwatch', CALLWATCH_CLICKHOUSE__ENGINE: 'chdb' } })).message).toContain('clickhouse.cluster');
+    expect(failure(() => loadConfig({ env: { CALLWATCH_CLICKHOUSE__CLUSTER: 'a b' } })).message).toContain('clickhouse.cluster');
   });
 
   it('reads CALLWATCH_<SECTION>__<KEY> and coerces numbers and booleans', () => {

@@ -16,6 +16,11 @@ function parseEnvFile(text: string): Record<string, string> {
 
 const values = parseEnvFile(readFileSync(PORTS_FILE, 'utf8'));
 
+/** A value only a cluster's ports file sets (stack/cluster-ports.env); `fallback` for a single-node stack. */
+function optional(name: string, fallback: string): string {
+  return values[name] ?? fallback;
+}
+
 function need(name: string): string {
   const v = values[name];
   if (v === undefined) throw new Error(`stack/ports.env lacks ${name}`);
@@ -23,7 +28,12 @@ function need(name: string): string {
 }
 
 export const stackDefaults = {
-  kafkaBrokers: `127.0.0.1:${need('KAFKA_PORT')}`,
+  kafkaBrokers: optional('KAFKA_BROKERS', `127.0.0.1:${need('KAFKA_PORT')}`),
+  /** Replication factor and min.insync.replicas of the topics the services create (1 on one broker). */
+  kafkaReplicationFactor: Number(optional('KAFKA_REPLICATION_FACTOR', '1')),
+  kafkaMinInsyncReplicas: Number(optional('KAFKA_MIN_INSYNC_REPLICAS', '1')),
+  /** ClickHouse cluster (remote_servers) the migrations create tables on; '' = one server. */
+  clickhouseCluster: optional('CLICKHOUSE_CLUSTER', ''),
   registryUrl: `http://127.0.0.1:${need('REGISTRY_PORT')}/apis/ccompat/v7`,
   clickhouseUrl: `http://127.0.0.1:${need('CLICKHOUSE_HTTP_PORT')}`,
   clickhouseWriterUser: need('CLICKHOUSE_WRITER_USER'),

@@ -9,12 +9,19 @@ export interface TopicSpec {
   retentionMs?: number;
 }
 
-function createOne(admin: ReturnType<typeof AdminClient.create>, spec: TopicSpec, timeoutMs: number): Promise<'created' | 'exists'> {
+type Replication = Pick<KafkaConfig, 'replicationFactor' | 'minInsyncReplicas'>;
+
+/** The topic-level settings a new topic gets: its retention and the configured min ISR. */
+export function topicSettings(spec: TopicSpec, replication: Replication): Record<string, string> {
+  const config: Record<string, string> = { 'min.insync.replicas': String(replication.minInsyncReplicas) };
+  if (spec.retentionMs !== undefined) config['retention.ms'] = String(spec.retentionMs);
+  return config;
+}
+
+function createOne(admin: ReturnType<typeof AdminClient.create>, spec: TopicSpec, replication: Replication, timeoutMs: number): Promise<'created' | 'exists'> {
   return new Promise((resolve, reject) => {
-    const config: Record<string, string> = {};
-    if (spec.retentionMs !== undefined) config['retention.ms'] = String(spec.retentionMs);
     admin.createTopic(
-      { topic: spec.name, num_partitions: spec.partitions, replication_factor: 1, config },
+      { topic: spec.name, num_partitions: spec.partitions, replication_factor: replication.replicationFactor, config: topicSettings(spec, replication) },
       timeoutMs,
       (err: LibrdKafkaError | null | undefined) => {
         if (!err) resolve('created');
@@ -25,11 +32,14 @@ function createOne(admin: ReturnType<typeof AdminClient.create>, spec: TopicSpec
   });
 }
 
-/** Creates the given topics if they do not exist yet; existing ones are left as they are. */
+/**
+ * Creates the given topics if they do not exist yet, replicated `kafka.replicationFactor` times with
+ * `min.insync.replicas` = `kafka.minInsyncReplicas`; existing ones are left as they are.
+ */
 export async function ensureTopics(config: KafkaConfig, specs: readonly TopicSpec[], timeoutMs = 15_000): Promise<void> {
   const admin = AdminClient.create({ 'metadata.broker.list': config.brokers, 'client.id': `${config.clientId}-admin` });
   try {
-    for (const spec of specs) await createOne(admin, spec, timeoutMs);
+    for (const spec of specs) await createOne(admin, spec, config, timeoutMs);
   } finally {
     admin.disconnect();
   }

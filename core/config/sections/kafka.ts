@@ -16,7 +16,13 @@ export const kafkaSection = z.strictObject({
   deliveryTimeoutMs: envInt(1000, 600_000).default(30_000),
   /** Bounds consumer memory whatever the backlog. */
   consumerQueuedMaxKbytes: envInt(1024, 2_000_000).default(65_536),
+  /**
+   * Replication factor and min.insync.replicas of the topics the services create (existing topics
+   * are left as they are). On a cluster: 3 and 2, so that an acks=all write survives one broker.
+   */
+  replicationFactor: envInt(1, 16).default(stackDefaults.kafkaReplicationFactor),
+  minInsyncReplicas: envInt(1, 16).default(stackDefaults.kafkaMinInsyncReplicas),
   topicPrefix: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   createTopics: envBool.default(true),
-});
+}).refine((k) => k.minInsyncReplicas <= k.replicationFactor, { message: 'minInsyncReplicas must not exceed replicationFactor', path: ['minInsyncReplicas'] });
 export type KafkaConfig = z.infer<typeof kafkaSection>;
