@@ -15,11 +15,15 @@ import { countLowerQuantile, countUpperQuantile } from './count-distributions.ts
  *
  * Fit: iteratively reweighted least squares with prior weights; dispersion φ from the Pearson
  * residuals (never below 1); then past outbreaks are downweighted (Farrington's reweighting: weight
- * (c / a)² for a standardised Anscombe residual a above c = 2.58) and the model is refitted. The trend
- * is kept only when its slope is significant (|z| ≥ trendZ), so a flat series does not pay for a
- * slope it does not have. The predictive distribution of week t's count has mean μ_t and variance
- * φ·μ_t + μ_t²·Var(η_t) (count noise plus the uncertainty of the fit); the bounds are its exact
- * negative-binomial (or Poisson) quantiles, count-distributions.ts.
+ * (c / a)² for a standardised Anscombe residual a above c, here 2, only for weeks of 5 counts or more)
+ * and the model is refitted. The trend is always in when the history can carry it, as in Noufaily's
+ * settings (pThresholdTrend = 1): dropping a slope that narrowly failed a significance test raised the
+ * false-alarm rate of the trend scenarios (a pre-test bias). The predictive distribution of week t's
+ * count has mean μ_t and variance φ'·μ_t + μ_t²·Var(η_t) (count noise plus the uncertainty of the
+ * fit), φ' a cautious dispersion (see dispersionZ); the bounds are its exact negative-binomial (or
+ * Poisson) quantiles, count-distributions.ts.
+ *
+ * The settings were chosen on the benchmark's seed 7 (bench/spikes/README.md) and measured on seed 2013.
  */
 export interface SeriesModelParams {
   /** One-sided tail probability of each bound. */
@@ -34,8 +38,28 @@ export interface SeriesModelParams {
   minCountsPerTerm: number;
   /** Anscombe residual above which a past week is downweighted as an outbreak. */
   reweightThreshold: number;
-  /** Trend kept only when |slope / SE| reaches this. */
-  trendZ: number;
+  /**
+   * The dispersion used for the bound is φ̂ · (1 + dispersionZ · √(2 / df)): an upper confidence value
+   * rather than the point estimate, because an underestimated φ raises the false-alarm rate more than an
+   * overestimated one lowers it (the tail quantile is convex in φ), which showed on the heavy-tailed
+   * Noufaily scenarios (φ = 5).
+   */
+  dispersionZ: number;
+  /**
+   * Power of the outlier weights in the dispersion estimate. A downweighted outbreak week with weight
+   * (c/a)² still adds c² to the Pearson sum, so 8 outbreak weeks in 5 years inflated φ by about 15%
+   * and made the bound needlessly high; with the squared weight it adds c⁴/a², little for a real outbreak.
+   */
+  dispersionWeightPower: number;
+  /** Weeks with fewer counts than this are never downweighted. */
+  reweightMinCount: number;
+  /**
+   * A rise alarms only when the judged week and the `recentWeeks − 1` before it hold at least this
+   * many counts together (Farrington's limit54, default 5 in 4 weeks): at a baseline of 0.1 a week,
+   * 3 or 4 cases are "significant" and nothing anyone would act on.
+   */
+  minRecentCount: number;
+  recentWeeks: number;
 }
 
 export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
@@ -44,8 +68,12 @@ export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
   trendMinWeeks: 52,
   seasonMinWeeks: 104,
   minCountsPerTerm: 10,
-  reweightThreshold: 2.58,
-  trendZ: 1.96,
+  reweightThreshold: 2,
+  dispersionZ: 0.5,
+  dispersionWeightPower: 2,
+  reweightMinCount: 5,
+  minRecentCount: 5,
+  recentWeeks: 4,
 };
 
 export interface SeriesBound {
@@ -92,9 +120,11 @@ interface Fit {
   /** (X'WX)⁻¹ without φ. */
   inverse: number[][];
   dispersion: number;
+  /** Residual degrees of freedom (sum of weights − parameters). */
+  df: number;
 }
 
-function fitPoissonGlm(x: readonly number[][], y: readonly number[], weights: readonly number[]): Fit {
+function fitPoissonGlm(x: readonly number[][], y: readonly number[], weights: readonly number[], dispersionPower = 1): Fit {
   const n = y.length;
   const p = x[0]?.length ?? 1;
   let eta = y.map((v) => Math.log(v + 0.5));
@@ -128,13 +158,14 @@ function fitPoissonGlm(x: readonly number[][], y: readonly number[], weights: re
   let pearson = 0;
   let weightSum = 0;
   for (let i = 0; i < n; i++) {
-    const w = weights[i] ?? 0;
+    const w = (weights[i] ?? 0) ** dispersionPower;
     const m = mu[i] ?? 0;
     weightSum += w;
     if (m > 0) pearson += (w * ((y[i] ?? 0) - m) ** 2) / m;
   }
-  const dispersion = weightSum > p ? Math.max(1, pearson / (weightSum - p)) : 1;
-  return { mu, beta, inverse, dispersion };
+  const df = weightSum - p;
+  const dispersion = df > 0 ? Math.max(1, pearson / df) : 1;
+  return { mu, beta, inverse, dispersion, df };
 }
 
 function anscombe(y: number, mu: number, dispersion: number): number {
@@ -157,7 +188,7 @@ export function seriesBound(counts: readonly number[], base: readonly number[], 
     return { expected, variance, upper: countUpperQuantile(expected, variance, p.alpha), lower: 0, dispersion: 1, trend: false, season: false };
   }
   const season = base.length >= p.seasonMinWeeks && total >= 3 * p.minCountsPerTerm;
-  let trend = base.length >= p.trendMinWeeks && total >= (season ? 4 : 2) * p.minCountsPerTerm;
+  const trend = base.length >= p.trendMinWeeks && total >= (season ? 4 : 2) * p.minCountsPerTerm;
   const design = (b: number, withTrend: boolean): number[] => {
     const row = [1];
     if (withTrend) row.push((b - t) / 52);
@@ -165,32 +196,21 @@ export function seriesBound(counts: readonly number[], base: readonly number[], 
     return row;
   };
   const ones = y.map(() => 1);
-  let x = base.map((b) => design(b, trend));
-  let fit = fitPoissonGlm(x, y, ones);
-  const reweight = (f: Fit): number[] =>
-    y.map((v, i) => {
-      const a = anscombe(v, f.mu[i] ?? 0, f.dispersion);
-      return a > p.reweightThreshold ? (p.reweightThreshold / a) ** 2 : 1;
-    });
-  let weights = reweight(fit);
-  fit = fitPoissonGlm(x, y, weights);
-  if (trend) {
-    const se = Math.sqrt(fit.dispersion * (fit.inverse[1]?.[1] ?? 0));
-    if (!(se > 0) || Math.abs((fit.beta[1] ?? 0) / se) < p.trendZ) {
-      trend = false;
-      x = base.map((b) => design(b, false));
-      fit = fitPoissonGlm(x, y, ones);
-      weights = reweight(fit);
-      fit = fitPoissonGlm(x, y, weights);
-    }
-  }
+  const x = base.map((b) => design(b, trend));
+  const first = fitPoissonGlm(x, y, ones);
+  const weights = y.map((v, i) => {
+    const a = anscombe(v, first.mu[i] ?? 0, first.dispersion);
+    return a > p.reweightThreshold && v >= p.reweightMinCount ? (p.reweightThreshold / a) ** 2 : 1;
+  });
+  const fit = fitPoissonGlm(x, y, weights, p.dispersionWeightPower);
   const x0 = design(t, trend);
   const eta = x0.reduce((s, v, i) => s + v * (fit.beta[i] ?? 0), 0);
   let etaVariance = 0;
   for (let a = 0; a < x0.length; a++) for (let c = 0; c < x0.length; c++) etaVariance += (x0[a] ?? 0) * (x0[c] ?? 0) * (fit.inverse[a]?.[c] ?? 0);
   etaVariance *= fit.dispersion;
+  const dispersion = fit.dispersion > 1 && fit.df > 0 ? fit.dispersion * (1 + p.dispersionZ * Math.sqrt(2 / fit.df)) : fit.dispersion;
   const expected = Math.exp(Math.min(eta, 30));
-  const variance = fit.dispersion * expected + expected * expected * Math.max(0, etaVariance);
+  const variance = dispersion * expected + expected * expected * Math.max(0, etaVariance);
   return {
     expected,
     variance,
@@ -226,7 +246,9 @@ export function detectSeriesSpikes(counts: readonly number[], from: number, p: S
     if (!bound) continue;
     const observed = counts[t] ?? 0;
     const score = (observed - bound.expected) / Math.sqrt(Math.max(bound.variance, 1));
-    if (observed > bound.upper) verdicts.push({ week: t, observed, expected: bound.expected, bound: bound.upper, score, direction: 'up' });
+    let recent = 0;
+    for (let b = Math.max(0, t - p.recentWeeks + 1); b <= t; b++) recent += counts[b] ?? 0;
+    if (observed > bound.upper && recent >= p.minRecentCount) verdicts.push({ week: t, observed, expected: bound.expected, bound: bound.upper, score, direction: 'up' });
     else if (observed < bound.lower) verdicts.push({ week: t, observed, expected: bound.expected, bound: bound.lower, score, direction: 'down' });
     else continue;
     flagged.add(t);
