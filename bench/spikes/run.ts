@@ -1,13 +1,15 @@
 // Spike detection against the field's reference methods on the Noufaily et al. (2013) benchmark and on
 // callwatch's own regimes. See bench/spikes/README.md.
 //
-//   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r]
+//   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR]
 //
 // Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
 // them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
 // `Rscript bench/spikes/reference.R` on that same file, and prints the report (Markdown) to stdout and
 // DIR/report.md, with the raw tallies in DIR/results.json. R and the `surveillance` package are
-// installed from Debian when missing (root only).
+// installed from Debian when missing (root only). --reuse-r=DIR takes the reference methods' alarms and
+// times from an earlier run's DIR instead of running R again (R is the slow part), after checking that
+// DIR/series.csv holds exactly the same series.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ const seed = Number(option('seed', '2013'));
 const alpha = Number(option('alpha', '0.005'));
 const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
 const withR = !process.argv.includes('--no-r');
+const reuseR = option('reuse-r', '');
 if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5)) {
   throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r]');
 }
@@ -100,12 +103,16 @@ function ensureR(): void {
 }
 
 if (withR) {
-  ensureR();
-  const alarmsFile = join(outDir, 'reference-alarms.csv');
-  const timingFile = join(outDir, 'reference-timing.csv');
-  process.stderr.write(`Rscript: ${series.length} series, 4 methods…\n`);
-  const r = spawnSync('Rscript', [join(HERE, 'reference.R'), seriesFile, alarmsFile, timingFile, String(alpha), String(FIRST_TEST_WEEK + 1)], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error(`reference.R failed (status ${String(r.status)})`);
+  const alarmsFile = join(reuseR || outDir, 'reference-alarms.csv');
+  const timingFile = join(reuseR || outDir, 'reference-timing.csv');
+  if (reuseR) {
+    if (readFileSync(join(reuseR, 'series.csv'), 'utf8') !== readFileSync(seriesFile, 'utf8')) throw new Error(`--reuse-r: ${reuseR}/series.csv holds other series (seed or replicates differ)`);
+  } else {
+    ensureR();
+    process.stderr.write(`Rscript: ${series.length} series, 4 methods…\n`);
+    const r = spawnSync('Rscript', [join(HERE, 'reference.R'), seriesFile, alarmsFile, timingFile, String(alpha), String(FIRST_TEST_WEEK + 1)], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) throw new Error(`reference.R failed (status ${String(r.status)})`);
+  }
   for (const line of readFileSync(alarmsFile, 'utf8').split('\n')) {
     if (line === '') continue;
     const [name, method, ...values] = line.split(',');
