@@ -1,7 +1,7 @@
 // Spike detection against the field's reference methods on the Noufaily et al. (2013) benchmark and on
 // callwatch's own regimes. See bench/spikes/README.md.
 //
-//   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR]
+//   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=1]
 //
 // Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
 // them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
@@ -9,8 +9,9 @@
 // DIR/report.md, with the raw tallies in DIR/results.json. R and the `surveillance` package are
 // installed from Debian when missing (root only). --reuse-r=DIR takes the reference methods' alarms and
 // times from an earlier run's DIR instead of running R again (R is the slow part), after checking that
-// DIR/series.csv holds exactly the same series.
-import { spawnSync } from 'node:child_process';
+// DIR/series.csv holds exactly the same series. --r-processes=N splits the series over N Rscript
+// processes (CPU times are summed, so the per-1,000 figures do not change).
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,8 +35,9 @@ const alpha = Number(option('alpha', '0.005'));
 const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
 const withR = !process.argv.includes('--no-r');
 const reuseR = option('reuse-r', '');
-if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5)) {
-  throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r]');
+const rProcesses = Number(option('r-processes', '1'));
+if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5) || !Number.isInteger(rProcesses) || rProcesses < 1) {
+  throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=N ≥ 1]');
 }
 
 interface Series {
@@ -109,9 +111,27 @@ if (withR) {
     if (readFileSync(join(reuseR, 'series.csv'), 'utf8') !== readFileSync(seriesFile, 'utf8')) throw new Error(`--reuse-r: ${reuseR}/series.csv holds other series (seed or replicates differ)`);
   } else {
     ensureR();
-    process.stderr.write(`Rscript: ${series.length} series, 4 methods…\n`);
-    const r = spawnSync('Rscript', [join(HERE, 'reference.R'), seriesFile, alarmsFile, timingFile, String(alpha), String(FIRST_TEST_WEEK + 1)], { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error(`reference.R failed (status ${String(r.status)})`);
+    process.stderr.write(`Rscript: ${series.length} series, 4 methods, ${rProcesses} process(es)…\n`);
+    const parts = Array.from({ length: rProcesses }, (_, i) => series.filter((_, j) => j % rProcesses === i));
+    await Promise.all(
+      parts.map(
+        (part, i) =>
+          new Promise<void>((resolve, reject) => {
+            writeFileSync(join(outDir, `series-${i}.csv`), part.map((x) => [x.name, ...x.counts].join(',')).join('\n') + '\n');
+            const args = [join(HERE, 'reference.R'), join(outDir, `series-${i}.csv`), join(outDir, `alarms-${i}.csv`), join(outDir, `timing-${i}.csv`), String(alpha), String(FIRST_TEST_WEEK + 1)];
+            spawn('Rscript', args, { stdio: ['ignore', 'inherit', 'inherit'] }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`reference.R part ${i} failed (status ${String(code)})`))));
+          }),
+      ),
+    );
+    writeFileSync(alarmsFile, parts.map((_, i) => readFileSync(join(outDir, `alarms-${i}.csv`), 'utf8')).join(''));
+    const summed = new Map<string, number>();
+    for (let i = 0; i < rProcesses; i++) {
+      for (const line of readFileSync(join(outDir, `timing-${i}.csv`), 'utf8').split('\n')) {
+        const [method, secs] = line.split(',');
+        if (method && secs) summed.set(method.trim(), (summed.get(method.trim()) ?? 0) + Number(secs));
+      }
+    }
+    writeFileSync(timingFile, [...summed].map(([m, v]) => `${m},${v}`).join('\n') + '\n');
   }
   for (const line of readFileSync(alarmsFile, 'utf8').split('\n')) {
     if (line === '') continue;
