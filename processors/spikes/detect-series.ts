@@ -53,6 +53,8 @@ export interface SeriesModelParams {
   dispersionWeightPower: number;
   /** Weeks with fewer counts than this are never downweighted. */
   reweightMinCount: number;
+  /** Rounds of reweighting (Farrington: 1). */
+  reweightRounds: number;
   /**
    * A rise alarms only when the judged week and the `recentWeeks − 1` before it hold at least this
    * many counts together (Farrington's limit54, default 5 in 4 weeks): at a baseline of 0.1 a week,
@@ -72,6 +74,7 @@ export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
   dispersionZ: 0.5,
   dispersionWeightPower: 2,
   reweightMinCount: 5,
+  reweightRounds: 1,
   minRecentCount: 5,
   recentWeeks: 4,
 };
@@ -197,12 +200,15 @@ export function seriesBound(counts: readonly number[], base: readonly number[], 
   };
   const ones = y.map(() => 1);
   const x = base.map((b) => design(b, trend));
-  const first = fitPoissonGlm(x, y, ones);
-  const weights = y.map((v, i) => {
-    const a = anscombe(v, first.mu[i] ?? 0, first.dispersion);
-    return a > p.reweightThreshold && v >= p.reweightMinCount ? (p.reweightThreshold / a) ** 2 : 1;
-  });
-  const fit = fitPoissonGlm(x, y, weights, p.dispersionWeightPower);
+  const reweight = (f: Fit): number[] =>
+    y.map((v, i) => {
+      const a = anscombe(v, f.mu[i] ?? 0, f.dispersion);
+      return a > p.reweightThreshold && v >= p.reweightMinCount ? (p.reweightThreshold / a) ** 2 : 1;
+    });
+  let fit = fitPoissonGlm(x, y, ones);
+  // A large outbreak inflates the first fit's φ and so hides itself from the Anscombe residuals (which
+  // are divided by √φ): the reweighting runs until the weights settle (at most reweightRounds times).
+  for (let round = 0; round < p.reweightRounds; round++) fit = fitPoissonGlm(x, y, reweight(fit), p.dispersionWeightPower);
   const x0 = design(t, trend);
   const eta = x0.reduce((s, v, i) => s + v * (fit.beta[i] ?? 0), 0);
   let etaVariance = 0;
