@@ -21,7 +21,7 @@ export interface WeeklyBars {
   /** value(week, series key) */
   value: (week: string, series: string) => number;
   /** Weeks to mark, with their verdict. */
-  marks?: ReadonlyMap<string, 'SPIKE' | 'LEVEL_SHIFT'>;
+  marks?: ReadonlyMap<string, VerdictKind>;
 }
 
 const W = 760;
@@ -36,8 +36,18 @@ export function axis(max: number): { step: number; top: number } {
   return { step, top: Math.max(step, Math.ceil(max / step) * step) };
 }
 
-const MARK_TEXT = { SPIKE: 'S', LEVEL_SHIFT: 'L' } as const;
-const MARK_NAME = { SPIKE: 'spike', LEVEL_SHIFT: 'level shift' } as const;
+/** What spike detection says of a week (processors/spikes/verdict.ts): DROP only for channels and the whole stream. */
+export type VerdictKind = 'SPIKE' | 'LEVEL_SHIFT' | 'DROP';
+const MARK_TEXT = { SPIKE: 'S', LEVEL_SHIFT: 'L', DROP: 'D' } as const;
+const MARK_NAME = { SPIKE: 'spike', LEVEL_SHIFT: 'level shift', DROP: 'drop' } as const;
+const MARK_COLOUR = { SPIKE: COLOURS.spike, LEVEL_SHIFT: COLOURS.shift, DROP: COLOURS.drop } as const;
+const MARK_DASH = { SPIKE: '', LEVEL_SHIFT: '5 3', DROP: '2 2' } as const;
+const MARK_BADGE = { SPIKE: 'spike', LEVEL_SHIFT: 'shift', DROP: 'drop' } as const;
+
+/** A verdict as a badge: a letter on a colour, and its name (colour is never the only cue). */
+export function verdictBadge(kind: VerdictKind): Html {
+  return h`<span class="badge ${MARK_BADGE[kind]}">${MARK_TEXT[kind]}</span> ${MARK_NAME[kind]}`;
+}
 
 export function weeklyBarChart(c: WeeklyBars): Html {
   const plotW = W - PAD.left - PAD.right;
@@ -63,7 +73,7 @@ export function weeklyBarChart(c: WeeklyBars): Html {
       return h`<rect class="bar" data-week="${week}" data-series="${s.key}" data-value="${v}" x="${(x0 + j * barW).toFixed(1)}" y="${yTop.toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - yTop).toFixed(1)}" fill="${s.colour}"><title>${s.label}, week of ${weekLabel(week)}: ${fmt(v)}${mark ? ` (${MARK_NAME[mark]})` : ''}</title></rect>`;
     });
     const markSvg = mark
-      ? h`<g class="mark" data-week="${week}" data-kind="${mark}"><rect x="${(x0 - 2).toFixed(1)}" y="${PAD.top - 22}" width="${(slot * 0.8 + 4).toFixed(1)}" height="${plotH + 22}" fill="none" stroke="${mark === 'SPIKE' ? COLOURS.spike : COLOURS.shift}" stroke-width="2" stroke-dasharray="${mark === 'SPIKE' ? '' : '5 3'}"/><text x="${(x0 + slot * 0.4).toFixed(1)}" y="${PAD.top - 8}" text-anchor="middle" font-weight="700" style="fill:${mark === 'SPIKE' ? COLOURS.spike : COLOURS.shift}">${MARK_TEXT[mark]}</text></g>`
+      ? h`<g class="mark" data-week="${week}" data-kind="${mark}"><rect x="${(x0 - 2).toFixed(1)}" y="${PAD.top - 22}" width="${(slot * 0.8 + 4).toFixed(1)}" height="${plotH + 22}" fill="none" stroke="${MARK_COLOUR[mark]}" stroke-width="2" stroke-dasharray="${MARK_DASH[mark]}"/><text x="${(x0 + slot * 0.4).toFixed(1)}" y="${PAD.top - 8}" text-anchor="middle" font-weight="700" style="fill:${MARK_COLOUR[mark]}">${MARK_TEXT[mark]}</text></g>`
       : null;
     const label = i % labelEvery === 0 ? h`<text x="${(x0 + slot * 0.4).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${weekLabel(week, false)}</text>` : null;
     return h`<g class="week">${markSvg}${bars}${label}</g>`;
@@ -72,7 +82,7 @@ export function weeklyBarChart(c: WeeklyBars): Html {
   const legend = [
     ...c.series.map((s) => h`<li><span class="swatch" style="background:${s.colour}"></span>${s.label}</li>`),
     ...(c.marks && c.marks.size > 0
-      ? [h`<li><span class="badge spike">S</span> spike week</li>`, h`<li><span class="badge shift">L</span> level-shift week</li>`]
+      ? [...new Set(c.marks.values())].sort().map((k) => h`<li>${verdictBadge(k)} week</li>`)
       : []),
   ];
 

@@ -40,6 +40,7 @@ export const COLOURS = {
   barAlt: '#6b4c9a',
   spike: '#b3261e',
   shift: '#8a5300',
+  drop: '#005a70',
   grid: '#d0d0d0',
 } as const;
 
@@ -79,6 +80,7 @@ tbody th { overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: 0 .4rem; border-radius: .25rem; color: #fff; font-size: .85rem; font-weight: 600; }
 .badge.spike { background: ${COLOURS.spike}; }
 .badge.shift { background: ${COLOURS.shift}; }
+.badge.drop { background: ${COLOURS.drop}; }
 details { margin: .5rem 0 1rem; }
 footer.provenance { margin-top: 3rem; font-size: .9rem; color: ${COLOURS.muted}; border-top: 1px solid ${COLOURS.grid}; padding-top: .5rem; }
 @media print {

@@ -3,7 +3,7 @@ import { addWeeks } from '../../core/weeks.ts';
 import type { z } from 'zod';
 import type { spikesListSchema } from '../routes/prefix-and-spikes.ts';
 import type { topNumbersSchema } from '../routes/week-lists.ts';
-import { weeklyBarChart, type BarSeries } from './charts.ts';
+import { verdictBadge, weeklyBarChart, type BarSeries, type VerdictKind } from './charts.ts';
 import { COLOURS, fmt, h, pct, weekLabel, type Html } from './html.ts';
 
 // The weekly overview: reports per week overall and per reporting channel (level shifts and spikes
@@ -22,7 +22,7 @@ export interface OverviewData {
 // Channel colours: each at least 3:1 on white; the legend and tooltips name them, so colour is not the only cue.
 const CHANNEL_COLOURS = ['#2f5d8a', '#6b4c9a', '#1d6b50', '#8a3b12', '#4a4a4a', '#0b6e99', '#7a2848'];
 
-type Verdict = 'SPIKE' | 'LEVEL_SHIFT';
+type Verdict = VerdictKind;
 
 /** Per week, the verdict to mark: a level shift wins over a spike (it is the lasting change). */
 function marksOf(items: OverviewData['spikes'], keep: (s: OverviewData['spikes'][number]) => boolean): Map<string, Verdict> {
@@ -77,7 +77,7 @@ ${
     ? h`<p>No spike or level shift of the whole stream or of a channel in these weeks.</p>`
     : h`<table id="verdicts-table"><caption>Live verdicts, newest week first</caption><thead><tr><th scope="col">week starting</th><th scope="col">series</th><th scope="col">verdict</th><th scope="col" class="num">observed</th><th scope="col" class="num">expected</th></tr></thead><tbody>${verdictRows.map(
         (s) =>
-          h`<tr><th scope="row">${weekLabel(s.week)}</th><td>${s.scope === 'overall' ? 'all reports' : `channel ${s.key}`}</td><td>${s.kind === 'LEVEL_SHIFT' ? h`<span class="badge shift">L</span> level shift` : h`<span class="badge spike">S</span> spike`}</td><td class="num">${fmt(s.observed)}</td><td class="num">${fmt(Math.round(s.expected * 10) / 10)}</td></tr>`,
+          h`<tr><th scope="row">${weekLabel(s.week)}</th><td>${s.scope === 'overall' ? 'all reports' : `channel ${s.key}`}</td><td>${verdictBadge(s.kind)}</td><td class="num">${fmt(s.observed)}</td><td class="num">${fmt(Math.round(s.expected * 10) / 10)}</td></tr>`,
       )}</tbody></table>`
 }
 <h2 id="top-numbers">Top numbers of the week</h2>
@@ -88,7 +88,7 @@ ${
 <thead><tr><th scope="col" class="num">rank</th><th scope="col">number (evidence page)</th><th scope="col" class="num">reports</th><th scope="col" class="num">reporters</th><th scope="col" class="num">change on previous week</th><th scope="col" class="num">calls made</th><th scope="col" class="num">answered</th><th scope="col">verdict</th></tr></thead>
 <tbody>${d.top.items.map((t) => {
         const v = numberVerdicts.get(t.number);
-        return h`<tr><td class="num">${t.rank}</td><th scope="row"><a href="/pages/numbers/${encodeURIComponent(t.number)}?week=${d.week}">${t.number}</a></th><td class="num">${fmt(t.reports)}</td><td class="num">${fmt(t.reporters)}</td><td class="num">${t.growth > 0 ? '+' : ''}${fmt(t.growth)}</td><td class="num">${fmt(t.cdr_calls)}</td><td class="num">${pct(t.answered_share)}</td><td>${v === 'LEVEL_SHIFT' ? h`<span class="badge shift">L</span> level shift` : v === 'SPIKE' ? h`<span class="badge spike">S</span> spike` : '—'}</td></tr>`;
+        return h`<tr><td class="num">${t.rank}</td><th scope="row"><a href="/pages/numbers/${encodeURIComponent(t.number)}?week=${d.week}">${t.number}</a></th><td class="num">${fmt(t.reports)}</td><td class="num">${fmt(t.reporters)}</td><td class="num">${t.growth > 0 ? '+' : ''}${fmt(t.growth)}</td><td class="num">${fmt(t.cdr_calls)}</td><td class="num">${pct(t.answered_share)}</td><td>${v === undefined ? '—' : verdictBadge(v)}</td></tr>`;
       })}</tbody></table>`
 }`;
   return { title, body };

@@ -55,7 +55,7 @@ const spikeItem = z.object({
   week: z.string(),
   scope: z.enum(['overall', 'channel', 'number']),
   key: z.string().meta({ description: 'the E.164 number, the channel, or ALL' }),
-  kind: z.enum(['SPIKE', 'LEVEL_SHIFT']),
+  kind: z.enum(['SPIKE', 'LEVEL_SHIFT', 'DROP']),
   observed: z.number(),
   expected: z.number(),
   upper: z.number(),
@@ -70,7 +70,7 @@ export function spikesRoute(ctx: LookupContext) {
     from: weekSchema.optional(),
     to: weekSchema.optional(),
     scope: z.enum(['overall', 'channel', 'number']).optional(),
-    kind: z.enum(['SPIKE', 'LEVEL_SHIFT']).optional(),
+    kind: z.enum(['SPIKE', 'LEVEL_SHIFT', 'DROP']).optional(),
     ...pageSchemas(ctx.config),
     format: formatSchema.optional(),
   });

@@ -8,7 +8,7 @@ import { tableSql } from './tables.ts';
 
 export interface SpikeFilter extends WeekFilter {
   scope?: 'overall' | 'channel' | 'number';
-  kind?: 'SPIKE' | 'LEVEL_SHIFT';
+  kind?: 'SPIKE' | 'LEVEL_SHIFT' | 'DROP';
   key?: string;
 }
 

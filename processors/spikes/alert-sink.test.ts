@@ -33,4 +33,18 @@ describe('spike alerts', () => {
     expect({ ...(type.fromBuffer(type.toBuffer(alert)) as SpikeAlert) }).toEqual(alert);
     expect(type.isValid({ ...alert, kind: 'DIP' })).toBe(false);
   });
+
+  it('a DROP (a collapsing channel) and a DROP that became a SPIKE fit the schema too', () => {
+    const { type } = loadSchema('spikeAlert');
+    const drop: SpikeVerdict = { scope: 'channel', key: 'WEB', week: '2016-06-06', observed: 120, expected: 1985, upper: 1588, score: -18.8, kind: 'DROP' };
+    const alerts = alertsFor({ added: [drop], updated: [{ verdict: { ...drop, kind: 'SPIKE' }, previous: { ...drop, version: 1 } }], refreshed: [], retracted: [] }, at);
+    for (const alert of alerts) {
+      expect(type.isValid(alert)).toBe(true);
+      expect({ ...(type.fromBuffer(type.toBuffer(alert)) as SpikeAlert) }).toEqual(alert);
+    }
+    expect(alerts.map((a) => [a.kind, a.previous_kind])).toEqual([
+      ['DROP', null],
+      ['SPIKE', 'DROP'],
+    ]);
+  });
 });

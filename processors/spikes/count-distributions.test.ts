@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countUpperQuantile, normalQuantile } from './count-distributions.ts';
+import { countLowerQuantile, countUpperQuantile, normalQuantile, normalTail } from './count-distributions.ts';
 
 describe('countUpperQuantile', () => {
   it('Poisson(2) at 95%: P(X≤4) = 0.947 < 0.95 ≤ P(X≤5) = 0.983, so 5', () => {
@@ -38,5 +38,29 @@ describe('normalQuantile', () => {
     expect(normalQuantile(0.975)).toBeCloseTo(1.959964, 5);
     expect(normalQuantile(0.5)).toBeCloseTo(0, 9);
     expect(normalQuantile(0.0005)).toBeCloseTo(-3.290527, 5);
+  });
+});
+
+describe('countLowerQuantile', () => {
+  it('Poisson(10) at 0.5%: P(X≤2) = 0.0028 ≤ 0.005 < P(X≤3) = 0.0103, so 3 (a count of 2 or less is a fall)', () => {
+    expect(countLowerQuantile(10, 10, 0.005)).toBe(3);
+  });
+
+  it('negative binomial, mean 2 variance 4: P(X≤0) = 0.25 > 0.05, so 0: a low series cannot fall significantly', () => {
+    expect(countLowerQuantile(2, 4, 0.05)).toBe(0);
+    expect(countLowerQuantile(0, 0, 0.05)).toBe(0);
+  });
+
+  it('above the exact range: the normal approximation, 1000 − 2.5758 · √1000 = 918.5 → 919', () => {
+    expect(countLowerQuantile(1000, 1000, 0.005)).toBe(919);
+  });
+});
+
+describe('normalTail', () => {
+  it('P(Z > 0) = 0.5, P(Z > 1.96) = 0.025, P(Z > 4) = 3.17e-5, P(Z > −1.96) = 0.975', () => {
+    expect(normalTail(0)).toBeCloseTo(0.5, 7);
+    expect(normalTail(1.959964)).toBeCloseTo(0.025, 6);
+    expect(normalTail(4)).toBeCloseTo(3.167e-5, 7);
+    expect(normalTail(-1.959964)).toBeCloseTo(0.975, 6);
   });
 });

@@ -27,6 +27,14 @@ export function normalQuantile(p: number): number {
   return ((((((a0 * r + a1) * r + a2) * r + a3) * r + a4) * r + a5) * q) / (((((b0 * r + b1) * r + b2) * r + b3) * r + b4) * r + 1);
 }
 
+/** P(Z > z) for a standard normal Z (erfc by Abramowitz–Stegun 7.1.26: absolute error below 1.5e-7). */
+export function normalTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
 /**
  * Smallest u with P(X ≤ u) ≥ 1 − alpha, for X with the given mean and variance: Poisson when
  * variance ≤ mean, otherwise the negative binomial with that mean and variance (the quasi-Poisson
@@ -53,6 +61,33 @@ export function countUpperQuantile(mean: number, variance: number, alpha: number
     k += 1;
     // Floating-point sums can stall a hair below the target far out in the tail.
     if (pmf < 1e-300 || k > 100 * (mean + 10)) break;
+  }
+  return k;
+}
+
+/**
+ * The lower counterpart of countUpperQuantile: the smallest l with P(X ≤ l) > alpha, so a count below
+ * l has probability at most alpha (a fall). Same distributions; 0 when even a count of 0 is not that
+ * unlikely, which is always the case for small means: a low series cannot fall significantly.
+ */
+export function countLowerQuantile(mean: number, variance: number, alpha: number): number {
+  if (!(mean >= 0) || !(variance >= 0) || !(alpha > 0 && alpha < 1)) {
+    throw new RangeError(`countLowerQuantile(mean=${mean}, variance=${variance}, alpha=${alpha})`);
+  }
+  if (mean === 0) return 0;
+  const v = Math.max(variance, mean);
+  if (mean > EXACT_LIMIT) return Math.max(0, Math.floor(mean - normalQuantile(1 - alpha) * Math.sqrt(v) + 0.5));
+  const poisson = v <= mean * (1 + 1e-9);
+  const p = mean / v;
+  const r = (mean * p) / (1 - p);
+  let pmf = poisson ? Math.exp(-mean) : Math.exp(r * Math.log(p));
+  let cdf = pmf;
+  let k = 0;
+  while (cdf <= alpha) {
+    pmf *= poisson ? mean / (k + 1) : ((k + r) / (k + 1)) * (1 - p);
+    cdf += pmf;
+    k += 1;
+    if (k > 100 * (mean + 10)) break;
   }
   return k;
 }

@@ -1,4 +1,6 @@
 import type { DetectorParams } from '../../core/config/sections/spikes.ts';
+import { normalTail } from './count-distributions.ts';
+import { DEFAULT_SERIES_MODEL, seriesBound } from './detect-series.ts';
 import { median, scaledMad } from './robust-stats.ts';
 import type { SpikeKind } from './verdict.ts';
 
@@ -20,6 +22,8 @@ interface Bound {
   expected: number;
   sigma: number;
   upper: number;
+  /** Smallest count still judged normal: below it the week is a DROP. */
+  lower: number;
 }
 
 /**
@@ -30,8 +34,30 @@ interface Bound {
 export function aggregateBound(baseline: readonly number[], p: AggregateParams): Bound {
   const expected = median(baseline);
   const sigma = Math.max(scaledMad(baseline), Math.sqrt(Math.max(expected, 1)), p.aggregateRelativeFloor * expected);
+  return boundFrom(expected, sigma, p);
+}
+
+function boundFrom(expected: number, sigma: number, p: AggregateParams): Bound {
   const upper = Math.max(Math.floor(expected + p.aggregateK * sigma), p.aggregateMinCount - 1);
-  return { expected, sigma, upper };
+  // A series below aggregateMinCount cannot fall significantly either.
+  const lower = expected >= p.aggregateMinCount ? Math.max(0, Math.ceil(expected - p.aggregateK * sigma)) : 0;
+  return { expected, sigma, upper, lower };
+}
+
+/**
+ * With at least two years of usable history in the segment, the baseline is the long-history model
+ * of detect-series.ts (trend, annual season, past outbreaks downweighted) fitted on every non-spike
+ * week of the segment in the last five years; sigma is its predictive standard deviation, never below
+ * the relative floor. With less, null: the 8-week median/MAD bound applies.
+ */
+export function longHistoryBound(counts: readonly number[], t: number, segmentStart: number, spikes: ReadonlySet<number>, p: AggregateParams): Bound | null {
+  const base: number[] = [];
+  for (let b = Math.max(segmentStart, t - DEFAULT_SERIES_MODEL.historyWeeks); b < t; b++) if (!spikes.has(b)) base.push(b);
+  if (base.length < DEFAULT_SERIES_MODEL.seasonMinWeeks) return null;
+  const model = seriesBound(counts, base, t, { ...DEFAULT_SERIES_MODEL, alpha: normalTail(p.aggregateK) });
+  if (!model) return null;
+  const sigma = Math.max(Math.sqrt(model.variance), Math.sqrt(Math.max(model.expected, 1)), p.aggregateRelativeFloor * model.expected);
+  return boundFrom(model.expected, sigma, p);
 }
 
 /**
@@ -65,7 +91,10 @@ export function aggregateBaselineWeeks(t: number, segmentStart: number, spikes: 
  *  - otherwise a SPIKE (a broad but one-off rise).
  * After a level shift a new segment starts the week after it: the confirming weeks get no verdict of
  * their own (they are the shift) and later weeks are judged against the new level only.
- * Falls are not reported: they are not what investigators or operations are alerted to.
+ * A week below the lower bound is a DROP (a channel whose volume collapses: a broken reporting tool is
+ * an operations incident). DROP weeks stay out of later baselines, like spikes, so a collapse is
+ * reported every week it lasts until the low level has filled the baseline window.
+ * With two years of history or more the bound is the long-history model's (longHistoryBound).
  */
 export function detectAggregateSpikes(counts: readonly number[], attributedExcess: readonly number[] | null, p: AggregateParams): AggregateWeekVerdict[] {
   const spikes = new Set<number>();
@@ -77,9 +106,13 @@ export function detectAggregateSpikes(counts: readonly number[], attributedExces
     const needed = segmentStart === 0 ? p.minBaselineWeeks : Math.min(p.minBaselineWeeks, p.levelShiftConfirmWeeks);
     const weeks = aggregateBaselineWeeks(t, segmentStart, spikes, needed, p.baselineWeeks);
     if (!weeks) continue;
-    const baseline = weeks.map((b) => counts[b] ?? 0);
-    const bound = aggregateBound(baseline, p);
+    const bound = longHistoryBound(counts, t, segmentStart, spikes, p) ?? aggregateBound(weeks.map((b) => counts[b] ?? 0), p);
     const observed = counts[t] ?? 0;
+    if (observed < bound.lower) {
+      verdicts.push({ week: t, observed, expected: bound.expected, upper: bound.lower, score: (observed - bound.expected) / Math.max(bound.sigma, 1), kind: 'DROP' });
+      spikes.add(t);
+      continue;
+    }
     if (observed <= bound.upper) continue;
     const excess = observed - bound.expected;
     const concentrated = attributedExcess !== null && (attributedExcess[t] ?? 0) >= p.concentratedShare * excess;

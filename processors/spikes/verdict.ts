@@ -4,9 +4,11 @@ export type SpikeScope = 'number' | 'channel' | 'overall';
 /**
  * SPIKE: one week well above the series' own baseline. LEVEL_SHIFT (channel and overall only): the
  * rise is broad (not explained by single numbers' spikes) and it persists in the following weeks,
- * e.g. a new reporting tool doubling weekly volume. Number series only ever get SPIKE.
+ * e.g. a new reporting tool doubling weekly volume. DROP (channel and overall only): one week well
+ * below the baseline, e.g. a reporting tool that broke; reported every week the fall lasts, until the
+ * low level has filled the baseline window. Number series only ever get SPIKE.
  */
-export type SpikeKind = 'SPIKE' | 'LEVEL_SHIFT';
+export type SpikeKind = 'SPIKE' | 'LEVEL_SHIFT' | 'DROP';
 
 /**
  * The one verdict type of spike detection, written to ClickHouse (`spike_verdicts`), to the alert
@@ -14,9 +16,12 @@ export type SpikeKind = 'SPIKE' | 'LEVEL_SHIFT';
  * - `key`: the E.164 number (or WITHHELD/INVALID bucket), the channel name, or 'ALL' for overall.
  * - `week`: ISO week as its Monday date, 'YYYY-MM-DD'.
  * - `expected`: the count the baseline predicts for this week (numbers: scaled by the stream's rise).
- * - `upper`: the largest count still judged normal; a verdict exists only when observed > upper.
+ * - `upper`: the bound that was crossed. SPIKE and LEVEL_SHIFT: the largest count still judged normal
+ *   (observed > upper). DROP: the smallest count still judged normal (observed < upper), kept in the
+ *   same field so that the table, the alert and the API keep one shape.
  * - `score`: standardised excess, (observed − expected) / sqrt(max(variance, 1)), in the units of
- *   the method's own spread (quasi-Poisson variance for numbers, robust sigma for aggregates).
+ *   the method's own spread (quasi-Poisson variance for numbers, robust or model sigma for
+ *   aggregates); negative for a DROP.
  */
 export interface SpikeVerdict {
   scope: SpikeScope;

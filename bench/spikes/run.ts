@@ -1,0 +1,230 @@
+// Spike detection against the field's reference methods on the Noufaily et al. (2013) benchmark and on
+// callwatch's own regimes. See bench/spikes/README.md.
+//
+//   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=1]
+//
+// Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
+// them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
+// `Rscript bench/spikes/reference.R` on that same file, and prints the report (Markdown) to stdout and
+// DIR/report.md, with the raw tallies in DIR/results.json. R and the `surveillance` package are
+// installed from Debian when missing (root only). --reuse-r=DIR takes the reference methods' alarms and
+// times from an earlier run's DIR instead of running R again (R is the slow part), after checking that
+// DIR/series.csv holds exactly the same series. --r-processes=N splits the series over N Rscript
+// processes (CPU times are summed, so the per-1,000 figures do not change).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../../core/rng.ts';
+import { FIRST_TEST_WEEK, negativeBinomial, NOUFAILY_SCENARIOS, noufailySeries, seriesSeed, TEST_WEEKS } from '../../processors/spikes/noufaily.ts';
+import { addTally, emptyTally, outbreakRates, tallySeries, type OutbreakTally } from '../../processors/spikes/outbreak-quality.ts';
+import { CALLWATCH_METHODS, runCallwatch, type CallwatchMethod } from './methods.ts';
+import { REGIMES, regimeSeries } from './regimes.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BLOCKS = 5;
+
+function option(name: string, fallback: string): string {
+  const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3) : fallback;
+}
+const replicates = Number(option('replicates', '100'));
+const seed = Number(option('seed', '2013'));
+const alpha = Number(option('alpha', '0.005'));
+const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
+const withR = !process.argv.includes('--no-r');
+const reuseR = option('reuse-r', '');
+const rProcesses = Number(option('r-processes', '1'));
+if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5) || !Number.isInteger(rProcesses) || rProcesses < 1) {
+  throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=N ≥ 1]');
+}
+
+interface Series {
+  name: string;
+  group: string;
+  replicate: number;
+  counts: number[];
+  stream: number[];
+  outbreak: number[];
+  pastOutbreaks: number[];
+}
+
+/** Noufaily series carry a stream for the number detector: the series plus 2,350 other reports a week. */
+function noufailyStream(counts: readonly number[], scenario: number, replicate: number): number[] {
+  const rng = new Rng(seriesSeed(seed + 1, scenario, replicate));
+  return counts.map((c) => c + negativeBinomial(rng, 2350, 1.5));
+}
+
+const series: Series[] = [];
+for (const s of NOUFAILY_SCENARIOS) {
+  for (let r = 1; r <= replicates; r++) {
+    const x = noufailySeries(s, r, seed);
+    series.push({ name: `s${s.id}r${r}`, group: `scenario ${s.id}`, replicate: r, counts: x.counts, stream: noufailyStream(x.counts, s.id, r), outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
+  }
+}
+for (const regime of REGIMES) {
+  for (let r = 1; r <= replicates; r++) {
+    const x = regimeSeries(regime, r, seed);
+    series.push({ name: `${regime}r${r}`, group: regime, replicate: r, counts: x.counts, stream: x.stream, outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
+  }
+}
+
+mkdirSync(outDir, { recursive: true });
+const seriesFile = join(outDir, 'series.csv');
+writeFileSync(seriesFile, series.map((s) => [s.name, ...s.counts].join(',')).join('\n') + '\n');
+
+// alarms[method][series name] = one boolean per test week
+const alarms = new Map<string, Map<string, boolean[]>>();
+const cpuSeconds = new Map<string, number>();
+
+for (const method of Object.keys(CALLWATCH_METHODS) as CallwatchMethod[]) {
+  const byName = new Map<string, boolean[]>();
+  // The DROP detector only on the regime it is for: the others have no falls to find.
+  const todo = method === 'callwatch-drop' ? series.filter((s) => s.group === 'collapse') : series;
+  const started = process.cpuUsage();
+  for (const s of todo) byName.set(s.name, runCallwatch(method, s, alpha));
+  const used = process.cpuUsage(started);
+  cpuSeconds.set(method, (used.user + used.system) / 1e6);
+  alarms.set(method, byName);
+  process.stderr.write(`${method}: ${todo.length} series, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n`);
+}
+const seriesCount = new Map<string, number>(Object.keys(CALLWATCH_METHODS).map((m) => [m, m === 'callwatch-drop' ? replicates : series.length]));
+
+function ensureR(): void {
+  const probe = (): boolean => spawnSync('Rscript', ['-e', 'suppressPackageStartupMessages(library(surveillance))'], { stdio: 'ignore' }).status === 0;
+  if (probe()) return;
+  if (process.getuid?.() !== 0) throw new Error('R with the surveillance package is missing: apt-get install r-base-core r-cran-surveillance (as root), or run with --no-r');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = (): number | null => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'r-base-core', 'r-cran-surveillance'], { stdio: 'inherit', env }).status;
+  if (install() !== 0) {
+    spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+    if (install() !== 0) throw new Error('apt-get could not install r-base-core r-cran-surveillance');
+  }
+  if (!probe()) throw new Error('R installed but library(surveillance) still fails');
+}
+
+if (withR) {
+  const alarmsFile = join(reuseR || outDir, 'reference-alarms.csv');
+  const timingFile = join(reuseR || outDir, 'reference-timing.csv');
+  if (reuseR) {
+    if (readFileSync(join(reuseR, 'series.csv'), 'utf8') !== readFileSync(seriesFile, 'utf8')) throw new Error(`--reuse-r: ${reuseR}/series.csv holds other series (seed or replicates differ)`);
+  } else {
+    ensureR();
+    process.stderr.write(`Rscript: ${series.length} series, 4 methods, ${rProcesses} process(es)…\n`);
+    const parts = Array.from({ length: rProcesses }, (_, i) => series.filter((_, j) => j % rProcesses === i));
+    await Promise.all(
+      parts.map(
+        (part, i) =>
+          new Promise<void>((resolve, reject) => {
+            writeFileSync(join(outDir, `series-${i}.csv`), part.map((x) => [x.name, ...x.counts].join(',')).join('\n') + '\n');
+            const args = [join(HERE, 'reference.R'), join(outDir, `series-${i}.csv`), join(outDir, `alarms-${i}.csv`), join(outDir, `timing-${i}.csv`), String(alpha), String(FIRST_TEST_WEEK + 1)];
+            spawn('Rscript', args, { stdio: ['ignore', 'inherit', 'inherit'] }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`reference.R part ${i} failed (status ${String(code)})`))));
+          }),
+      ),
+    );
+    writeFileSync(alarmsFile, parts.map((_, i) => readFileSync(join(outDir, `alarms-${i}.csv`), 'utf8')).join(''));
+    const summed = new Map<string, number>();
+    for (let i = 0; i < rProcesses; i++) {
+      for (const line of readFileSync(join(outDir, `timing-${i}.csv`), 'utf8').split('\n')) {
+        const [method, secs] = line.split(',');
+        if (method && secs) summed.set(method.trim(), (summed.get(method.trim()) ?? 0) + Number(secs));
+      }
+    }
+    writeFileSync(timingFile, [...summed].map(([m, v]) => `${m},${v}`).join('\n') + '\n');
+  }
+  for (const line of readFileSync(alarmsFile, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const [name, method, ...values] = line.split(',');
+    if (!name || !method || values.length !== TEST_WEEKS) throw new Error(`reference.R: bad line ${line.slice(0, 80)}`);
+    const byName = alarms.get(method) ?? new Map<string, boolean[]>();
+    byName.set(name, values.map((v) => v === '1'));
+    alarms.set(method, byName);
+  }
+  for (const line of readFileSync(timingFile, 'utf8').split('\n')) {
+    const [method, secs] = line.split(',');
+    if (method && secs) {
+      cpuSeconds.set(method.trim(), Number(secs));
+      seriesCount.set(method.trim(), series.length);
+    }
+  }
+}
+
+const methods = [...alarms.keys()];
+const groups = [...new Set(series.map((s) => s.group))];
+type Tallies = Map<string, Map<string, OutbreakTally>>; // method → group → tally
+const tallies: Tallies = new Map();
+const blockTallies = new Map<string, OutbreakTally[]>(); // method → per block of replicates, Noufaily scenarios only
+for (const method of methods) {
+  const byGroup = new Map<string, OutbreakTally>();
+  const blocks = Array.from({ length: BLOCKS }, emptyTally);
+  for (const s of series) {
+    const a = alarms.get(method)?.get(s.name);
+    if (!a) continue;
+    const t = tallySeries(s, a);
+    addTally(byGroup.get(s.group) ?? byGroup.set(s.group, emptyTally()).get(s.group) ?? emptyTally(), t);
+    if (s.group.startsWith('scenario')) addTally(blocks[Math.floor(((s.replicate - 1) * BLOCKS) / replicates)] ?? emptyTally(), t);
+  }
+  tallies.set(method, byGroup);
+  blockTallies.set(method, blocks);
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1);
+const noufailyGroups = groups.filter((g) => g.startsWith('scenario'));
+const pooled = (method: string, gs: readonly string[]): OutbreakTally => {
+  const out = emptyTally();
+  for (const g of gs) {
+    const t = tallies.get(method)?.get(g);
+    if (t) addTally(out, t);
+  }
+  return out;
+};
+const describe = (g: string): string => {
+  const id = Number(g.replace('scenario ', ''));
+  const s = NOUFAILY_SCENARIOS.find((x) => x.id === id);
+  return s ? `${id} (θ ${s.theta}, φ ${s.phi}${s.trend ? ', trend' : ''}${s.seasonal ? ', season' : ''})` : g;
+};
+const measures = [
+  ['False-positive rate (%)', (t: OutbreakTally) => pct(outbreakRates(t).falsePositiveRate)],
+  ['Probability of detection (%)', (t: OutbreakTally) => pct(outbreakRates(t).probabilityOfDetection)],
+  ['Detection in the first outbreak week (%)', (t: OutbreakTally) => pct(outbreakRates(t).firstWeekDetection)],
+] as const;
+
+const lines: string[] = [];
+lines.push(`Seed ${seed}, ${replicates} replicates per scenario and regime, nominal α = ${alpha} (one-sided), test weeks ${FIRST_TEST_WEEK + 1}–${FIRST_TEST_WEEK + TEST_WEEKS}.`, '');
+lines.push('Methods:', '');
+for (const m of methods) lines.push(`- \`${m}\`: ${m in CALLWATCH_METHODS ? CALLWATCH_METHODS[m as CallwatchMethod] : 'R surveillance 1.20.3'}`);
+lines.push('');
+for (const [title, f] of measures) {
+  lines.push(`### ${title}`, '', `| series | ${methods.join(' | ')} |`, `| --- | ${methods.map(() => '---:').join(' | ')} |`);
+  for (const g of groups) lines.push(`| ${g.startsWith('scenario') ? describe(g) : g} | ${methods.map((m) => (tallies.get(m)?.get(g) ? f(tallies.get(m)?.get(g) ?? emptyTally()) : '')).join(' | ')} |`);
+  const ran = (m: string): boolean => noufailyGroups.some((g) => tallies.get(m)?.has(g));
+  lines.push(`| **all 28 scenarios** | ${methods.map((m) => (ran(m) ? `**${f(pooled(m, noufailyGroups))}**` : '')).join(' | ')} |`);
+  const spread = (m: string): string => {
+    const v = (blockTallies.get(m) ?? []).map((b) => Number(f(b)));
+    return ran(m) ? `${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)}` : '';
+  };
+  lines.push(`| spread over ${BLOCKS} blocks of replicates | ${methods.map(spread).join(' | ')} |`, '');
+}
+lines.push('### CPU time per 1,000 series (s)', '', `| ${methods.join(' | ')} |`, `| ${methods.map(() => '---:').join(' | ')} |`);
+lines.push(`| ${methods.map((m) => ((1000 * (cpuSeconds.get(m) ?? 0)) / (seriesCount.get(m) ?? 1)).toFixed(1)).join(' | ')} |`, '');
+const scenariosAtOrBelow = (m: string): number => noufailyGroups.filter((g) => outbreakRates(tallies.get(m)?.get(g) ?? emptyTally()).falsePositiveRate <= alpha).length;
+lines.push('### Summary', '', `| method | scenarios with FPR ≤ α | scenarios with POD ≥ farringtonFlexible's | … and FPR ≤ farringtonFlexible's or ≤ α |`, '| --- | ---: | ---: | ---: |');
+for (const m of methods.filter((x) => x !== 'callwatch-drop')) {
+  const ff = tallies.get('farringtonFlexible');
+  const better = ff ? noufailyGroups.filter((g) => outbreakRates(tallies.get(m)?.get(g) ?? emptyTally()).probabilityOfDetection >= outbreakRates(ff.get(g) ?? emptyTally()).probabilityOfDetection) : [];
+  const fair = ff
+    ? better.filter((g) => {
+        const own = outbreakRates(tallies.get(m)?.get(g) ?? emptyTally()).falsePositiveRate;
+        return own <= outbreakRates(ff.get(g) ?? emptyTally()).falsePositiveRate || own <= alpha;
+      })
+    : [];
+  lines.push(`| ${m} | ${scenariosAtOrBelow(m)} / 28 | ${ff ? better.length : '–'} / 28 | ${ff ? fair.length : '–'} / 28 |`);
+}
+const report = lines.join('\n') + '\n';
+writeFileSync(join(outDir, 'report.md'), report);
+writeFileSync(
+  join(outDir, 'results.json'),
+  JSON.stringify({ seed, replicates, alpha, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
+);
+process.stdout.write(report);
