@@ -29,7 +29,7 @@ export interface ApiDeps {
   /** Writes the audit log only. On chdb (no users) the same connection as `reader`. */
   writer: Clickhouse;
   logger?: Logger;
-  /** Epoch ms for audit rows; tests pin it. */
+  /** Epoch ms for audit rows and the per-key rate limiter; tests pin it so no answer depends on their speed. */
   clock?: () => number;
 }
 
@@ -111,7 +111,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   app.get('/openapi.json', () => openApi);
 
   const keys = new ApiKeyStore(config.auth.apiKeys);
-  const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst });
+  const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst }, undefined, clock);
   void app.register((api, _options, done) => {
     api.decorateRequest('investigator', null);
     api.decorateRequest('lookupFormat', null);
