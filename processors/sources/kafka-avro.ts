@@ -19,7 +19,7 @@ const metrics = {
   lag: gauge('callwatch_processor_consumer_lag', 'Records behind the log end, per assigned partition', ['topic', 'partition']),
 };
 
-export type SourceConfig = Pick<ProcessorsConfig, 'groupId' | 'groupInstanceId' | 'consumeTimeoutMs'>;
+export type SourceConfig = Pick<ProcessorsConfig, 'groupId' | 'groupInstanceId' | 'consumeTimeoutMs' | 'lingerMs'>;
 
 export type SourceItem =
   | { kind: 'cdr'; at: SourcePosition; record: CdrRecord }
@@ -56,6 +56,7 @@ export class KafkaAvroSource {
       groupId: config.groupId,
       topics: [topicName(kafka, 'cdrs'), topicName(kafka, 'reports')],
       consumeTimeoutMs: config.consumeTimeoutMs,
+      lingerMs: config.lingerMs,
       ...(clientId === undefined ? {} : { clientId }),
       ...(config.groupInstanceId === '' ? {} : { extra: { 'group.instance.id': config.groupInstanceId } }),
     });
