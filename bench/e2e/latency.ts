@@ -103,7 +103,10 @@ interface RateResult {
   acknowledged: number;
   visible: number;
   achievedRate: number;
+  /** Acknowledgement → visible, per POST (negative when the collector acknowledged after the processor had stored the records). */
   latencyMs: { p50: number; p99: number; max: number };
+  /** POST sent → acknowledged (the collector's own delay: Kafka acks, and its event loop under load). */
+  ackMs: { p50: number; p99: number };
   meanRecordsPerProcessorBatch: number | null;
   loadAverage: number[];
 }
@@ -129,6 +132,7 @@ async function runRate(o: { index: number; rate: number; ch: Clickhouse; databas
   const traffic = new CdrTraffic({ ...DEFAULT_TRAFFIC, seed: 100 + o.index, startMs: Date.now() - 7 * 86_400_000, callsPerSecond: 1 });
   const bodies = Array.from({ length: posts }, (_, b) => JSON.stringify(traffic.batch(perPost).map((c, j) => ({ ...c, cdr_id: id(b, j) }))));
   const ackedAt = new Map<number, number>();
+  const ackDelays: number[] = [];
   const visibleAt = new Map<number, number>();
   const state = { sending: true, lastAck: Date.now() };
   const before = await batchSizes(o.metricsUrl);
@@ -155,12 +159,14 @@ async function runRate(o: { index: number; rate: number; ch: Clickhouse; databas
   const start = Date.now();
   for (let b = 0; b < posts; b++) {
     await sleep(Math.max(0, start + (b * 1000) / POSTS_PER_SECOND - Date.now()));
+    const sentAt = Date.now();
     sends.push(
       fetch(`${o.collectorUrl}/v1/cdrs`, { method: 'POST', headers: { ...o.headers, 'content-type': 'application/json' }, body: bodies[b] }).then(async (res) => {
         await res.arrayBuffer();
         if (res.ok) {
           state.lastAck = Date.now();
           ackedAt.set(b, state.lastAck);
+          ackDelays.push(state.lastAck - sentAt);
         } else {
           console.error(`rate ${o.rate}, POST ${b}: HTTP ${res.status}`);
         }
@@ -178,6 +184,7 @@ async function runRate(o: { index: number; rate: number; ch: Clickhouse; databas
     return seen === undefined ? [] : [seen - acked];
   });
   latencies.sort((x, y) => x - y);
+  ackDelays.sort((x, y) => x - y);
   const batchesRun = after.count - before.count;
   return {
     rate: o.rate,
@@ -187,6 +194,7 @@ async function runRate(o: { index: number; rate: number; ch: Clickhouse; databas
     visible: latencies.length,
     achievedRate: Math.round((ackedAt.size * perPost) / sendSeconds),
     latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies.at(-1) ?? Number.NaN },
+    ackMs: { p50: quantile(ackDelays, 0.5), p99: quantile(ackDelays, 0.99) },
     meanRecordsPerProcessorBatch: batchesRun > 0 ? Math.round((after.sum - before.sum) / batchesRun) : null,
     loadAverage: load(),
   };
@@ -226,7 +234,7 @@ async function main(): Promise<void> {
       const r = await runRate({ index, rate, ch, database, collectorUrl: ingest.baseUrl, headers: collector.headers, metricsUrl: `http://127.0.0.1:${processorPort}/metrics` });
       results.push(r);
       console.log(
-        `${rate}/s (achieved ${r.achievedRate}/s, ${r.cdrsPerPost} per POST): acknowledged ${r.acknowledged}/${r.posts}, visible ${r.visible}; ack → visible p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms; ${r.meanRecordsPerProcessorBatch ?? '-'} records per processor batch; load ${r.loadAverage.join(' ')}`,
+        `${rate}/s (achieved ${r.achievedRate}/s, ${r.cdrsPerPost} per POST): acknowledged ${r.acknowledged}/${r.posts}, visible ${r.visible}; ack → visible p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (POST → ack p50 ${r.ackMs.p50}, p99 ${r.ackMs.p99} ms); ${r.meanRecordsPerProcessorBatch ?? '-'} records per processor batch; load ${r.loadAverage.join(' ')}`,
       );
     }
   } finally {
