@@ -30,7 +30,7 @@ export interface ApiDeps {
   /** Writes the audit log only. On chdb (no users) the same connection as `reader`. */
   writer: Clickhouse;
   logger?: Logger;
-  /** Epoch ms for audit rows; tests pin it. */
+  /** Epoch ms for audit rows and the per-key rate limiter; tests pin it so no answer depends on their speed. */
   clock?: () => number;
 }
 
@@ -52,7 +52,8 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
   enableDefaultMetrics('api');
 
   const keys = new ApiKeyStore(config.auth.apiKeys);
-  const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst });
+  // On the app's clock, so that tests can pin it and no run can refill a token between requests.
+  const limiter = new KeyedRateLimiter({ ratePerSecond: config.api.rateLimitPerSecond, burst: config.api.rateLimitBurst }, undefined, clock);
   const guard = investigatorGuard({ keys, limiter, config: config.api });
   const audit = new AuditLog(deps.writer);
 

@@ -8,27 +8,20 @@
 //   --engine-consumers=N  kafka_num_consumers of the engine table (default 1, like one instance)
 //   --clickhouse-pid=PID  also report the ClickHouse server's CPU seconds per phase (from /proc)
 //   BENCH_BATCH_SIZE=n    the processor's batch size (default: the processors config default)
+//   CALLWATCH_PROCESSORS__LINGER_MS=n  the processor's linger (default 250; 0 = size-only batches)
 //   BENCH_CPU_PROFILE=f   write a CPU profile of the processor phase only to f (.cpuprofile)
-import { AvroSerde } from '../../core/avro/serde.ts';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { createLogger } from '../../core/log.ts';
-import { ReadModel } from '../../core/read-model/index.ts';
-import { STREAMS } from '../../processors/streams/index.ts';
-import { Pipeline } from '../../processors/pipeline.ts';
-import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
-import { DeadLetterSink } from '../../processors/sinks/dead-letter.ts';
-import { KafkaAvroSource } from '../../processors/sources/kafka-avro.ts';
 import { cdrRow } from '../../processors/streams/cdrs.ts';
 import { WeekCalendar } from '../../core/weeks.ts';
-import { generateCdrs } from '../../test/support/generate.ts';
 import { RecordProducer } from '../../test/processors/support.ts';
-import { profiled } from './cpu-profile.ts';
 import { runKafkaEngine } from './kafka-engine.ts';
-import { cpuSeconds, processCpuSeconds } from './proc-cpu.ts';
+import { processCpuSeconds } from './proc-cpu.ts';
+import { benchCdrs, measureSaturation, round } from './saturation.ts';
 
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
@@ -57,36 +50,17 @@ async function main(): Promise<void> {
   const jsonTopic = `${config.kafka.topicPrefix}cdrs-json`;
   await ensureTopics(config.kafka, [{ name: jsonTopic, partitions: 6 }]);
 
-  const cdrs = generateCdrs({ seed: 7, count: N, fromMs: Date.parse('2016-01-04T00:00:00Z'), toMs: Date.parse('2016-07-04T00:00:00Z'), callers: 20_000 });
+  const cdrs = benchCdrs(N);
   const producer = await RecordProducer.connect(config);
   const context = { weeks: new WeekCalendar(config.processors.timeZone), shortCallSeconds: config.processors.shortCallSeconds };
-  let t = performance.now();
+  const t = performance.now();
   await producer.sendAll(cdrs.map((c) => producer.cdrMessage(c)));
   // The Kafka engine gets the same records as the flat rows the processor stores, one JSON object per message.
   await producer.sendAll(cdrs.map((c, i) => ({ topic: jsonTopic, key: `${c.platform}/${c.cdr_id}`, value: Buffer.from(JSON.stringify(cdrRow(c, { topic: jsonTopic, partition: 0, offset: i, timestamp: undefined }, context))) })));
   log.info({ records: N, seconds: (performance.now() - t) / 1000 }, 'topics filled (Avro and JSON)');
 
-  // 1. One processor instance, in this process.
-  const source = await KafkaAvroSource.connect(config.kafka, { ...config.processors, groupId: `${tag}-processors` }, AvroSerde.fromConfig(config.registry), STREAMS);
-  const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(producer.producer, config.kafka), context, config.processors, log);
-  const agg = new ReadModel(ch, config.processors);
-  const rss0 = process.memoryUsage().rss;
-  let peakRss = rss0;
-  const cpu0 = { node: cpuSeconds(), clickhouse: processCpuSeconds(clickhousePid) };
-  t = performance.now();
-  let consumed = 0;
-  await profiled(process.env.BENCH_CPU_PROFILE, async () => {
-    while (consumed < N) {
-      consumed += (await pipeline.runOnce()).consumed;
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }
-  });
-  const visible = (await agg.numberCdrWeeks()).reduce((s, w) => s + w.calls, 0);
-  const processorSeconds = (performance.now() - t) / 1000;
-  const processorCpu = { node: cpuSeconds() - cpu0.node, clickhouse: minus(processCpuSeconds(clickhousePid), cpu0.clickhouse) };
-  if (visible !== N) throw new Error(`weekly aggregates show ${visible} calls, expected ${N}`);
-  await pipeline.settle();
-  await source.close();
+  // 1. One processor instance, in this process (bench/processors/saturation.ts).
+  const processor = await measureSaturation({ config, ch, producer, records: N, groupId: `${tag}-processors`, log, clickhousePid, cpuProfile: process.env.BENCH_CPU_PROFILE });
 
   // 2. ClickHouse's Kafka table engine -> materialized view -> MergeTree (bench/processors/kafka-engine.ts).
   let engineSeconds: number | null = null;
@@ -108,10 +82,9 @@ async function main(): Promise<void> {
   const result = {
     records: N,
     clickhouse: config.clickhouse.url,
-    processor: { batchSize: config.processors.batchSize, seconds: round(processorSeconds), recordsPerSecond: Math.round(N / processorSeconds), peakRssMb: Math.round(peakRss / 1e6),
-      cpuSeconds: { node: round(processorCpu.node), clickhouse: processorCpu.clickhouse === null ? null : round(processorCpu.clickhouse) } },
+    processor,
     clickhouseKafkaEngine: engineSeconds === null ? { error: engineError } : { consumers: engineConsumers, seconds: round(engineSeconds), recordsPerSecond: Math.round(N / engineSeconds), cpuSeconds: { clickhouse: engineCpu === null ? null : round(engineCpu) } },
-    ratio: engineSeconds === null ? null : round(engineSeconds / processorSeconds),
+    ratio: engineSeconds === null ? null : round(engineSeconds / processor.seconds),
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
@@ -126,10 +99,6 @@ async function main(): Promise<void> {
 
 function minus(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a - b;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
 
 main().then(

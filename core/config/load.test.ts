@@ -39,6 +39,16 @@ describe('loadConfig', () => {
     expect(c.clickhouse.readerPassword).toBe('s3cret');
   });
 
+  it("bounds the processors' batches by time: a linger of 250 ms by default, 0 = size only, validated once", () => {
+    expect(loadConfig({ env: {} }).processors.lingerMs).toBe(250);
+    expect(loadConfig({ env: { CALLWATCH_PROCESSORS__LINGER_MS: '0' } }).processors.lingerMs).toBe(0);
+    for (const bad of ['-1', '60001', '2.5', 'soon']) {
+      const err = failure(() => loadConfig({ env: { CALLWATCH_PROCESSORS__LINGER_MS: bad } }));
+      expect(err.code, bad).toBe('CW_ERR_CONFIG_INVALID');
+      expect(err.message, bad).toContain('processors.lingerMs');
+    }
+  });
+
   it('names an unknown environment key and lists the known ones', () => {
     const err = failure(() => loadConfig({ env: { CALLWATCH_KAFKA__BROKRES: 'x' } }));
     expect(err.code).toBe('CW_ERR_CONFIG_UNKNOWN_KEY');

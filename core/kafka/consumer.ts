@@ -1,5 +1,6 @@
 import type { KafkaConfig } from '../config/sections/kafka.ts';
 import { CallwatchError } from '../errors.ts';
+import { readLingerBatch } from './linger-batch.ts';
 import { KafkaConsumer, KAFKA_ERRORS, type KafkaMessage, type LibrdKafkaError, type TopicPartition, type TopicPartitionOffset } from './rdkafka.ts';
 
 export type { KafkaMessage };
@@ -10,6 +11,12 @@ export interface ConsumerOptions {
   clientId?: string;
   /** Longest a consumeBatch() waits for the first record. */
   consumeTimeoutMs?: number;
+  /**
+   * Longest the oldest record of a consumeBatch() waits for the batch to fill (core/kafka/linger-batch.ts).
+   * 0 or absent: size only, node-rdkafka's own batch read, which ends at `max` records or at the
+   * first gap of consumeTimeoutMs between two records.
+   */
+  lingerMs?: number;
   /** Called before partitions are taken away, while the consumer still owns them. */
   onRevoke?: (partitions: readonly TopicPartition[]) => void;
   onAssign?: (partitions: readonly TopicPartition[]) => void;
@@ -26,7 +33,10 @@ export class BatchConsumer {
   /** The latest offset committed (asynchronously) per partition still assigned: re-committed synchronously on close. */
   private readonly committed = new Map<string, TopicPartitionOffset>();
 
-  private constructor(private readonly consumer: InstanceType<typeof KafkaConsumer>) {}
+  private constructor(
+    private readonly consumer: InstanceType<typeof KafkaConsumer>,
+    private readonly timing: { consumeTimeoutMs: number; lingerMs: number },
+  ) {}
 
   static async connect(config: KafkaConfig, options: ConsumerOptions): Promise<BatchConsumer> {
     // The rebalance callback is set up before the instance exists; it reaches it through this.
@@ -65,15 +75,28 @@ export class BatchConsumer {
         else resolve();
       });
     });
-    consumer.setDefaultConsumeTimeout(options.consumeTimeoutMs ?? 500);
     consumer.subscribe([...options.topics]);
-    ref.self = new BatchConsumer(consumer);
+    ref.self = new BatchConsumer(consumer, { consumeTimeoutMs: options.consumeTimeoutMs ?? 500, lingerMs: options.lingerMs ?? 0 });
     return ref.self;
   }
 
-  /** Up to `max` records, or fewer (possibly none) once the consume timeout passes. */
+  /**
+   * Up to `max` records: as soon as `max` are in hand, or once the oldest in hand has waited
+   * `lingerMs`; none once consumeTimeoutMs passes without a record. Without a linger, up to `max`
+   * records or fewer once no record came for consumeTimeoutMs.
+   */
   consumeBatch(max: number): Promise<KafkaMessage[]> {
+    return readLingerBatch((n, timeoutMs) => this.consumeNative(n, timeoutMs), () => Date.now(), { max, lingerMs: this.timing.lingerMs, idleTimeoutMs: this.timing.consumeTimeoutMs });
+  }
+
+  /**
+   * node-rdkafka's batch read: up to `max` records, waiting at most `timeoutMs` for EACH (not for the
+   * whole call; see core/kafka/linger-batch.ts). consume() reads the default timeout synchronously,
+   * so setting it just before applies to this call only, whatever other reads are in flight.
+   */
+  private consumeNative(max: number, timeoutMs: number): Promise<KafkaMessage[]> {
     return new Promise((resolve, reject) => {
+      this.consumer.setDefaultConsumeTimeout(timeoutMs);
       this.consumer.consume(max, (err: LibrdKafkaError | null | undefined, messages) => {
         if (err && err.code !== KAFKA_ERRORS.ERR__TIMED_OUT) reject(new CallwatchError('CW_ERR_KAFKA_TIMEOUT', err.message, { kafkaCode: err.code }));
         else resolve(messages);

@@ -20,7 +20,7 @@ const metrics = {
   lag: gauge('callwatch_processor_consumer_lag', 'Records behind the log end, per assigned partition', ['topic', 'partition']),
 };
 
-export type SourceConfig = Pick<ProcessorsConfig, 'groupId' | 'groupInstanceId' | 'consumeTimeoutMs'>;
+export type SourceConfig = Pick<ProcessorsConfig, 'groupId' | 'groupInstanceId' | 'consumeTimeoutMs' | 'lingerMs'>;
 
 /** The message a record came from, as read: what a dead letter carries. */
 export interface RawMessage {
@@ -60,6 +60,7 @@ export class KafkaAvroSource {
       groupId: config.groupId,
       topics: [...streamOf.keys()],
       consumeTimeoutMs: config.consumeTimeoutMs,
+      lingerMs: config.lingerMs,
       ...(clientId === undefined ? {} : { clientId }),
       ...(config.groupInstanceId === '' ? {} : { extra: { 'group.instance.id': config.groupInstanceId } }),
     });

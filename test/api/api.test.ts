@@ -20,8 +20,12 @@ const KEYS = { investigator: 'inv-key-0123456789', platform: 'pbx-key-0123456789
 const AUTH = { authorization: `Bearer ${KEYS.investigator}` };
 const NOW = Date.parse('2026-01-05T09:00:00Z');
 
+// The app's clock is pinned (NOW), so its rate limiter never refills: no answer depends on how
+// fast the suite runs. The shared app therefore gets a burst no suite reaches; the 429 test builds
+// an app with its own small limit on the same pinned clock.
 function apiConfig(engine: (typeof ENGINES)[number], overrides: Record<string, Record<string, unknown>> = {}): Config {
   return testConfig(uniqueTag(`api_${engine}`), engine, {
+    api: { rateLimitBurst: 1_000_000, rateLimitPerSecond: 20 },
     auth: {
       apiKeys: [
         { name: 'investigator-1', sha256: sha256(KEYS.investigator), scopes: ['investigate'] },
@@ -417,14 +421,16 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
   });
 
   it('answers 429 with Retry-After past a key\'s rate', async () => {
-    const limited = buildApiApp({ config: { ...config, api: { ...config.api, rateLimitBurst: 2, rateLimitPerSecond: 0.01 } }, reader, writer });
+    // Pinned clock: no token comes back between the requests, however slow the machine.
+    const limited = buildApiApp({ config: { ...config, api: { ...config.api, rateLimitBurst: 2, rateLimitPerSecond: 0.01 } }, reader, writer, clock: () => NOW });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) statuses.push((await limited.inject({ url: '/v1/spikes', headers: AUTH })).statusCode);
       expect(statuses).toEqual([200, 200, 429]);
       const res = await limited.inject({ url: '/v1/spikes', headers: AUTH });
       expect(errorOf(res).code).toBe('CW_ERR_API_RATE_LIMITED');
-      expect(Number(res.headers['retry-after'])).toBeGreaterThan(1);
+      // 1 token at 0.01/s: 100 s, exactly, since the clock does not move.
+      expect(res.headers['retry-after']).toBe('100');
     } finally {
       await limited.close();
     }

@@ -84,7 +84,8 @@ export async function startHarness(label: string, ingest: Record<string, unknown
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the record type the topic holds
 export async function consumeDecoded<T>(config: Config, topic: string, key: 'cdr' | 'nuisanceReport', count: number, settleMs = 1_500, timeoutMs = 30_000): Promise<{ key: string; value: T }[]> {
   const serde = AvroSerde.fromConfig(config.registry);
-  const consumer = await BatchConsumer.connect(config.kafka, { groupId: `${topic}-reader-${Date.now()}`, topics: [topic] });
+  // A group of its own (a clock reading could repeat): two readers in one group would split the partitions.
+  const consumer = await BatchConsumer.connect(config.kafka, { groupId: `${topic}-reader-${uniqueTag('r')}`, topics: [topic] });
   const out: { key: string; value: T }[] = [];
   let deadline = Date.now() + timeoutMs;
   try {

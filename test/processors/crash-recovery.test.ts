@@ -43,12 +43,17 @@ describe.each(ENGINES)('processors killed with SIGKILL on %s', (engine) => {
     });
     const rng = new Rng(2024);
     let killedWhileWriting = 0;
+    const consumedBy = async (child: ProcessorChild): Promise<number> => metricSum(await child.metrics().catch(() => ''), 'callwatch_processor_records_consumed_total');
     for (let k = 0; k < KILLS; k++) {
       const child = new ProcessorChild(env);
       await waitFor('processor to start consuming', () => Promise.resolve(child.processing ? true : undefined), 60_000, 50);
-      await new Promise((r) => setTimeout(r, rng.range(200, 1500)));
-      const m = await child.metrics().catch(() => '');
-      if (metricSum(m, 'callwatch_processor_records_consumed_total') > 0) killedWhileWriting += 1;
+      // Kill at a random moment after the instance has read its first batch, however long joining
+      // the group and the first fetch take on a loaded machine (a fixed delay from start-up could
+      // kill every instance before it read anything). Once earlier instances have committed
+      // everything there is nothing left to read: then the wait ends after a bound and kills anyway.
+      await waitFor('a first batch read', async () => ((await consumedBy(child)) > 0 ? true : undefined), 10_000, 50).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, rng.range(0, 800)));
+      if ((await consumedBy(child)) > 0) killedWhileWriting += 1;
       child.kill('SIGKILL');
       const exit = await child.exited;
       expect(exit.signal).toBe('SIGKILL');

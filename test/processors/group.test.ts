@@ -37,18 +37,26 @@ describe('processors in one consumer group (ClickHouse server)', () => {
     const reports = generateReports({ seed: 32, count: 10_000, fromMs: FROM, toMs: TO, numbers: 2000 });
     await prepareTopics(config);
     const producer = await RecordProducer.connect(config);
-    await producer.sendAll([...cdrs.map((c) => producer.cdrMessage(c)), ...reports.map((r) => producer.reportMessage(r))]);
-    await producer.close();
+    const messages = [...cdrs.map((c) => producer.cdrMessage(c)), ...reports.map((r) => producer.reportMessage(r))];
 
     const env = processorEnv(config, { CALLWATCH_PROCESSORS__GROUP_ID: `${config.kafka.topicPrefix}processors`, CALLWATCH_PROCESSORS__BATCH_SIZE: '500' });
     const a = new ProcessorChild(env);
     const b = new ProcessorChild(env);
-    // Both must own partitions before one is stopped, or there is no rebalance to speak of.
+    // Both must own partitions and have read records before one is killed, or there is no
+    // rebalance to speak of. Records go out in slices until both have read some: sent all at once,
+    // the first instance to join could drain them before the second one is assigned anything.
+    // The last quarter is held back until after the kill, so the kill is always mid-run.
+    const consumed = async (child: ProcessorChild): Promise<number> => metricSum(await child.metrics().catch(() => ''), 'callwatch_processor_records_consumed_total');
+    const held = Math.floor((messages.length * 3) / 4);
+    let sent = 0;
     await waitFor(
       'both instances to consume',
       async () => {
-        const [ma, mb] = await Promise.all([a.metrics(), b.metrics()]);
-        return metricSum(ma, 'callwatch_processor_records_consumed_total') > 0 && metricSum(mb, 'callwatch_processor_records_consumed_total') > 0 ? true : undefined;
+        if ((await consumed(a)) > 0 && (await consumed(b)) > 0) return true;
+        const slice = messages.slice(sent, Math.min(held, sent + 500));
+        if (slice.length > 0) await producer.sendAll(slice);
+        sent += slice.length;
+        return undefined;
       },
       60_000,
       100,
@@ -57,6 +65,8 @@ describe('processors in one consumer group (ClickHouse server)', () => {
     b.kill('SIGKILL');
     expect((await b.exited).signal).toBe('SIGKILL');
     expect(midway.cdrs + midway.reports).toBeLessThan(cdrs.length + reports.length);
+    await producer.sendAll(messages.slice(sent));
+    await producer.close();
 
     // a takes over b's partitions once the session times out, and re-reads b's uncommitted batch.
     await waitFor('every record stored', async () => {
@@ -82,7 +92,9 @@ describe('processors in one consumer group (ClickHouse server)', () => {
     await producer.close();
 
     const groupId = `${config.kafka.topicPrefix}processors`;
-    const child = new ProcessorChild(processorEnv(config, { CALLWATCH_PROCESSORS__GROUP_ID: groupId, CALLWATCH_PROCESSORS__BATCH_SIZE: '1000' }));
+    // Small batches: 200 of them, so the whole topic cannot be drained in the moment between the
+    // first commit being seen and SIGTERM arriving, however fast the machine.
+    const child = new ProcessorChild(processorEnv(config, { CALLWATCH_PROCESSORS__GROUP_ID: groupId, CALLWATCH_PROCESSORS__BATCH_SIZE: '100' }));
     await waitFor('a first batch', async () => (metricSum(await child.metrics(), 'callwatch_processor_batches_total') > 0 ? true : undefined), 60_000, 50);
     child.kill('SIGTERM');
     const exit = await child.exited;

@@ -2,7 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { loadConfig } from '../../core/config/load.ts';
 import { KafkaProducer } from '../../core/kafka/producer.ts';
 
@@ -10,15 +10,28 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STACK_DIR = process.env.CALLWATCH_STACK_DIR ?? `${ROOT}.stack`;
 const CLASSPATH = `${STACK_DIR}/lib/kafka/*`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether nothing listens on `port` at 127.0.0.1 right now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768-60999 by default). The broker's ports must stay
+ * free while it is stopped or killed and restarted; a port from the ephemeral range (what
+ * listen(0) hands out) can meanwhile become the local end of any outgoing connection on the
+ * machine, and the restart would fail. A port outside it is only ever taken by an explicit bind
+ * (30000-32767: clear of the local stack's ports too).
+ */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 30_000 + randomInt(2_768);
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error('no free port found in 30000-32767');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

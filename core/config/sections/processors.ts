@@ -19,6 +19,14 @@ export const processorsSection = z.strictObject({
   batchSize: envInt(1, 100_000).default(20_000),
   /** Longest a batch waits for its first record before an (empty) round. */
   consumeTimeoutMs: envInt(10, 60_000).default(500),
+  /**
+   * A batch closes when `batchSize` records are in hand or when its oldest record has waited this
+   * long, whichever comes first: large batches at saturation, bounded delay at ordinary rates
+   * (core/kafka/linger-batch.ts). 0 = size only (node-rdkafka's batch read: it ends at `batchSize`
+   * records or at the first gap of `consumeTimeoutMs` between records, so a steady trickle waits
+   * for a full batch).
+   */
+  lingerMs: envInt(0, 60_000).default(250),
   /** IANA zone whose Monday 00:00 starts a week. */
   timeZone: z.string().refine(isTimeZone, 'not an IANA time zone').default('Europe/London'),
   /** A call whose billable time is under this many seconds is a short call. */
