@@ -84,8 +84,11 @@ export class Clickhouse {
    * table (not queued on this server's disk for later sending): the processors commit Kafka offsets
    * after an insert, so it must mean stored.
    */
-  private get writeSettings(): { insert_distributed_sync?: 1 } {
-    return this.cluster === '' ? {} : { insert_distributed_sync: 1 };
+  // On a cluster: wait until the rows are in their shard, and never drop a re-sent block as a duplicate
+  // of an earlier one (replicated tables do, by block hash): a re-sent block must reach the
+  // materialized views again, in case the first attempt stored the rows but died before the views ran.
+  private get writeSettings(): { insert_distributed_sync?: 1; insert_deduplicate?: 0 } {
+    return this.cluster === '' ? {} : { insert_distributed_sync: 1, insert_deduplicate: 0 };
   }
 
   /** A statement with no result (DDL, INSERT … SELECT, OPTIMIZE). */

@@ -84,7 +84,7 @@ describe('cluster translation refuses what it cannot do right', () => {
   });
   it('a materialized view without TO, or from a table no migration created', () => {
     expect(refusal('CREATE MATERIALIZED VIEW {db}.v ENGINE = MergeTree ORDER BY x AS SELECT x FROM {db}.t')).toContain('needs TO {db}.target');
-    const catalog: ClusterCatalog = new Map([['target', 'sharded']]);
+    const catalog: ClusterCatalog = new Map([['target', { kind: 'sharded' as const, shardBy: 'cityHash64(k)' }]]);
     expect(refusal('CREATE MATERIALIZED VIEW {db}.v TO {db}.target AS SELECT x FROM {db}.elsewhere', catalog)).toContain('must select FROM a {db} table');
   });
   it('statements it has no translation for', () => {
@@ -93,16 +93,18 @@ describe('cluster translation refuses what it cannot do right', () => {
 });
 
 describe('ALTER and DROP on a cluster', () => {
-  it('adds a column to the replicas and to the Distributed table; a mutation goes to the replicas only', () => {
-    const catalog: ClusterCatalog = new Map([['t', 'sharded']]);
+  it('adds a column to the replicas and remakes the Distributed table from them; a mutation goes to the replicas only', () => {
+    const catalog: ClusterCatalog = new Map([['t', { kind: 'sharded' as const, shardBy: 'cityHash64(k)' }]]);
     expect(translateForCluster('ALTER TABLE {db}.t ADD COLUMN y UInt8', 'cw', catalog)).toEqual([
       'ALTER TABLE {db}.t_local ON CLUSTER cw ADD COLUMN y UInt8',
-      'ALTER TABLE {db}.t ON CLUSTER cw ADD COLUMN y UInt8',
+      // 18.16 refuses ALTER … ON CLUSTER on the (unreplicated) Distributed table: it is made again.
+      'DROP TABLE IF EXISTS {db}.t ON CLUSTER cw',
+      'CREATE TABLE IF NOT EXISTS {db}.t ON CLUSTER cw AS {db}.t_local ENGINE = Distributed(cw, {db}, t_local, cityHash64(k))',
     ]);
     expect(translateForCluster('ALTER TABLE {db}.t DELETE WHERE x = 1', 'cw', catalog)).toEqual(['ALTER TABLE {db}.t_local ON CLUSTER cw DELETE WHERE x = 1']);
   });
   it('drops a view once and forgets it', () => {
-    const catalog: ClusterCatalog = new Map([['v', 'materialized']]);
+    const catalog: ClusterCatalog = new Map([['v', { kind: 'materialized' as const }]]);
     expect(translateForCluster('DROP TABLE IF EXISTS {db}.v', 'cw', catalog)).toEqual(['DROP TABLE IF EXISTS {db}.v ON CLUSTER cw']);
     expect(catalog.has('v')).toBe(false);
   });

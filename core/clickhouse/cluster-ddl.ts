@@ -16,7 +16,7 @@ import { CallwatchError } from '../errors.ts';
 //   CREATE VIEW -> ON CLUSTER, unchanged: a plain view reads the Distributed tables.
 //   INSERT ... SELECT (back-fills) -> unchanged, run once, through the Distributed tables.
 //   DROP TABLE/VIEW -> ON CLUSTER (both x and x_local for a sharded table).
-//   ALTER TABLE x ADD/DROP/MODIFY COLUMN -> ON CLUSTER on x_local and on x; other ALTERs (mutations) on x_local.
+//   ALTER TABLE x ADD/DROP/MODIFY COLUMN -> ON CLUSTER on x_local, then x made again AS x_local; other ALTERs (mutations) on x_local.
 // Anything else is refused with CW_ERR_MIGRATION rather than run half-right.
 //
 // The sharding key: a `-- shard_by: <expression>` line right before the CREATE TABLE, e.g.
@@ -40,8 +40,8 @@ export const LOCAL_SUFFIX = '_local';
 
 type Kind = 'sharded' | 'view' | 'materialized';
 
-/** What the migrations so far have created, so later DROP/ALTER/MV statements know what a name is. */
-export type ClusterCatalog = Map<string, Kind>;
+/** What the migrations so far have created (and a sharded table's key), so later DROP/ALTER/MV statements know what a name is. */
+export type ClusterCatalog = Map<string, { kind: Kind; shardBy?: string }>;
 
 const NAME = String.raw`\{db\}\.([A-Za-z_][A-Za-z0-9_]*)`;
 const IF_NOT_EXISTS = String.raw`(IF\s+NOT\s+EXISTS\s+)?`;
@@ -94,7 +94,7 @@ function createTable(statement: string, body: string, cluster: string, catalog: 
   if (shardBy === undefined) return refuse(statement, `no sharding key for ${name}: put a line "-- shard_by: <expression>" right before its CREATE TABLE`);
   const local = `${name}${LOCAL_SUFFIX}`;
   const replicatedArgs = [`'${replicationPath(local)}'`, `'{replica}'`, ...(args === '' ? [] : [args])].join(', ');
-  catalog.set(name, 'sharded');
+  catalog.set(name, { kind: 'sharded', shardBy });
   return [
     `CREATE TABLE ${ine}{db}.${local} ON CLUSTER ${cluster} (${columns}) ENGINE = Replicated${engine[1]}(${replicatedArgs}) ${afterEngine}`.trim(),
     `CREATE TABLE ${ine}{db}.${name} ON CLUSTER ${cluster} AS {db}.${local} ENGINE = Distributed(${cluster}, {db}, ${local}, ${shardBy})`,
@@ -105,18 +105,18 @@ function createMaterializedView(statement: string, body: string, cluster: string
   const m = new RegExp(String.raw`^CREATE\s+MATERIALIZED\s+VIEW\s+${IF_NOT_EXISTS}${NAME}\s+TO\s+${NAME}\s+AS\s+([\s\S]*)$`, 'i').exec(body);
   if (!m?.[2] || !m[3] || m[4] === undefined) return refuse(statement, 'a materialized view needs TO {db}.target (an inner table would not be sharded)');
   const [, ine, name, target, select] = m;
-  if (catalog.get(target) !== 'sharded') return refuse(statement, `the target ${target} is not a table created by an earlier migration`);
+  if (catalog.get(target)?.kind !== 'sharded') return refuse(statement, `the target ${target} is not a table created by an earlier migration`);
   const from = new RegExp(String.raw`\bFROM\s+${NAME}`, 'i').exec(select);
-  if (!from?.[1] || catalog.get(from[1]) !== 'sharded') return refuse(statement, 'the view must select FROM a {db} table created by an earlier migration');
+  if (!from?.[1] || catalog.get(from[1])?.kind !== 'sharded') return refuse(statement, 'the view must select FROM a {db} table created by an earlier migration');
   const localSelect = `${select.slice(0, from.index)}FROM {db}.${from[1]}${LOCAL_SUFFIX}${select.slice(from.index + from[0].length)}`;
-  catalog.set(name, 'materialized');
+  catalog.set(name, { kind: 'materialized' });
   return [`CREATE MATERIALIZED VIEW ${ine === undefined ? '' : 'IF NOT EXISTS '}{db}.${name} ON CLUSTER ${cluster} TO {db}.${target}${LOCAL_SUFFIX} AS ${localSelect}`];
 }
 
 function createView(statement: string, body: string, cluster: string, catalog: ClusterCatalog): string[] {
   const m = new RegExp(String.raw`^CREATE\s+VIEW\s+${IF_NOT_EXISTS}${NAME}\s+AS\s+([\s\S]*)$`, 'i').exec(body);
   if (!m?.[2] || m[3] === undefined) return refuse(statement, 'CREATE VIEW must name {db}.view');
-  catalog.set(m[2], 'view');
+  catalog.set(m[2], { kind: 'view' });
   return [`CREATE VIEW ${m[1] === undefined ? '' : 'IF NOT EXISTS '}{db}.${m[2]} ON CLUSTER ${cluster} AS ${m[3]}`];
 }
 
@@ -124,7 +124,7 @@ function drop(statement: string, body: string, cluster: string, catalog: Cluster
   const m = new RegExp(String.raw`^DROP\s+(?:TABLE|VIEW)\s+(IF\s+EXISTS\s+)?${NAME}\s*$`, 'i').exec(body);
   if (!m?.[2]) return refuse(statement, 'DROP must name one {db} table or view');
   const name = m[2];
-  const kind = catalog.get(name);
+  const kind = catalog.get(name)?.kind;
   catalog.delete(name);
   if (kind === 'view' || kind === 'materialized') return [`DROP TABLE ${m[1] === undefined ? '' : 'IF EXISTS '}{db}.${name} ON CLUSTER ${cluster}`];
   // A sharded table, or a name no migration created: the Distributed table first, then the replicas.
@@ -135,10 +135,19 @@ function drop(statement: string, body: string, cluster: string, catalog: Cluster
 function alter(statement: string, body: string, cluster: string, catalog: ClusterCatalog): string[] {
   const m = new RegExp(String.raw`^ALTER\s+TABLE\s+${NAME}\s+([\s\S]*)$`, 'i').exec(body);
   if (!m?.[1] || m[2] === undefined) return refuse(statement, 'ALTER TABLE must name {db}.table');
-  if (catalog.get(m[1]) !== 'sharded') return refuse(statement, `${m[1]} is not a table created by an earlier migration`);
-  const local = `ALTER TABLE {db}.${m[1]}${LOCAL_SUFFIX} ON CLUSTER ${cluster} ${m[2]}`;
-  // The Distributed table carries the column list too; data changes (mutations) concern the replicas only.
-  return /^(ADD|DROP|MODIFY)\s+COLUMN\b/i.test(m[2]) ? [local, `ALTER TABLE {db}.${m[1]} ON CLUSTER ${cluster} ${m[2]}`] : [local];
+  const entry = catalog.get(m[1]);
+  if (entry?.kind !== 'sharded' || entry.shardBy === undefined) return refuse(statement, `${m[1]} is not a table created by an earlier migration`);
+  const name = m[1];
+  const local = `${name}${LOCAL_SUFFIX}`;
+  const alterLocal = `ALTER TABLE {db}.${local} ON CLUSTER ${cluster} ${m[2]}`;
+  if (!/^(ADD|DROP|MODIFY)\s+COLUMN\b/i.test(m[2])) return [alterLocal]; // data changes (mutations) concern the replicas only
+  // The Distributed table carries the column list too, but 18.16 refuses ALTER … ON CLUSTER on a
+  // table that is not replicated in a cluster whose shards are: it is made again from the local one.
+  return [
+    alterLocal,
+    `DROP TABLE IF EXISTS {db}.${name} ON CLUSTER ${cluster}`,
+    `CREATE TABLE IF NOT EXISTS {db}.${name} ON CLUSTER ${cluster} AS {db}.${local} ENGINE = Distributed(${cluster}, {db}, ${local}, ${entry.shardBy})`,
+  ];
 }
 
 /** SQL without comment lines (the `-- shard_by:` directive is read from the statement before this). */

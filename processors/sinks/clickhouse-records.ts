@@ -6,25 +6,27 @@ import type { RecordRows } from '../transforms/to-rows.ts';
 import { contentColumnSql, contentDifferences, fromContentColumns, recordKeyOf } from './conflicts.ts';
 import type { PoisonRecord } from './dead-letter.ts';
 
-// Writes each record once. Before inserting, the sink looks every record of the batch up in its
+// Stores each record once. Before inserting, the sink looks every record of the batch up in its
 // stream's identity index (migration 0300: one row per stored record, ordered by its identity):
 // - not stored: inserted; the record table's materialized views update the identity index and the
 //   weekly aggregates in the same INSERT;
-// - stored with the same content (a replay after a crash, a platform re-pushing a backlog): skipped;
+// - stored with the same content (a replay after a crash, a platform re-pushing a backlog): counted
+//   as deduplicated and inserted again, which changes no count (see below) and completes the views
+//   of a record whose earlier insert died half-way through them;
 // - stored with different content: refused as a conflict (sinks/conflicts.ts) for the dead-letter topic.
-// Copies within one batch are judged the same way against the first copy.
+// Copies within one batch are judged the same way against the first copy, and written once.
 //
 // Why that is exact whatever fails: the identity index row is written by the same INSERT as the
 // record (a materialized view runs after the record's part is written), so "in the index" implies
-// "stored". A crash after the insert and before the offset commit replays the batch, which then
-// finds every record stored with the same content and skips it. Two instances racing past the
+// "stored", and a copy found there is identical to what is stored. Writing an identical copy again
+// leaves one row after ReplacingMergeTree's merge and adds nothing to a uniqExact/min/max state. Two instances racing past the
 // lookup (a rebalance) insert identical copies, which the ReplacingMergeTree and the idempotent
 // aggregate states absorb; a conflicting copy has the same Kafka key as the record (its identity),
 // so it sits later in the same partition and is judged after the record is stored.
 
 const metrics = {
   written: counter('callwatch_processor_rows_written_total', 'Rows inserted into ClickHouse', ['table']),
-  deduplicated: counter('callwatch_processor_records_deduplicated_total', 'Records not written because the same record was already stored or repeated in the batch', ['table']),
+  deduplicated: counter('callwatch_processor_records_deduplicated_total', 'Copies of records already stored (written again, harmlessly) or repeated in the batch', ['table']),
   conflicts: counter('callwatch_processor_conflicts_total', 'Copies of stored records with different content, refused to the dead-letter topic', ['table']),
   insertSeconds: histogram('callwatch_processor_insert_seconds', 'Latency of one ClickHouse insert', ['table'], LATENCY_BUCKETS_SECONDS),
   insertRows: histogram('callwatch_processor_insert_rows', 'Rows per ClickHouse insert', ['table'], SIZE_BUCKETS),
@@ -127,6 +129,7 @@ export class ClickhouseRecordSink {
     // Copies already stored.
     const stored = await this.storedCopies(stream, [...first.values()]);
     const fresh: RecordRows[] = [];
+    const again: RecordRows[] = [];
     for (const [key, r] of first) {
       const copy = stored.get(key);
       if (!copy) {
@@ -134,10 +137,14 @@ export class ClickhouseRecordSink {
         continue;
       }
       const fields = contentDifferences(stream, r.rows, copy);
-      if (fields.length === 0) deduplicated += 1;
+      if (fields.length === 0) again.push(r);
       else conflict(r, fields, 'the stored record');
     }
-    const rows = fresh.flatMap((r) => r.rows);
+    deduplicated += again.length;
+    // Copies of stored records are written again: harmless (the table keeps one row, the states are
+    // idempotent), and it completes a record whose earlier insert failed after its row was stored
+    // but before every materialized view had run (a ClickHouse crash or lost ZooKeeper mid-insert).
+    const rows = [...fresh, ...again].flatMap((r) => r.rows);
     await this.insert(stream.table, rows);
     metrics.deduplicated.inc({ table: stream.table }, deduplicated);
     metrics.conflicts.inc({ table: stream.table }, conflicts.length);
