@@ -120,7 +120,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   } satisfies IngestServices);
 
   app.setErrorHandler(errorHandler(config.retryAfterSeconds));
-  app.setNotFoundHandler((_request, reply) => sendError(reply, new CallwatchError('CW_ERR_INGEST_NOT_FOUND'), config.retryAfterSeconds));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new CallwatchError('CW_ERR_NOT_FOUND'), config.retryAfterSeconds));
   accessLog(app, { duration: ingestMetrics.requestDuration, keyName: (request) => request.principal?.name });
   registerHealthRoutes(app, {
     checks: async () => {

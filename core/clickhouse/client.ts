@@ -1,6 +1,6 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickhouseConfig } from '../config/sections/clickhouse.ts';
-import { CallwatchError, errorMessage } from '../errors.ts';
+import { CallwatchError, errorMessage, type ErrorCode } from '../errors.ts';
 
 export type Engine = ClickhouseConfig['engine'];
 export type Role = 'writer' | 'reader';
@@ -13,11 +13,25 @@ export function clickhouseErrorCode(err: unknown): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
+// Node's codes for a server that was not reached or dropped the connection ("socket hang up" is ECONNRESET).
+const UNREACHED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// @clickhouse/client's own error when the server accepted the request but did not answer in request_timeout.
+const CLIENT_TIMEOUT = 'Timeout error.';
+
+/**
+ * Which failure a ClickHouse error is: the server not reached or not answering in time
+ * (CW_ERR_CLICKHOUSE_UNAVAILABLE) or the statement failing on it (CW_ERR_CLICKHOUSE_QUERY). Whether
+ * a retry helps is the code table's to say (core/errors.ts), not the caller's.
+ */
+export function clickhouseFailure(err: unknown): ErrorCode {
+  const errno = (err as { code?: unknown }).code;
+  if (typeof errno === 'string' && UNREACHED.has(errno)) return 'CW_ERR_CLICKHOUSE_UNAVAILABLE';
+  return err instanceof Error && err.message === CLIENT_TIMEOUT ? 'CW_ERR_CLICKHOUSE_UNAVAILABLE' : 'CW_ERR_CLICKHOUSE_QUERY';
+}
+
 function wrap(err: unknown, sqlText: string): CallwatchError {
   const message = errorMessage(err);
-  if (/ECONNREFUSED|ECONNRESET|socket hang up|Timeout error/i.test(message)) {
-    return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, {}, { cause: err });
-  }
+  if (clickhouseFailure(err) === 'CW_ERR_CLICKHOUSE_UNAVAILABLE') return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, {}, { cause: err });
   const chCode = clickhouseErrorCode(err);
   return new CallwatchError('CW_ERR_CLICKHOUSE_QUERY', `${message.split('\n')[0] ?? message} [${sqlText.slice(0, 200)}]`, { chCode }, { cause: err });
 }

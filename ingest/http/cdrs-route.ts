@@ -37,8 +37,8 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
   const { config } = deps;
   app.post('/v1/cdrs', async (request, reply) => {
     const q = cdrQuery.safeParse(request.query);
-    if (!q.success) throw new CallwatchError('CW_ERR_INGEST_BAD_REQUEST', `query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')} invalid`);
-    if (!request.principal) throw new CallwatchError('CW_ERR_INGEST_UNAUTHORIZED');
+    if (!q.success) throw new CallwatchError('CW_ERR_BAD_REQUEST', `query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')} invalid`);
+    if (!request.principal) throw new CallwatchError('CW_ERR_UNAUTHORIZED');
     const principal = request.principal;
     const platform = ingestPlatform(principal, q.data.platform);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
