@@ -2,6 +2,7 @@ import type avro from 'avsc';
 import type { RegistryConfig } from '../config/sections/registry.ts';
 import { CallwatchError, errorMessage } from '../errors.ts';
 import { RegistryClient } from './registry-client.ts';
+import type { RecordOf } from '../records.ts';
 import { loadSchema, loadSchemaText, type SchemaKey } from './schemas.ts';
 
 export const MAGIC_BYTE = 0;
@@ -67,7 +68,8 @@ export class AvroSerde {
     return id;
   }
 
-  encode(key: SchemaKey, value: unknown): Buffer {
+  /** Frames `value` as the current schema of `key`; the type follows the key (core/records.generated.ts). */
+  encode<K extends SchemaKey>(key: K, value: RecordOf<K>): Buffer {
     const id = this.schemaId(key);
     const { type } = loadSchema(key);
     let body: Buffer;
@@ -81,8 +83,8 @@ export class AvroSerde {
     return frame(id, body);
   }
 
-  /** Decodes a wire-format message into the current reader schema of `key`. */
-  async decode<T>(key: SchemaKey, buf: Buffer): Promise<Decoded<T>> {
+  /** Decodes a wire-format message into the current reader schema of `key`, as that schema's record. */
+  async decode<K extends SchemaKey>(key: K, buf: Buffer): Promise<Decoded<RecordOf<K>>> {
     const { schemaId, body } = readHeader(buf);
     const writer = await this.writer(schemaId);
     const reader = loadSchema(key).type;
@@ -92,7 +94,7 @@ export class AvroSerde {
         resolver = reader.createResolver(writer.type);
         writer.resolvers.set(key, resolver);
       }
-      return { schemaId, value: reader.fromBuffer(body, resolver, true) as T };
+      return { schemaId, value: reader.fromBuffer(body, resolver, true) as RecordOf<K> };
     } catch (err) {
       throw new CallwatchError('CW_ERR_AVRO_DECODE', `schema id ${schemaId} as ${key}: ${errorMessage(err)}`, { schemaId }, { cause: err });
     }

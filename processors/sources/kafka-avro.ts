@@ -82,7 +82,7 @@ export class KafkaAvroSource {
           out.poison.push({ at, raw, reason: 'CW_ERR_AVRO_SHORT_MESSAGE', detail: 'message has no value' });
           continue;
         }
-        out.items.push({ stream, at, raw, record: (await this.serde.decode<unknown>(stream.schema, m.value)).value });
+        out.items.push({ stream, at, raw, record: (await this.serde.decode(stream.schema, m.value)).value });
       } catch (err) {
         // Failures retrying can never fix (the code table's `poison`) go to the dead-letter topic.
         if (!isPoison(err)) throw err;

@@ -3,6 +3,7 @@ import { AvroSerde, frame } from '../../core/avro/serde.ts';
 import { CallwatchError } from '../../core/errors.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
 import { sampleCdr } from '../support/fixtures.ts';
+import type { CdrRecord } from '../../core/records.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -42,7 +43,8 @@ describe('decoding bad bytes gives typed errors', () => {
     await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
     let caught: unknown;
     try {
-      serde.encode('cdr', { ...sampleCdr(1), duration_ms: 'long', channel: 'PIGEON' });
+      // What an untyped caller (a plain-JS client, a JSON.parse result) could pass: the types forbid it, the serde must too.
+      serde.encode('cdr', { ...sampleCdr(1), duration_ms: 'long', channel: 'PIGEON' } as unknown as CdrRecord);
     } catch (err) {
       caught = err;
     }

@@ -7,6 +7,7 @@ import { ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { BatchConsumer } from '../../core/kafka/consumer.ts';
 import { KafkaProducer } from '../../core/kafka/producer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
+import type { RecordOf } from '../../core/records.ts';
 import { buildIngestApp } from '../../ingest/app.ts';
 import { sha256Hex } from '../../core/auth/api-keys.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
@@ -81,19 +82,18 @@ export async function startHarness(label: string, ingest: Record<string, unknown
  * Reads a topic from the beginning and decodes it (plain objects): until `count` records arrived,
  * then `settleMs` longer so records that should NOT be there get the chance to show up.
  */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the record type the topic holds
-export async function consumeDecoded<T>(config: Config, topic: string, key: 'cdr' | 'nuisanceReport', count: number, settleMs = 1_500, timeoutMs = 30_000): Promise<{ key: string; value: T }[]> {
+export async function consumeDecoded<K extends 'cdr' | 'nuisanceReport'>(config: Config, topic: string, key: K, count: number, settleMs = 1_500, timeoutMs = 30_000): Promise<{ key: string; value: RecordOf<K> }[]> {
   const serde = AvroSerde.fromConfig(config.registry);
   const consumer = await BatchConsumer.connect(config.kafka, { groupId: `${topic}-reader-${Date.now()}`, topics: [topic] });
-  const out: { key: string; value: T }[] = [];
+  const out: { key: string; value: RecordOf<K> }[] = [];
   let deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
       if (out.length >= count) deadline = Math.min(deadline, Date.now() + settleMs);
       for (const m of await consumer.consumeBatch(1000)) {
         if (!m.value) continue;
-        const { value } = await serde.decode<T>(key, m.value);
-        out.push({ key: m.key?.toString() ?? '', value: JSON.parse(JSON.stringify(value)) as T });
+        const { value } = await serde.decode(key, m.value);
+        out.push({ key: m.key?.toString() ?? '', value: JSON.parse(JSON.stringify(value)) as RecordOf<K> });
       }
     }
   } finally {
