@@ -22,6 +22,28 @@ describe('loadConfig', () => {
     expect(c.clickhouse).toMatchObject({ engine: 'server', url: 'http://127.0.0.1:18123', database: 'callwatch' });
   });
 
+  it('reads the stack ports file when a default is needed, not at import: a file named afterwards counts', () => {
+    const dir = mkdtempSync(`${tmpdir()}/callwatch-ports-`);
+    const file = `${dir}/ports.env`;
+    writeFileSync(file, 'KAFKA_PORT=28001\nREGISTRY_PORT=28002\nCLICKHOUSE_HTTP_PORT=28003\nCLICKHOUSE_WRITER_USER=w\nCLICKHOUSE_WRITER_PASSWORD=wp\nCLICKHOUSE_READER_USER=r\nCLICKHOUSE_READER_PASSWORD=rp\n');
+    const before = process.env.CALLWATCH_STACK_PORTS_FILE;
+    process.env.CALLWATCH_STACK_PORTS_FILE = file;
+    try {
+      const c = loadConfig({ env: {} });
+      expect([c.kafka.brokers, c.registry.url, c.clickhouse.url, c.clickhouse.user, c.clickhouse.readerPassword]).toEqual([
+        '127.0.0.1:28001',
+        'http://127.0.0.1:28002/apis/ccompat/v7',
+        'http://127.0.0.1:28003',
+        'w',
+        'rp',
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.CALLWATCH_STACK_PORTS_FILE;
+      else process.env.CALLWATCH_STACK_PORTS_FILE = before;
+    }
+    expect(loadConfig({ env: {} }).kafka.brokers).not.toBe('127.0.0.1:28001');
+  });
+
   it('reads CALLWATCH_<SECTION>__<KEY> and coerces numbers and booleans', () => {
     const c = loadConfig({
       env: { CALLWATCH_KAFKA__BROKERS: 'k1:9092,k2:9092', CALLWATCH_KAFKA__LINGER_MS: '25', CALLWATCH_KAFKA__CREATE_TOPICS: 'false', CALLWATCH_CLICKHOUSE__READER_PASSWORD: 's3cret' },

@@ -2,8 +2,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The local stack's ports and dev credentials live in stack/ports.env, read by both stack.sh and
-// this module (or the file CALLWATCH_STACK_PORTS_FILE names, for both), so the defaults every service uses always match what `npm run stack up` starts.
-const PORTS_FILE = process.env.CALLWATCH_STACK_PORTS_FILE ?? fileURLToPath(new URL('../../stack/ports.env', import.meta.url));
+// this module (or the file CALLWATCH_STACK_PORTS_FILE names, for both), so the defaults every service
+// uses always match what `npm run stack up` starts. Read when a default is first needed (the config
+// sections' defaults are functions), never at import: importing configuration code reads no file, and
+// CALLWATCH_STACK_PORTS_FILE set after the import still counts.
+
+export interface StackDefaults {
+  kafkaBrokers: string;
+  registryUrl: string;
+  clickhouseUrl: string;
+  clickhouseWriterUser: string;
+  clickhouseWriterPassword: string;
+  clickhouseReaderUser: string;
+  clickhouseReaderPassword: string;
+}
 
 function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -14,20 +26,32 @@ function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
-const values = parseEnvFile(readFileSync(PORTS_FILE, 'utf8'));
-
-function need(name: string): string {
-  const v = values[name];
-  if (v === undefined) throw new Error(`stack/ports.env lacks ${name}`);
-  return v;
+function portsFile(): string {
+  return process.env.CALLWATCH_STACK_PORTS_FILE ?? fileURLToPath(new URL('../../stack/ports.env', import.meta.url));
 }
 
-export const stackDefaults = {
-  kafkaBrokers: `127.0.0.1:${need('KAFKA_PORT')}`,
-  registryUrl: `http://127.0.0.1:${need('REGISTRY_PORT')}/apis/ccompat/v7`,
-  clickhouseUrl: `http://127.0.0.1:${need('CLICKHOUSE_HTTP_PORT')}`,
-  clickhouseWriterUser: need('CLICKHOUSE_WRITER_USER'),
-  clickhouseWriterPassword: need('CLICKHOUSE_WRITER_PASSWORD'),
-  clickhouseReaderUser: need('CLICKHOUSE_READER_USER'),
-  clickhouseReaderPassword: need('CLICKHOUSE_READER_PASSWORD'),
-} as const;
+const read = new Map<string, StackDefaults>();
+
+/** The defaults of the stack whose ports file is in force now (read once per file). */
+export function stackDefaults(): StackDefaults {
+  const file = portsFile();
+  const hit = read.get(file);
+  if (hit) return hit;
+  const values = parseEnvFile(readFileSync(file, 'utf8'));
+  const need = (name: string): string => {
+    const v = values[name];
+    if (v === undefined) throw new Error(`${file} lacks ${name}`);
+    return v;
+  };
+  const defaults: StackDefaults = {
+    kafkaBrokers: `127.0.0.1:${need('KAFKA_PORT')}`,
+    registryUrl: `http://127.0.0.1:${need('REGISTRY_PORT')}/apis/ccompat/v7`,
+    clickhouseUrl: `http://127.0.0.1:${need('CLICKHOUSE_HTTP_PORT')}`,
+    clickhouseWriterUser: need('CLICKHOUSE_WRITER_USER'),
+    clickhouseWriterPassword: need('CLICKHOUSE_WRITER_PASSWORD'),
+    clickhouseReaderUser: need('CLICKHOUSE_READER_USER'),
+    clickhouseReaderPassword: need('CLICKHOUSE_READER_PASSWORD'),
+  };
+  read.set(file, defaults);
+  return defaults;
+}

@@ -4,7 +4,7 @@ import { envInt, envBool } from './common.ts';
 
 export const kafkaSection = z.strictObject({
   /** librdkafka bootstrap list, comma-separated host:port. */
-  brokers: z.string().min(1).default(stackDefaults.kafkaBrokers),
+  brokers: z.string().min(1).default(() => stackDefaults().kafkaBrokers),
   clientId: z.string().min(1).default('callwatch'),
   /** lz4 is always built; zstd only if libzstd-dev was present when node-rdkafka compiled. */
   compression: z.enum(['none', 'lz4', 'zstd', 'gzip', 'snappy']).default('lz4'),
