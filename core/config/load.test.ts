@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, envNameFor } from './load.ts';
+import { checkConfig, loadConfig, loadServiceConfig, envNameFor } from './load.ts';
+import { ingestServiceSchema } from './schema.ts';
 import { CallwatchError } from '../errors.ts';
 
 function failure(fn: () => unknown): CallwatchError {
@@ -42,6 +43,16 @@ describe('loadConfig', () => {
       else process.env.CALLWATCH_STACK_PORTS_FILE = before;
     }
     expect(loadConfig({ env: {} }).kafka.brokers).not.toBe('127.0.0.1:28001');
+  });
+
+  it('checks a service schema once: the collector names the missing HMAC key, the shared schema does not need it', () => {
+    const e = failure(() => loadServiceConfig(ingestServiceSchema, { env: {} }));
+    expect([e.code, e.details.keys]).toEqual(['CW_ERR_CONFIG_INVALID', ['ingest.hmacKey']]);
+    expect(e.message).toContain('ingest.hmacKey (env CALLWATCH_INGEST__HMAC_KEY): is required');
+    expect(failure(() => loadServiceConfig(ingestServiceSchema, { env: { CALLWATCH_INGEST__HMAC_KEY: 'short' } })).message).toContain('at least 16 characters');
+    expect(loadConfig({ env: {} }).ingest.hmacKey).toBeUndefined();
+    const shared = loadConfig({ env: { CALLWATCH_INGEST__HMAC_KEY: '0123456789abcdef' } });
+    expect(checkConfig(ingestServiceSchema, shared).ingest).toEqual(shared.ingest);
   });
 
   it('reads CALLWATCH_<SECTION>__<KEY> and coerces numbers and booleans', () => {

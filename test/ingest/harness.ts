@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { AvroSerde } from '../../core/avro/serde.ts';
-import type { Config } from '../../core/config/schema.ts';
+import { checkConfig } from '../../core/config/load.ts';
+import { ingestServiceSchema, type Config, type IngestServiceConfig } from '../../core/config/schema.ts';
 import { ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { BatchConsumer } from '../../core/kafka/consumer.ts';
 import { KafkaProducer } from '../../core/kafka/producer.ts';
@@ -26,7 +27,7 @@ export function auth(name: keyof typeof KEYS): Record<string, string> {
 }
 
 export interface Harness {
-  config: Config;
+  config: IngestServiceConfig;
   app: FastifyInstance;
   producer: KafkaProducer;
   serde: AvroSerde;
@@ -42,11 +43,12 @@ export interface Harness {
  * broker; `extraKeys` adds auth.apiKeys entries (per-key settings such as defaultRegion, timeZone).
  */
 export async function startHarness(label: string, ingest: Record<string, unknown> = {}, brokers?: string, extraKeys: Record<string, unknown>[] = []): Promise<Harness> {
-  const config = testConfig(uniqueTag(label), 'server', {
+  // Checked by the collector's own schema, as ingest/main.ts does (the HMAC key required).
+  const config = checkConfig(ingestServiceSchema, testConfig(uniqueTag(label), 'server', {
     ingest: { hmacKey: HMAC_KEY, ...ingest },
     auth: { apiKeys: [...Object.entries(KEYS).map(([name, [key, scopes]]) => ({ name, sha256: sha256Hex(key), scopes })), ...extraKeys] },
     ...(brokers ? { kafka: { brokers } } : {}),
-  });
+  }));
   const topics = { cdrs: topicName(config.kafka, 'cdrs'), reports: topicName(config.kafka, 'reports') };
   await ensureTopics(config.kafka, projectTopics(config.kafka, ['cdrs', 'reports']));
   const serde = AvroSerde.fromConfig(config.registry);

@@ -87,6 +87,6 @@ describe('POST /v1/reports', () => {
 
 describe('start-up without an HMAC key', () => {
   it('refuses, naming the key', async () => {
-    await expect(startHarness('ingestnokey', { hmacKey: undefined })).rejects.toThrow(/ingest\.hmacKey \(env CALLWATCH_INGEST__HMAC_KEY\) is required/);
+    await expect(startHarness('ingestnokey', { hmacKey: undefined })).rejects.toThrow(/ingest\.hmacKey \(env CALLWATCH_INGEST__HMAC_KEY\): is required/);
   });
 });
