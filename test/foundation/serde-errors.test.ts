@@ -53,4 +53,24 @@ describe('decoding bad bytes gives typed errors', () => {
     expect((caught as CallwatchError).message).toMatch(/duration_ms/);
     expect((caught as CallwatchError).message).toMatch(/channel/);
   });
+
+  it('encodeAll frames a request into one buffer, each record byte for byte as encode() does, and decodes back', async () => {
+    await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
+    // Records far larger than the size guess force the buffer to grow mid-request.
+    const records = Array.from({ length: 40 }, (_v, i) => ({ ...sampleCdr(i), agent: i % 7 === 3 ? 'a'.repeat(3000 + i) : null }));
+    const framed = serde.encodeAll('cdr', records);
+    expect(framed).toHaveLength(records.length);
+    framed.forEach((b, i) => expect(b.equals(serde.encode('cdr', records[i] as CdrRecord)), `record ${String(i)}`).toBe(true));
+    expect(new Set(framed.map((b) => b.buffer)).size).toBe(1);
+    expect((await serde.decode('cdr', framed[3] as Buffer)).value).toEqual(records[3]);
+    expect(serde.encodeAll('cdr', [])).toEqual([]);
+    let caught: unknown;
+    try {
+      serde.encodeAll('cdr', [sampleCdr(1), { ...sampleCdr(2), channel: 'PIGEON' } as unknown as CdrRecord]);
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as CallwatchError).code).toBe('CW_ERR_AVRO_ENCODE');
+    expect((caught as CallwatchError).message).toMatch(/channel/);
+  });
 });
