@@ -105,7 +105,8 @@ async function main(): Promise<void> {
       await ensureTopics(kafka, [{ name: referenceTopic, partitions: TOPICS.cdrs.partitions }]);
       say(`reference: Kafka ProducerPerformance, ${records} records of ${recordSize} bytes`);
       reference = await runProducerPerformance({
-        classpathDir: `${ROOT}.stack/lib/kafka`,
+        // The stack's jars: CALLWATCH_STACK_DIR when the stack runs from another checkout.
+        classpathDir: `${process.env.CALLWATCH_STACK_DIR ?? `${ROOT}.stack`}/lib/kafka`,
         brokers: kafka.brokers,
         topic: referenceTopic,
         records,
