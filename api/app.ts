@@ -140,7 +140,7 @@ export function buildApiApp(deps: ApiDeps): FastifyInstance {
     await sendApiError(reply, e, config.api.retryAfterSeconds);
   }
 
-  app.setNotFoundHandler((_request, reply) => sendApiError(reply, new CallwatchError('CW_ERR_API_NOT_FOUND'), config.api.retryAfterSeconds));
+  app.setNotFoundHandler((_request, reply) => sendApiError(reply, new CallwatchError('CW_ERR_NOT_FOUND'), config.api.retryAfterSeconds));
   // The id of the audit row, for an investigator to cite.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ERROR_CODES } from '../core/errors.ts';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.ts';
+import { API_REPLY_POLICY } from './http/errors.ts';
 import type { AnyLookupRoute } from './http/lookup.ts';
 
 // The OpenAPI 3.1 document, built from the same zod schemas the routes validate with (JSON Schema
@@ -25,6 +26,14 @@ function parameters(schema: z.ZodType, where: 'path' | 'query'): Record<string, 
   }));
 }
 
+// The codes the API answers with: its own failures, ClickHouse's, and the shared ones under the names it published.
+const API_WIRE_CODES = [
+  ...new Set([
+    ...(Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => c.startsWith('CW_ERR_API_') || c.startsWith('CW_ERR_CLICKHOUSE_')),
+    ...Object.values(API_REPLY_POLICY.published).map((p) => p.code),
+  ]),
+].sort();
+
 const errorSchema = {
   type: 'object',
   required: ['error'],
@@ -33,7 +42,7 @@ const errorSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: Object.keys(ERROR_CODES).filter((c) => c.startsWith('CW_ERR_API_') || c.startsWith('CW_ERR_CLICKHOUSE_')) },
+        code: { type: 'string', enum: API_WIRE_CODES },
         message: { type: 'string' },
         details: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } },
       },

@@ -41,8 +41,8 @@ describe('investigator input validation', () => {
     expect(canonicalPrefix('00447700900', 'GB', 4)).toBe('+447700900');
     // An unencoded + in a query string arrives as a space.
     expect(canonicalPrefix(' 447700900', 'GB', 4)).toBe('+447700900');
-    expect(codeOf(() => canonicalPrefix('+44', 'GB', 4))).toBe('CW_ERR_API_BAD_REQUEST');
-    expect(codeOf(() => canonicalPrefix('+0447', 'GB', 4))).toBe('CW_ERR_API_BAD_REQUEST');
+    expect(codeOf(() => canonicalPrefix('+44', 'GB', 4))).toBe('CW_ERR_BAD_REQUEST');
+    expect(codeOf(() => canonicalPrefix('+0447', 'GB', 4))).toBe('CW_ERR_BAD_REQUEST');
     for (const bad of ["+44'--", '+44%', '+44_', '44\\', '+447700900123456789012', '+44 7700']) expect(prefixSchema.safeParse(bad).success).toBe(false);
   });
 

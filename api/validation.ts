@@ -51,8 +51,8 @@ export function canonicalPrefix(raw: string, region: CountryCode, minDigits: num
   else if (text.startsWith('0')) e164 = `+${getCountryCallingCode(region)}${text.slice(1)}`;
   else e164 = `+${text}`;
   const digits = e164.length - 1;
-  if (digits < minDigits) throw new CallwatchError('CW_ERR_API_BAD_REQUEST', `prefix: at least ${minDigits} digits after the country code's +`, { field: 'prefix', reason: 'too_short' });
-  if (digits > 15 || e164[1] === '0') throw new CallwatchError('CW_ERR_API_BAD_REQUEST', 'prefix: not the start of an E.164 number', { field: 'prefix', reason: 'not_e164' });
+  if (digits < minDigits) throw new CallwatchError('CW_ERR_BAD_REQUEST', `prefix: at least ${minDigits} digits after the country code's +`, { field: 'prefix', reason: 'too_short' });
+  if (digits > 15 || e164[1] === '0') throw new CallwatchError('CW_ERR_BAD_REQUEST', 'prefix: not the start of an E.164 number', { field: 'prefix', reason: 'not_e164' });
   return e164;
 }
 
@@ -71,11 +71,11 @@ export function pageSchemas(config: Pick<ApiConfig, 'defaultPageSize' | 'maxPage
 /** One zod failure as the API's 400: the field named, why, never the submitted value. */
 export function badRequest(error: z.ZodError, where: 'path' | 'query'): CallwatchError {
   const issue = error.issues[0];
-  if (!issue) return new CallwatchError('CW_ERR_API_BAD_REQUEST', where);
+  if (!issue) return new CallwatchError('CW_ERR_BAD_REQUEST', where);
   if (issue.code === 'unrecognized_keys') {
-    return new CallwatchError('CW_ERR_API_BAD_REQUEST', `unknown ${where} parameter ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`, { field: issue.keys[0], reason: 'unknown_parameter' });
+    return new CallwatchError('CW_ERR_BAD_REQUEST', `unknown ${where} parameter ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`, { field: issue.keys[0], reason: 'unknown_parameter' });
   }
   const field = issue.path.map(String).join('.') || where;
   const reason = issue.code === 'invalid_type' ? 'wrong_type' : issue.code === 'custom' ? 'invalid_value' : issue.code;
-  return new CallwatchError('CW_ERR_API_BAD_REQUEST', `${field}: ${issue.message}`, { field, reason });
+  return new CallwatchError('CW_ERR_BAD_REQUEST', `${field}: ${issue.message}`, { field, reason });
 }

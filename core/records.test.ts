@@ -1,35 +1,25 @@
-import avro from 'avsc';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadSchema } from './avro/schemas.ts';
-import { CALL_TYPES, CONTACT_CHANNELS, DIRECTIONS, DISPOSITIONS, REPORT_CHANNELS } from './records.ts';
+import { enumListName, GENERATED_FILE, recordTypeName, renderRecordTypes } from './avro/record-types.ts';
+import { SCHEMA_FILES } from './avro/schemas.ts';
 
-// The enum lists are hand-written beside the record types; these checks keep them equal to the
-// symbols the registered schemas declare, so a schema change cannot leave validation behind.
-function enumSymbols(type: avro.Type, typeName: string): readonly string[] | undefined {
-  if (type instanceof avro.types.EnumType) return type.name?.endsWith(`.${typeName}`) === true ? type.symbols : undefined;
-  const children: avro.Type[] =
-    type instanceof avro.types.RecordType ? type.fields.map((f) => f.type)
-    : type instanceof avro.types.ArrayType ? [type.itemsType]
-    : type instanceof avro.types.UnwrappedUnionType ? type.types
-    : [];
-  for (const child of children) {
-    const symbols = enumSymbols(child, typeName);
-    if (symbols) return symbols;
-  }
-  return undefined;
-}
+// The committed record types must be exactly what the generator makes of the schemas (CI fails on
+// a stale file: run `npm run records:generate` and commit).
+describe('generated record types', () => {
+  it(`${GENERATED_FILE} is up to date with schemas/*.avsc (else run npm run records:generate)`, () => {
+    const committed = readFileSync(fileURLToPath(new URL(`../${GENERATED_FILE}`, import.meta.url)), 'utf8');
+    expect(committed).toBe(renderRecordTypes());
+  });
 
-describe('record enum lists', () => {
-  const cdr = loadSchema('cdr').type;
-  const report = loadSchema('nuisanceReport').type;
+  it('maps every schema key to its record type', () => {
+    const text = renderRecordTypes();
+    for (const key of Object.keys(SCHEMA_FILES)) expect(text).toMatch(new RegExp(`^  ${key}: \\w+Record;$`, 'm'));
+  });
 
-  it.each([
-    ['Direction', cdr, DIRECTIONS],
-    ['Disposition', cdr, DISPOSITIONS],
-    ['ContactChannel', cdr, CONTACT_CHANNELS],
-    ['ReportChannel', report, REPORT_CHANNELS],
-    ['CallType', report, CALL_TYPES],
-  ] as const)('%s matches the schema symbols in order', (name, type, list) => {
-    expect([...list]).toEqual(enumSymbols(type, name));
+  it('names types and symbol lists as the code uses them', () => {
+    expect(recordTypeName('Cdr')).toBe('CdrRecord');
+    expect(enumListName('ContactChannel')).toBe('CONTACT_CHANNELS');
+    expect(enumListName('SpikeAlertAction')).toBe('SPIKE_ALERT_ACTIONS');
   });
 });

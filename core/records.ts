@@ -1,58 +1,34 @@
-// The Avro record shapes (schemas/cdr.avsc, schemas/nuisance_report.avsc): what the collectors
-// write and the processors read back (decoded enums are their symbol strings). One declaration for
-// every service and test. Times are epoch milliseconds; numbers are canonical E.164 or the buckets
-// WITHHELD / INVALID. The enum lists are the schemas' symbols, in schema order.
+// The Avro record shapes (schemas/*.avsc): what the collectors write and the processors read back
+// (decoded enums are their symbol strings). The types and enum lists are generated from the schemas
+// (core/records.generated.ts, `npm run records:generate`, checked fresh by core/records.test.ts), so
+// the schema is the one place a field is declared; this module is where the rest of the code takes
+// them from. Times are epoch milliseconds; numbers are canonical E.164 or the buckets WITHHELD / INVALID.
 
-export const DIRECTIONS = ['INBOUND', 'OUTBOUND', 'INTERNAL', 'UNKNOWN'] as const;
-export const DISPOSITIONS = ['ANSWERED', 'NO_ANSWER', 'BUSY', 'FAILED', 'CONGESTION', 'CANCELLED', 'ABANDONED'] as const;
-export const CONTACT_CHANNELS = ['VOICE', 'WEBCHAT', 'SMS', 'EMAIL', 'VIDEO', 'OTHER'] as const;
-export const REPORT_CHANNELS = ['WEB', 'HELPLINE', 'LIVE_CHAT', 'API', 'EMAIL', 'POST', 'OTHER'] as const;
-export const CALL_TYPES = ['LIVE_CALL', 'RECORDED_MESSAGE', 'SILENT', 'ABANDONED', 'TEXT_MESSAGE', 'OTHER'] as const;
+export {
+  CALL_TYPES,
+  CONTACT_CHANNELS,
+  DIRECTIONS,
+  DISPOSITIONS,
+  REPORT_CHANNELS,
+  SPIKE_ALERT_ACTIONS,
+  SPIKE_KINDS,
+  SPIKE_SCOPES,
+  type CallType,
+  type CdrRecord,
+  type ContactChannel,
+  type Direction,
+  type Disposition,
+  type NuisanceReportRecord,
+  type RecordBySchema,
+  type ReportChannel,
+  type ReportedCallRecord,
+  type SpikeAlertAction,
+  type SpikeAlertRecord,
+  type SpikeKind,
+  type SpikeScope,
+} from './records.generated.ts';
 
-export type Direction = (typeof DIRECTIONS)[number];
-export type Disposition = (typeof DISPOSITIONS)[number];
-export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
-export type ReportChannel = (typeof REPORT_CHANNELS)[number];
-export type CallType = (typeof CALL_TYPES)[number];
+import type { RecordBySchema } from './records.generated.ts';
 
-export interface CdrRecord {
-  cdr_id: string;
-  platform: string;
-  setup_time: number;
-  answer_time: number | null;
-  end_time: number;
-  caller: string;
-  caller_raw: string;
-  callee: string;
-  callee_raw: string;
-  direction: Direction;
-  disposition: Disposition;
-  duration_ms: number;
-  billable_ms: number;
-  queue: string | null;
-  queue_wait_ms: number | null;
-  agent: string | null;
-  channel: ContactChannel;
-  hangup_cause: number | null;
-  received_at: number;
-}
-
-export interface ReportedCallRecord {
-  number: string;
-  number_raw: string;
-  call_time: number;
-  call_type: CallType;
-  organisation: string | null;
-  subject: string | null;
-  description: string | null;
-}
-
-export interface NuisanceReportRecord {
-  report_id: string;
-  submitted_at: number;
-  channel: ReportChannel;
-  reporter_id: string;
-  reporter_number: string | null;
-  calls: ReportedCallRecord[];
-  received_at: number;
-}
+/** The record a schema key (core/avro/schemas.ts) carries: `RecordOf<'cdr'>` is CdrRecord. */
+export type RecordOf<K extends keyof RecordBySchema> = RecordBySchema[K];

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AvroSerde } from '../core/avro/serde.ts';
 import type { AuthConfig } from '../core/config/sections/auth.ts';
-import type { IngestConfig } from '../core/config/sections/ingest.ts';
-import { envNameFor } from '../core/config/load.ts';
+import type { IngestServiceSectionConfig } from '../core/config/sections/ingest.ts';
 import { CallwatchError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/log.ts';
 import { enableDefaultMetrics } from '../core/metrics.ts';
@@ -25,7 +24,8 @@ import { reportFormPlugin } from './form/plugin.ts';
 import { NumberNormaliser } from './validation/numbers.ts';
 
 export interface IngestDeps {
-  config: IngestConfig;
+  /** The ingest section as the collector's schema checked it (ingestServiceSchema: HMAC key present). */
+  config: IngestServiceSectionConfig;
   /** The deployment's API keys (auth.apiKeys). */
   auth: AuthConfig;
   /** Full topic names (with the configured prefix): topicName(config.kafka, 'cdrs' | 'reports'). */
@@ -33,7 +33,7 @@ export interface IngestDeps {
   /** A connected KafkaProducer (or anything with its send/metadata/queuePressure). */
   producer: RecordProducer;
   /** An AvroSerde on which register('cdr', …) and register('nuisanceReport', …) were called. */
-  serde: Pick<AvroSerde, 'encode'> & { registry: { ping(): Promise<boolean> } };
+  serde: Pick<AvroSerde, 'encode' | 'encodeAll'> & { registry: { ping(): Promise<boolean> } };
   logger?: Logger;
   /** Collector clock (epoch ms); tests pin it. */
   clock?: () => number;
@@ -41,7 +41,13 @@ export interface IngestDeps {
 
 /** What the app shares with plugins registered on it (the public web form): `app.ingest`. */
 export interface IngestServices {
-  config: IngestConfig & { hmacKey: string };
+  config: IngestServiceSectionConfig;
+  /** The app's number normaliser (ingest.defaultRegion). */
+  numbers: NumberNormaliser;
+  /** The app's pseudonymiser (ingest.hmacKey). */
+  pseudonymiser: Pseudonymiser;
+  /** The collector clock (epoch ms). */
+  clock: () => number;
   /** Validate, pseudonymise and deliver one report (resolves after Kafka's ack). */
   reports: ReportSubmitter;
   /** Per-client-IP limiter for unauthenticated submissions (formRateLimitPerMinute / formRateLimitBurst). */
@@ -59,23 +65,12 @@ declare module 'fastify' {
   }
 }
 
-function requireHmacKey(config: IngestConfig): IngestConfig & { hmacKey: string } {
-  if (config.hmacKey === undefined) {
-    throw new CallwatchError(
-      'CW_ERR_CONFIG_INVALID',
-      `ingest.hmacKey (env ${envNameFor('ingest', 'hmacKey')}) is required: the collector pseudonymises reporters with it and will not start without it`,
-      { keys: ['ingest.hmacKey'] },
-    );
-  }
-  return { ...config, hmacKey: config.hmacKey };
-}
-
 /**
  * The collector service as a fastify instance (not listening yet): `app.inject()` in tests,
- * `app.listen()` in ingest/main.ts. Throws CW_ERR_CONFIG_INVALID without an HMAC key.
+ * `app.listen()` in ingest/main.ts. Its configuration was checked once by the collector's schema.
  */
 export function buildIngestApp(deps: IngestDeps): FastifyInstance {
-  const config = requireHmacKey(deps.config);
+  const config = deps.config;
   const logger = deps.logger ?? createLogger('ingest');
   const clock = deps.clock ?? (() => Date.now());
   enableDefaultMetrics('ingest');
@@ -103,18 +98,22 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   });
 
   const numbers = new NumberNormaliser(config.defaultRegion);
+  const pseudonymiser = new Pseudonymiser(config.hmacKey);
   const overload = new OverloadGuard(deps.producer, { maxQueuePressure: config.shedQueuePressure, maxEventLoopLagMs: config.shedEventLoopLagMs });
   const reports = new ReportSubmitter({
     config,
     topic: deps.topics.reports,
     producer: deps.producer,
     serde: deps.serde,
-    pseudonymiser: new Pseudonymiser(config.hmacKey),
+    pseudonymiser,
     numbers,
     clock,
   });
   app.decorate('ingest', {
     config,
+    numbers,
+    pseudonymiser,
+    clock,
     reports,
     formRateLimiter: new KeyedRateLimiter({ ratePerSecond: config.formRateLimitPerMinute / 60, burst: config.formRateLimitBurst }),
     overload,
@@ -123,7 +122,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   } satisfies IngestServices);
 
   app.setErrorHandler(errorHandler(config.retryAfterSeconds));
-  app.setNotFoundHandler((_request, reply) => sendError(reply, new CallwatchError('CW_ERR_INGEST_NOT_FOUND'), config.retryAfterSeconds));
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new CallwatchError('CW_ERR_NOT_FOUND'), config.retryAfterSeconds));
   accessLog(app, { duration: ingestMetrics.requestDuration, keyName: (request) => request.principal?.name });
   registerHealthRoutes(app, {
     checks: async () => {

@@ -17,17 +17,17 @@ export const INVESTIGATE_SCOPE = 'investigate';
 /**
  * onRequest hook of the investigator routes: 401 without a known key, 403 without the
  * `investigate` scope, 429 past the key's rate. Keys are the deployment's one key list
- * (auth.apiKeys), checked by core's ApiKeyStore in the API's own error codes.
+ * (auth.apiKeys), checked by core's ApiKeyStore; the API's reply policy names its failures.
  */
 export function investigatorGuard(deps: { keys: ApiKeyStore; limiter: KeyedRateLimiter; config: ApiConfig }) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = deps.keys.authenticate(request.headers, 'CW_ERR_API_UNAUTHORIZED');
+    const principal = deps.keys.authenticate(request.headers);
     request.investigator = principal;
-    requireScope(principal, INVESTIGATE_SCOPE, 'CW_ERR_API_FORBIDDEN');
+    requireScope(principal, INVESTIGATE_SCOPE);
     const limit = deps.limiter.take(principal.name);
     if (!limit.ok) {
       apiMetrics.rateLimited.inc();
-      throw new CallwatchError('CW_ERR_API_RATE_LIMITED', `key ${principal.name}`, { retryAfterSeconds: limit.retryAfterMs / 1000 });
+      throw new CallwatchError('CW_ERR_RATE_LIMITED', `key ${principal.name}`, { retryAfterSeconds: limit.retryAfterMs / 1000 });
     }
     await Promise.resolve();
   };

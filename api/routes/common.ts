@@ -39,7 +39,7 @@ export const rangeSchema = z.object({ from: z.string().nullable(), to: z.string(
 /** from ≤ to, when both are given. */
 export function checkedRange(from: string | undefined, to: string | undefined): WeekRange {
   if (from !== undefined && to !== undefined && from > to) {
-    throw new CallwatchError('CW_ERR_API_BAD_REQUEST', 'from: must not be after to', { field: 'from', reason: 'range_reversed' });
+    throw new CallwatchError('CW_ERR_BAD_REQUEST', 'from: must not be after to', { field: 'from', reason: 'range_reversed' });
   }
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }

@@ -105,8 +105,8 @@ async function main(): Promise<void> {
       await ensureTopics(kafka, [{ name: referenceTopic, partitions: TOPICS.cdrs.partitions }]);
       say(`reference: Kafka ProducerPerformance, ${records} records of ${recordSize} bytes`);
       reference = await runProducerPerformance({
-        // The cluster stack keeps its jars in its own folder: BENCH_KAFKA_LIB=.stack-cluster/lib/kafka.
-        classpathDir: process.env.BENCH_KAFKA_LIB ?? `${ROOT}.stack/lib/kafka`,
+        // The stack's jars: BENCH_KAFKA_LIB (the cluster stack: .stack-cluster/lib/kafka), else CALLWATCH_STACK_DIR's.
+        classpathDir: process.env.BENCH_KAFKA_LIB ?? `${process.env.CALLWATCH_STACK_DIR ?? `${ROOT}.stack`}/lib/kafka`,
         brokers: kafka.brokers,
         topic: referenceTopic,
         records,

@@ -23,7 +23,7 @@ const topic = topicName(kafka, 'cdrs');
 const serde = AvroSerde.fromConfig(loadConfig().registry);
 await serde.register('cdr', `${topic}-value`);
 const producer = await KafkaProducer.connect(kafka);
-const spent = { parse: 0, validateColdMemo: 0, validateWarmMemo: 0, encode: 0, produceCalls: 0, awaitAcks: 0 };
+const spent = { parse: 0, validateColdMemo: 0, validateWarmMemo: 0, encodeEachRecord: 0, encode: 0, produceCalls: 0, awaitAcks: 0 };
 const time = <T>(stage: keyof typeof spent, f: () => T): T => {
   const t = process.hrtime.bigint();
   const out = f();
@@ -40,7 +40,13 @@ try {
     time('validateColdMemo', () => checkCdrBatch(adapted, { ...ctx, numbers: cold }));
     checkCdrBatch(adapted, { ...ctx, numbers: warm }); // fills the memo: the timed pass is all hits
     const checked = time('validateWarmMemo', () => checkCdrBatch(adapted, { ...ctx, numbers: warm }));
-    const produce = time('encode', () => checked.accepted.map(({ record }) => ({ topic, key: `${record.platform}/${record.cdr_id}`, value: serde.encode('cdr', record) })));
+    // The former way (encode() per record: two allocations and two copies each), timed for comparison only.
+    time('encodeEachRecord', () => checked.accepted.map(({ record }) => serde.encode('cdr', record)));
+    // As POST /v1/cdrs does now: one buffer per request (encodeAll), a view per record.
+    const produce = time('encode', () => {
+      const values = serde.encodeAll('cdr', checked.accepted.map((a) => a.record));
+      return checked.accepted.map(({ record }, i) => ({ topic, key: `${record.platform}/${record.cdr_id}`, value: values[i] as Buffer }));
+    });
     // deliverAll's two halves: handing records to librdkafka (CPU), then waiting for the acks.
     const acked = time('produceCalls', () => producer.sendBatch(produce));
     const t = process.hrtime.bigint();

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyEntry } from '../config/sections/auth.ts';
-import { CallwatchError, type ErrorCode } from '../errors.ts';
+import { CallwatchError } from '../errors.ts';
 
-// API-key authentication shared by every HTTP service (collectors, investigator API). The errors
-// default to the neutral CW_ERR_AUTH_* codes; a service passes its own released codes instead, so
-// its clients keep seeing the codes they were promised.
+// API-key authentication shared by every HTTP service (collectors, investigator API). It throws the
+// shared failures CW_ERR_UNAUTHORIZED / CW_ERR_FORBIDDEN; each service's reply policy sends them under
+// the code it released (core/http/error-reply.ts).
 
 /** The holder of an API key, as the routes see it (never the key itself). */
 export interface Principal {
@@ -66,19 +66,19 @@ export class ApiKeyStore {
     for (const e of entries) this.byHash.set(e.sha256, { name: e.name, scopes: new Set(e.scopes), entry: e });
   }
 
-  /** The principal for the request's key; `unauthorized` (a 401 code) when the key is missing or unknown. */
-  authenticate(headers: IncomingHttpHeaders, unauthorized: ErrorCode = 'CW_ERR_AUTH_UNAUTHORIZED', how: KeyPresentation = {}): Principal {
+  /** The principal for the request's key; CW_ERR_UNAUTHORIZED (401) when the key is missing or unknown. */
+  authenticate(headers: IncomingHttpHeaders, how: KeyPresentation = {}): Principal {
     const key = presentedKey(headers, how);
     if (key === undefined) {
-      throw new CallwatchError(unauthorized, how.basic ? 'send Authorization: Bearer <key>, X-API-Key, or Basic credentials with the key as password' : 'send Authorization: Bearer <key> or X-API-Key');
+      throw new CallwatchError('CW_ERR_UNAUTHORIZED', how.basic ? 'send Authorization: Bearer <key>, X-API-Key, or Basic credentials with the key as password' : 'send Authorization: Bearer <key> or X-API-Key');
     }
     const p = this.byHash.get(sha256Hex(key));
-    if (!p) throw new CallwatchError(unauthorized, 'key not recognised');
+    if (!p) throw new CallwatchError('CW_ERR_UNAUTHORIZED', 'key not recognised');
     return p;
   }
 }
 
-/** Throws `forbidden` (a 403 code) unless the key carries `scope`. */
-export function requireScope(p: Principal, scope: string, forbidden: ErrorCode = 'CW_ERR_AUTH_FORBIDDEN'): void {
-  if (!p.scopes.has(scope)) throw new CallwatchError(forbidden, `key ${p.name} has no ${scope} scope`);
+/** Throws CW_ERR_FORBIDDEN (403) unless the key carries `scope`. */
+export function requireScope(p: Principal, scope: string): void {
+  if (!p.scopes.has(scope)) throw new CallwatchError('CW_ERR_FORBIDDEN', `key ${p.name} has no ${scope} scope`);
 }

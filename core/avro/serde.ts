@@ -2,10 +2,13 @@ import type avro from 'avsc';
 import type { RegistryConfig } from '../config/sections/registry.ts';
 import { CallwatchError, errorMessage } from '../errors.ts';
 import { RegistryClient } from './registry-client.ts';
+import type { RecordOf } from '../records.ts';
 import { loadSchema, loadSchemaText, type SchemaKey } from './schemas.ts';
 
 export const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
+/** First guess of a framed record's size for encodeAll (a CDR is ~150-250 bytes); the buffer grows if needed. */
+const ENCODE_SIZE_HINT = 256;
 
 interface Writer {
   type: avro.Type;
@@ -67,22 +70,66 @@ export class AvroSerde {
     return id;
   }
 
-  encode(key: SchemaKey, value: unknown): Buffer {
+  /** Frames `value` as the current schema of `key`; the type follows the key (core/records.generated.ts). */
+  encode<K extends SchemaKey>(key: K, value: RecordOf<K>): Buffer {
     const id = this.schemaId(key);
     const { type } = loadSchema(key);
     let body: Buffer;
     try {
       body = type.toBuffer(value);
     } catch (err) {
-      const paths: string[] = [];
-      type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
-      throw new CallwatchError('CW_ERR_AVRO_ENCODE', `${key}: ${paths.length ? `invalid fields ${paths.join(', ')}` : errorMessage(err)}`, { fields: paths });
+      throw this.encodeError(key, value, err);
     }
     return frame(id, body);
   }
 
-  /** Decodes a wire-format message into the current reader schema of `key`. */
-  async decode<T>(key: SchemaKey, buf: Buffer): Promise<Decoded<T>> {
+  /**
+   * Frames every value as the current schema of `key`, written into ONE buffer (header and body of
+   * each, back to back; grown when a record does not fit) and handed out as a view per record: one
+   * allocation per request instead of two plus two copies per record (encode()). The views share
+   * the buffer, which is never written again after this returns.
+   */
+  encodeAll<K extends SchemaKey>(key: K, values: readonly RecordOf<K>[]): Buffer[] {
+    const id = this.schemaId(key);
+    const { type } = loadSchema(key);
+    let buf = Buffer.allocUnsafe(Math.max(1024, values.length * ENCODE_SIZE_HINT));
+    const starts: number[] = [];
+    let pos = 0;
+    for (const value of values) {
+      for (;;) {
+        let end = -1;
+        if (pos + HEADER_BYTES <= buf.length) {
+          try {
+            end = type.encode(value, buf, pos + HEADER_BYTES);
+          } catch (err) {
+            throw this.encodeError(key, value, err);
+          }
+        }
+        if (end >= 0) {
+          buf[pos] = MAGIC_BYTE;
+          buf.writeUInt32BE(id, pos + 1);
+          starts.push(pos);
+          pos = end;
+          break;
+        }
+        // Too small (avsc answers minus the bytes missing): grow, keeping what is written.
+        const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + HEADER_BYTES - end + 1024));
+        buf.copy(grown, 0, 0, pos);
+        buf = grown;
+      }
+    }
+    starts.push(pos);
+    return values.map((_v, i) => buf.subarray(starts[i], starts[i + 1]));
+  }
+
+  private encodeError(key: SchemaKey, value: unknown, err: unknown): CallwatchError {
+    const paths: string[] = [];
+    loadSchema(key).type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
+    return new CallwatchError('CW_ERR_AVRO_ENCODE', `${key}: ${paths.length ? `invalid fields ${paths.join(', ')}` : errorMessage(err)}`, { fields: paths });
+  }
+
+  /** Decodes a wire-format message into the current reader schema of `key`, as that schema's record. */
+  async decode<K extends SchemaKey>(key: K, buf: Buffer): Promise<Decoded<RecordOf<K>>> {
     const { schemaId, body } = readHeader(buf);
     const writer = await this.writer(schemaId);
     const reader = loadSchema(key).type;
@@ -92,7 +139,7 @@ export class AvroSerde {
         resolver = reader.createResolver(writer.type);
         writer.resolvers.set(key, resolver);
       }
-      return { schemaId, value: reader.fromBuffer(body, resolver, true) as T };
+      return { schemaId, value: reader.fromBuffer(body, resolver, true) as RecordOf<K> };
     } catch (err) {
       throw new CallwatchError('CW_ERR_AVRO_DECODE', `schema id ${schemaId} as ${key}: ${errorMessage(err)}`, { schemaId }, { cause: err });
     }

@@ -1,6 +1,6 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickhouseConfig } from '../config/sections/clickhouse.ts';
-import { CallwatchError, errorMessage } from '../errors.ts';
+import { CallwatchError, errorMessage, type ErrorCode } from '../errors.ts';
 
 export type Engine = ClickhouseConfig['engine'];
 export type Role = 'writer' | 'reader';
@@ -34,14 +34,31 @@ export const TRANSIENT_CLICKHOUSE_CODES: ReadonlySet<number> = new Set([
   999, // KEEPER_EXCEPTION
 ]);
 
-/** The project's error for a failed ClickHouse call: UNAVAILABLE (retry) or QUERY (the statement failed). */
+// Node's codes for a server that was not reached or dropped the connection ("socket hang up" is ECONNRESET).
+const UNREACHED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// @clickhouse/client's own error when the server accepted the request but did not answer in request_timeout.
+const CLIENT_TIMEOUT = 'Timeout error.';
+
+/**
+ * Which failure a ClickHouse error is: the server not reached or not answering in time
+ * (CW_ERR_CLICKHOUSE_UNAVAILABLE) or the statement failing on it (CW_ERR_CLICKHOUSE_QUERY). Whether
+ * a retry helps is the code table's to say (core/errors.ts), not the caller's.
+ */
+export function clickhouseFailure(err: unknown): ErrorCode {
+  const errno = (err as { code?: unknown }).code;
+  if (typeof errno === 'string' && UNREACHED.has(errno)) return 'CW_ERR_CLICKHOUSE_UNAVAILABLE';
+  if (err instanceof Error && err.message === CLIENT_TIMEOUT) return 'CW_ERR_CLICKHOUSE_UNAVAILABLE';
+  const chCode = clickhouseErrorCode(err);
+  return chCode !== undefined && TRANSIENT_CLICKHOUSE_CODES.has(chCode) ? 'CW_ERR_CLICKHOUSE_UNAVAILABLE' : 'CW_ERR_CLICKHOUSE_QUERY';
+}
+
+/** The project's error for a failed ClickHouse call: UNAVAILABLE (an outage: retryable, says core/errors.ts) or QUERY. */
 export function classifyClickhouseError(err: unknown, sqlText: string): CallwatchError {
   const message = errorMessage(err);
   const chCode = clickhouseErrorCode(err);
-  if (/ECONNREFUSED|ECONNRESET|socket hang up|Timeout error/i.test(message) || (chCode !== undefined && TRANSIENT_CLICKHOUSE_CODES.has(chCode))) {
-    return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, chCode === undefined ? {} : { chCode }, { cause: err });
-  }
-  return new CallwatchError('CW_ERR_CLICKHOUSE_QUERY', `${message.split('\n')[0] ?? message} [${sqlText.slice(0, 200)}]`, { chCode }, { cause: err });
+  const details = chCode === undefined ? {} : { chCode };
+  if (clickhouseFailure(err) === 'CW_ERR_CLICKHOUSE_UNAVAILABLE') return new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', message, details, { cause: err });
+  return new CallwatchError('CW_ERR_CLICKHOUSE_QUERY', `${message.split('\n')[0] ?? message} [${sqlText.slice(0, 200)}]`, details, { cause: err });
 }
 
 // Same output on both engines: 64-bit integers as JSON numbers (our counts stay far below 2^53).

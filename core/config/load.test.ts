@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, envNameFor } from './load.ts';
+import { checkConfig, loadConfig, loadServiceConfig, envNameFor } from './load.ts';
+import { ingestServiceSchema } from './schema.ts';
 import { CallwatchError } from '../errors.ts';
 
 function failure(fn: () => unknown): CallwatchError {
@@ -27,6 +28,38 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { CALLWATCH_CLICKHOUSE__CLUSTER: 'callwatch' } }).clickhouse.cluster).toBe('callwatch');
     expect(failure(() => loadConfig({ env: { CALLWATCH_CLICKHOUSE__CLUSTER: 'callwatch', CALLWATCH_CLICKHOUSE__ENGINE: 'chdb' } })).message).toContain('clickhouse.cluster');
     expect(failure(() => loadConfig({ env: { CALLWATCH_CLICKHOUSE__CLUSTER: 'a b' } })).message).toContain('clickhouse.cluster');
+  });
+
+  it('reads the stack ports file when a default is needed, not at import: a file named afterwards counts', () => {
+    const dir = mkdtempSync(`${tmpdir()}/callwatch-ports-`);
+    const file = `${dir}/ports.env`;
+    writeFileSync(file, 'KAFKA_PORT=28001\nREGISTRY_PORT=28002\nCLICKHOUSE_HTTP_PORT=28003\nCLICKHOUSE_WRITER_USER=w\nCLICKHOUSE_WRITER_PASSWORD=wp\nCLICKHOUSE_READER_USER=r\nCLICKHOUSE_READER_PASSWORD=rp\n');
+    const before = process.env.CALLWATCH_STACK_PORTS_FILE;
+    process.env.CALLWATCH_STACK_PORTS_FILE = file;
+    try {
+      const c = loadConfig({ env: {} });
+      expect([c.kafka.brokers, c.registry.url, c.clickhouse.url, c.clickhouse.user, c.clickhouse.readerPassword]).toEqual([
+        '127.0.0.1:28001',
+        'http://127.0.0.1:28002/apis/ccompat/v7',
+        'http://127.0.0.1:28003',
+        'w',
+        'rp',
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.CALLWATCH_STACK_PORTS_FILE;
+      else process.env.CALLWATCH_STACK_PORTS_FILE = before;
+    }
+    expect(loadConfig({ env: {} }).kafka.brokers).not.toBe('127.0.0.1:28001');
+  });
+
+  it('checks a service schema once: the collector names the missing HMAC key, the shared schema does not need it', () => {
+    const e = failure(() => loadServiceConfig(ingestServiceSchema, { env: {} }));
+    expect([e.code, e.details.keys]).toEqual(['CW_ERR_CONFIG_INVALID', ['ingest.hmacKey']]);
+    expect(e.message).toContain('ingest.hmacKey (env CALLWATCH_INGEST__HMAC_KEY): is required');
+    expect(failure(() => loadServiceConfig(ingestServiceSchema, { env: { CALLWATCH_INGEST__HMAC_KEY: 'short' } })).message).toContain('at least 16 characters');
+    expect(loadConfig({ env: {} }).ingest.hmacKey).toBeUndefined();
+    const shared = loadConfig({ env: { CALLWATCH_INGEST__HMAC_KEY: '0123456789abcdef' } });
+    expect(checkConfig(ingestServiceSchema, shared).ingest).toEqual(shared.ingest);
   });
 
   it('reads CALLWATCH_<SECTION>__<KEY> and coerces numbers and booleans', () => {

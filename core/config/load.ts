@@ -92,10 +92,24 @@ export interface LoadOptions {
   overrides?: Record<string, Record<string, unknown>>;
 }
 
+/** The shared configuration (every section, as any service may read it). */
 export function loadConfig(options: LoadOptions = {}): Config {
+  return loadServiceConfig(configSchema, options);
+}
+
+/**
+ * A service's configuration: the same sources, validated by the service's schema, which refines the
+ * shared one (core/config/schema.ts) with what that service cannot start without. Checked once, at
+ * start-up, before anything connects.
+ */
+export function loadServiceConfig<T>(schema: z.ZodType<T>, options: LoadOptions = {}): T {
   const env = options.env ?? process.env;
-  const input = merge(merge(fromFile(env.CALLWATCH_CONFIG_FILE), fromEnv(env)), options.overrides ?? {});
-  const result = configSchema.safeParse(input);
+  return checkConfig(schema, merge(merge(fromFile(env.CALLWATCH_CONFIG_FILE), fromEnv(env)), options.overrides ?? {}));
+}
+
+/** Validates a configuration object (e.g. one loaded with the shared schema) against a service's schema. */
+export function checkConfig<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = result.error.issues.map(describeIssue);
   const unknown = issues.find((i) => i.unknown);

@@ -5,7 +5,7 @@ import { clickhouseSection } from './sections/clickhouse.ts';
 import { logSection } from './sections/log.ts';
 import { spikesSection } from './sections/spikes.ts';
 import { processorsSection } from './sections/processors.ts';
-import { ingestSection } from './sections/ingest.ts';
+import { ingestSection, ingestServiceSection } from './sections/ingest.ts';
 import { apiSection } from './sections/api.ts';
 import { authSection } from './sections/auth.ts';
 
@@ -39,3 +39,10 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+// Per-service schemas: the shared one refined by what that service cannot start without.
+
+/** The collectors' configuration: the HMAC key required. */
+// An absent section is parsed from {} as in the shared schema, so the error names ingest.hmacKey.
+export const ingestServiceSchema = configSchema.extend({ ingest: ingestServiceSection.prefault({} as z.input<typeof ingestServiceSection>) });
+export type IngestServiceConfig = z.infer<typeof ingestServiceSchema>;

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { CallwatchError } from '../errors.ts';
-import { errorBody, sendErrorReply } from './error-reply.ts';
+import { errorBody, sendErrorReply, wireCode, type ErrorReplyPolicy } from './error-reply.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 
 describe('registerHealthRoutes', () => {
@@ -21,21 +21,32 @@ describe('registerHealthRoutes', () => {
 });
 
 describe('error replies', () => {
-  const policy = { safeDetails: new Set(['field']), hideServerErrorText: true };
+  const policy: ErrorReplyPolicy = {
+    safeDetails: new Set(['field']),
+    hideServerErrorText: true,
+    published: { CW_ERR_BAD_REQUEST: { code: 'CW_ERR_X_BAD_REQUEST', message: 'invalid request parameter' }, CW_ERR_INTERNAL: { code: 'CW_ERR_X_INTERNAL' } },
+  };
 
   it('echoes only safe details and hides 5xx text when the policy says so', () => {
-    const bad = new CallwatchError('CW_ERR_API_BAD_REQUEST', 'week: not a date', { field: 'week', value: 'secret' });
-    expect(errorBody(bad, policy)).toEqual({ error: { code: 'CW_ERR_API_BAD_REQUEST', message: 'invalid request parameter: week: not a date', details: { field: 'week' } } });
-    const failed = new CallwatchError('CW_ERR_API_INTERNAL', 'SELECT ... +447700900123');
-    expect(errorBody(failed, policy).error.message).toBe('investigator API failed unexpectedly');
-    expect(errorBody(failed, { ...policy, hideServerErrorText: false }).error.message).toContain('+447700900123');
+    const bad = new CallwatchError('CW_ERR_BAD_REQUEST', 'week: not a date', { field: 'week', value: 'secret' });
+    expect(errorBody(bad, policy)).toEqual({ error: { code: 'CW_ERR_X_BAD_REQUEST', message: 'invalid request parameter: week: not a date', details: { field: 'week' } } });
+    const failed = new CallwatchError('CW_ERR_INTERNAL', 'SELECT ... +447700900123');
+    expect(errorBody(failed, policy).error).toEqual({ code: 'CW_ERR_X_INTERNAL', message: 'failed unexpectedly' });
+    expect(errorBody(failed, { ...policy, hideServerErrorText: false }).error.message).toBe('failed unexpectedly: SELECT ... +447700900123');
+  });
+
+  it('sends a failure the policy does not rename under its own code and text', () => {
+    const e = new CallwatchError('CW_ERR_WEEK_INVALID', '2026-W54');
+    expect(errorBody(e, policy)).toEqual({ error: { code: 'CW_ERR_WEEK_INVALID', message: 'not a week: 2026-W54' } });
+    expect(wireCode('CW_ERR_BAD_REQUEST', policy)).toBe('CW_ERR_X_BAD_REQUEST');
+    expect(wireCode('CW_ERR_WEEK_INVALID', policy)).toBe('CW_ERR_WEEK_INVALID');
   });
 
   it('sends Retry-After on 429/503 (the error own seconds, else the default, at least 1)', async () => {
     const app = Fastify();
-    app.get('/limited', (_request, reply) => sendErrorReply(reply, new CallwatchError('CW_ERR_API_RATE_LIMITED', 'k', { retryAfterSeconds: 0.2 }), 5, policy));
+    app.get('/limited', (_request, reply) => sendErrorReply(reply, new CallwatchError('CW_ERR_RATE_LIMITED', 'k', { retryAfterSeconds: 0.2 }), 5, policy));
     app.get('/overloaded', (_request, reply) => sendErrorReply(reply, new CallwatchError('CW_ERR_INGEST_OVERLOADED'), 5, policy));
-    app.get('/bad', (_request, reply) => sendErrorReply(reply, new CallwatchError('CW_ERR_API_BAD_REQUEST'), 5, policy));
+    app.get('/bad', (_request, reply) => sendErrorReply(reply, new CallwatchError('CW_ERR_BAD_REQUEST'), 5, policy));
     const limited = await app.inject({ url: '/limited' });
     const overloaded = await app.inject({ url: '/overloaded' });
     const bad = await app.inject({ url: '/bad' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { cdrDurationBreaches, cdrTimeBreaches } from '../../core/record-invariants.ts';
 import { CONTACT_CHANNELS, DIRECTIONS, DISPOSITIONS, type CdrRecord } from '../../core/records.ts';
-import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
+import { breachError, fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
 import { checkEventTime } from '../validation/time.ts';
 import { textProblem } from '../validation/text.ts';
 import { issuesToFieldErrors, withoutUnknownKeys } from '../validation/zod-issues.ts';
@@ -103,10 +104,10 @@ export function validateCdr(input: unknown, ctx: CdrContext): Validated<CdrRecor
     else errors.push(fieldError(field, t.reason, t.detail));
   }
   const { setup_time: setup, answer_time: answer, end_time: end } = times;
-  if (setup !== null && end !== null && end < setup) errors.push(fieldError('end_time', 'time_order', 'end_time before setup_time'));
-  if (answer !== null && setup !== null && answer < setup) errors.push(fieldError('answer_time', 'time_order', 'answer_time before setup_time'));
-  if (answer !== null && end !== null && answer > end) errors.push(fieldError('answer_time', 'time_order', 'answer_time after end_time'));
-  if (c.disposition === 'ANSWERED' && (c.answer_time === null || c.answer_time === undefined)) errors.push(fieldError('answer_time', 'required', 'an ANSWERED call needs answer_time'));
+  // The record invariants (core/record-invariants.ts), judged only on the times that could be read.
+  const answerGiven = c.answer_time !== null && c.answer_time !== undefined;
+  const order = cdrTimeBreaches({ setup_time: setup ?? undefined, answer_time: answerGiven ? (answer ?? undefined) : null, end_time: end ?? undefined, disposition: c.disposition });
+  errors.push(...order.map(breachError));
 
   const caller = checkNumber(errors, warnings, 'caller', c.caller, ctx.numbers);
   const callee = checkNumber(errors, warnings, 'callee', c.callee, ctx.numbers);
@@ -116,7 +117,8 @@ export function validateCdr(input: unknown, ctx: CdrContext): Validated<CdrRecor
   if (errors.length > 0 || setup === null || end === null) return { ok: false, errors };
   const duration = c.duration_ms ?? end - setup;
   const billable = c.billable_ms ?? (answer === null ? 0 : end - answer);
-  if (billable > duration) return { ok: false, errors: [fieldError('billable_ms', 'inconsistent', 'billable_ms exceeds duration_ms')] };
+  const inconsistent = cdrDurationBreaches({ duration_ms: duration, billable_ms: billable });
+  if (inconsistent.length > 0) return { ok: false, errors: inconsistent.map(breachError) };
 
   return {
     ok: true,

@@ -2,22 +2,15 @@ import { randomUUID } from 'node:crypto';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isCallwatchError } from '../../core/errors.ts';
-import { Pseudonymiser } from '../../core/pseudonym.ts';
 import { formMetrics } from './metrics.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '../reports/report-id.ts';
 import { validateReport } from '../reports/validate-report.ts';
-import { NumberNormaliser } from '../validation/numbers.ts';
 import { toFormErrors } from './form-errors.ts';
 import { formToReportInput } from './form-input.ts';
 import { renderConfirmation, renderForm, type FormPageOptions } from './form-page.ts';
 import { applyAction, emptyForm, readForm, type FormState } from './form-state.ts';
 import { sameOrigin } from './same-origin.ts';
 import { fieldError } from '../validation/reasons.ts';
-
-export interface ReportFormOptions {
-  /** Zone in which the date and time a person types are read. */
-  timeZone?: string;
-}
 
 // Pages carry what a person typed: never cached, never framed, no scripts at all.
 const PAGE_HEADERS = {
@@ -37,14 +30,12 @@ const PAGE_HEADERS = {
  * limited per client IP. A hidden per-page token is the Idempotency-Key, so sending the same page
  * twice (double click, reload) records one report under one reference.
  */
-export async function reportFormPlugin(app: FastifyInstance, options: ReportFormOptions = {}): Promise<void> {
-  const { config, reports, formRateLimiter, overload, subjects } = app.ingest;
-  const timeZone = options.timeZone ?? 'Europe/London';
+export async function reportFormPlugin(app: FastifyInstance): Promise<void> {
+  // The app's own normaliser, pseudonymiser (the dry run's pseudonyms are thrown away), zone and clock.
+  const { config, reports, formRateLimiter, overload, subjects, numbers, pseudonymiser, clock } = app.ingest;
+  const timeZone = config.formTimeZone;
   const maxCalls = config.maxCallsPerReport;
   const pageOptions: FormPageOptions = { maxCalls, maxDescriptionLength: config.maxDescriptionLength, subjects };
-  // The dry run needs the validator's context; its pseudonyms are thrown away.
-  const numbers = new NumberNormaliser(config.defaultRegion);
-  const pseudonymiser = new Pseudonymiser(config.hmacKey);
   // Room for every call's longest description written as percent-escaped UTF-8, plus the rest.
   const bodyLimit = 16_384 + maxCalls * (config.maxDescriptionLength * 12 + 4_096);
   await app.register(formbody, { bodyLimit });
@@ -88,7 +79,7 @@ export async function reportFormPlugin(app: FastifyInstance, options: ReportForm
     const dryRun = validateReport(input, {
       channel: 'WEB',
       reportId: token,
-      nowMs: Date.now(),
+      nowMs: clock(),
       futureSkewMs: config.futureSkewSeconds * 1000,
       maxCallsPerReport: maxCalls,
       maxDescriptionLength: config.maxDescriptionLength,

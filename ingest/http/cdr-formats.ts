@@ -48,7 +48,7 @@ export function adaptCdrBody(o: CdrBodyOptions): { format: CdrFormat; records: A
     case 'asterisk-csv':
       return { format, records: adaptAsteriskCsv(o.body, o.timeZone, o.maxRecords, o.charset) };
     case 'csv-mapped':
-      if (!o.csvMapping) throw new CallwatchError('CW_ERR_INGEST_BAD_REQUEST', 'this key has no CSV mapping (auth.apiKeys[].csv)');
+      if (!o.csvMapping) throw new CallwatchError('CW_ERR_BAD_REQUEST', 'this key has no CSV mapping (auth.apiKeys[].csv)');
       return { format, records: adaptMappedCsv(o.body, o.csvMapping, o.timeZone, o.maxRecords, o.charset) };
     case 'ndjson':
       return { format, records: adaptNdjson(utf8Text(o.body), o.maxRecords) };

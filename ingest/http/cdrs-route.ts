@@ -23,7 +23,7 @@ export interface CdrRouteDeps {
   config: IngestConfig;
   topic: string;
   producer: RecordProducer;
-  serde: Pick<AvroSerde, 'encode'>;
+  serde: Pick<AvroSerde, 'encodeAll'>;
   numbers: NumberNormaliser;
   clock: () => number;
 }
@@ -37,8 +37,8 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
   const { config } = deps;
   app.post('/v1/cdrs', async (request, reply) => {
     const q = cdrQuery.safeParse(request.query);
-    if (!q.success) throw new CallwatchError('CW_ERR_INGEST_BAD_REQUEST', `query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')} invalid`);
-    if (!request.principal) throw new CallwatchError('CW_ERR_INGEST_UNAUTHORIZED');
+    if (!q.success) throw new CallwatchError('CW_ERR_BAD_REQUEST', `query: ${q.error.issues.map((i) => i.path.join('.')).join(', ')} invalid`);
+    if (!request.principal) throw new CallwatchError('CW_ERR_UNAUTHORIZED');
     const principal = request.principal;
     const platform = ingestPlatform(principal, q.data.platform);
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
@@ -79,11 +79,9 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
       return reply.status(e.status).send({ error: { code: e.code, message: e.message }, accepted: 0, ids: [], ...summary });
     }
 
-    const produce = checked.accepted.map(({ record }) => ({
-      topic: deps.topic,
-      key: `${record.platform}/${record.cdr_id}`,
-      value: deps.serde.encode('cdr', record),
-    }));
+    // One buffer for the request's records (AvroSerde.encodeAll), a view per record.
+    const values = deps.serde.encodeAll('cdr', checked.accepted.map((a) => a.record));
+    const produce = checked.accepted.map(({ record }, i) => ({ topic: deps.topic, key: `${record.platform}/${record.cdr_id}`, value: values[i] as Buffer }));
     await deliverAll(deps.producer, produce, config.ackTimeoutMs, 'cdr');
     ingestMetrics.accepted.inc({ kind: 'cdr' }, produce.length);
     return reply.status(200).send({ accepted: produce.length, ids: checked.accepted.map((a) => a.record.cdr_id), ...summary });

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { CallwatchError, type ErrorCode } from '../../core/errors.ts';
 import { errorBody } from '../../core/http/error-reply.ts';
+import { INGEST_REPLY_POLICY } from './errors.ts';
 
 // Errors Node raises on a connection before fastify has a request (a body that stalls past
 // requestTimeoutMs, oversized headers, bytes that are not HTTP). Node hands them to the server's
@@ -18,8 +19,8 @@ const NODE_CODES: Readonly<Record<string, ErrorCode>> = {
 
 /** The raw HTTP/1.1 answer for a connection-level error (the connection is closed after it). */
 export function clientErrorResponse(nodeCode: string | undefined, requestId: string): { error: CallwatchError; bytes: string } {
-  const error = new CallwatchError((nodeCode === undefined ? undefined : NODE_CODES[nodeCode]) ?? 'CW_ERR_INGEST_BAD_REQUEST');
-  const body = JSON.stringify(errorBody(error, { safeDetails: new Set(), hideServerErrorText: false }));
+  const error = new CallwatchError((nodeCode === undefined ? undefined : NODE_CODES[nodeCode]) ?? 'CW_ERR_BAD_REQUEST');
+  const body = JSON.stringify(errorBody(error, INGEST_REPLY_POLICY));
   const head = [
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
     'Content-Type: application/json; charset=utf-8',

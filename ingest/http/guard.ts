@@ -18,7 +18,7 @@ declare module 'fastify' {
  */
 export function apiGuard(deps: { keys: ApiKeyStore; limiter: KeyedRateLimiter; overload: OverloadGuard; config: IngestConfig }) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = deps.keys.authenticate(request.headers, 'CW_ERR_INGEST_UNAUTHORIZED', { basic: true });
+    const principal = deps.keys.authenticate(request.headers, { basic: true });
     request.principal = principal;
     const e = principal.entry;
     const limit = deps.limiter.take(principal.name, {
@@ -27,7 +27,7 @@ export function apiGuard(deps: { keys: ApiKeyStore; limiter: KeyedRateLimiter; o
     });
     if (!limit.ok) {
       ingestMetrics.rateLimited.inc({ limiter: 'api_key' });
-      throw new CallwatchError('CW_ERR_INGEST_RATE_LIMITED', `key ${principal.name}`, { retryAfterSeconds: limit.retryAfterMs / 1000 });
+      throw new CallwatchError('CW_ERR_RATE_LIMITED', `key ${principal.name}`, { retryAfterSeconds: limit.retryAfterMs / 1000 });
     }
     const verdict = deps.overload.verdict();
     if (verdict.overloaded) {

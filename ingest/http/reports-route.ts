@@ -13,11 +13,11 @@ import { decodeContentEncoding, mediaTypeOf, utf8Text } from './body.ts';
  */
 export function registerReportRoute(app: FastifyInstance, deps: { config: IngestConfig; reports: ReportSubmitter }): void {
   app.post('/v1/reports', async (request, reply) => {
-    if (!request.principal) throw new CallwatchError('CW_ERR_INGEST_UNAUTHORIZED');
+    if (!request.principal) throw new CallwatchError('CW_ERR_UNAUTHORIZED');
     const header = request.headers['idempotency-key'];
     const idempotencyKey = typeof header === 'string' ? header : undefined;
     if (header !== undefined && (idempotencyKey === undefined || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey))) {
-      throw new CallwatchError('CW_ERR_INGEST_BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
+      throw new CallwatchError('CW_ERR_BAD_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters');
     }
     const mediaType = mediaTypeOf(request.headers['content-type']);
     if (mediaType !== 'application/json') throw new CallwatchError('CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE', 'reports are application/json');

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Pseudonymiser } from '../../core/pseudonym.ts';
+import { reportCallCountBreaches } from '../../core/record-invariants.ts';
 import { CALL_TYPES, REPORT_CHANNELS, type NuisanceReportRecord, type ReportChannel, type ReportedCallRecord } from '../../core/records.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
-import { fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
+import { breachError, fieldError, fieldWarning, type FieldError, type FieldWarning, type Validated } from '../validation/reasons.ts';
 import { textProblem } from '../validation/text.ts';
 import { checkEventTime } from '../validation/time.ts';
 import { issuesToFieldErrors, withoutUnknownKeys } from '../validation/zod-issues.ts';
@@ -77,7 +78,7 @@ export function validateReport(input: unknown, ctx: ReportContext): Validated<Nu
   const errors: FieldError[] = [];
   const warnings: FieldWarning[] = [];
 
-  if (r.calls.length > ctx.maxCallsPerReport) errors.push(fieldError('calls', 'too_many_calls', `at most ${ctx.maxCallsPerReport}`));
+  errors.push(...reportCallCountBreaches(r.calls.length, ctx.maxCallsPerReport).map(breachError));
   const reporterProblem = textProblem(r.reporter, ctx.maxTextLength);
   if (reporterProblem) errors.push(fieldError('reporter', reporterProblem, reporterProblem === 'too_long' ? `at most ${ctx.maxTextLength} characters` : undefined));
 

@@ -1,7 +1,10 @@
+import { RECORD_RULES, type RuleBreach } from '../../core/record-invariants.ts';
+
 // Stable reason codes for per-record rejections and warnings. Clients key on these; a code never
 // changes meaning once released (add new ones instead). Request-level failures use CW_ERR_INGEST_*.
+// The record invariants' rules (core/record-invariants.ts) are reasons under their own names.
 export const REJECTION_REASONS = {
-  required: 'field is required',
+  ...RECORD_RULES,
   wrong_type: 'field has the wrong type',
   unknown_field: 'field is not part of the record',
   platform_from_key: 'platform comes from the API key, not from the body',
@@ -14,17 +17,13 @@ export const REJECTION_REASONS = {
   invalid_time: 'not an ISO-8601 time with offset or integer epoch milliseconds',
   time_out_of_range: 'time before 2000-01-01 (epoch seconds sent as milliseconds?)',
   future_time: 'time lies in the future beyond the allowed clock skew',
-  time_order: 'times out of order',
   out_of_range: 'number out of range',
-  inconsistent: 'value contradicts other fields',
   duplicate_id: 'same id as an earlier record in this request',
   malformed_json: 'line is not valid JSON',
   not_an_object: 'record is not a JSON object',
   malformed_row: 'CSV row has the wrong number of columns',
   invalid_number: 'not a possible phone number',
   unknown_subject: 'subject is not in the list of subject categories',
-  no_calls: 'a report needs at least one call',
-  too_many_calls: 'more calls in one report than allowed',
   channel_not_allowed: 'the API key may not submit reports for this channel',
 } as const;
 
@@ -53,6 +52,11 @@ export interface FieldWarning {
 
 export function fieldError(field: string, reason: RejectionReason, detail?: string): FieldError {
   return { field, reason, message: detail ? `${REJECTION_REASONS[reason]}: ${detail}` : REJECTION_REASONS[reason] };
+}
+
+/** A broken record invariant as the client sees it: the rule is the reason. */
+export function breachError(b: RuleBreach): FieldError {
+  return fieldError(b.field, b.rule, b.detail);
 }
 
 export function fieldWarning(field: string, reason: WarningReason, detail?: string): FieldWarning {

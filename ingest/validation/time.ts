@@ -1,8 +1,10 @@
 // Event times arrive as ISO-8601 with an explicit offset ("2016-05-17T09:00:00+01:00", "…Z") or as
 // integer epoch milliseconds. Local times without offset are refused: their instant is unknowable.
 
-/** Earliest event time accepted: anything earlier is almost always epoch seconds sent as ms. */
-export const MIN_EVENT_TIME_MS = Date.UTC(2000, 0, 1);
+import { EARLIEST_EVENT_MS } from '../../core/record-invariants.ts';
+
+/** Earliest event time accepted (the record contract's): anything earlier is almost always epoch seconds sent as ms. */
+export const MIN_EVENT_TIME_MS = EARLIEST_EVENT_MS;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 

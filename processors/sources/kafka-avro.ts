@@ -1,7 +1,7 @@
 import type { AvroSerde } from '../../core/avro/serde.ts';
 import type { KafkaConfig } from '../../core/config/sections/kafka.ts';
 import type { ProcessorsConfig } from '../../core/config/sections/processors.ts';
-import { isCallwatchError, type ErrorCode } from '../../core/errors.ts';
+import { isPoison } from '../../core/errors.ts';
 import { BatchConsumer, type KafkaMessage } from '../../core/kafka/consumer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { counter, gauge } from '../../core/metrics.ts';
@@ -39,9 +39,6 @@ export interface DecodedBatch {
   items: DecodedRecord[];
   poison: PoisonRecord[];
 }
-
-/** Decode failures that retrying can never fix: the message goes to the dead-letter topic. */
-const POISON_CODES: readonly ErrorCode[] = ['CW_ERR_AVRO_SHORT_MESSAGE', 'CW_ERR_AVRO_MAGIC_BYTE', 'CW_ERR_AVRO_UNKNOWN_SCHEMA_ID', 'CW_ERR_AVRO_DECODE'];
 
 export function positionOf(m: KafkaMessage): SourcePosition {
   return { topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp };
@@ -86,9 +83,10 @@ export class KafkaAvroSource {
           out.poison.push({ at, raw, reason: 'CW_ERR_AVRO_SHORT_MESSAGE', detail: 'message has no value' });
           continue;
         }
-        out.items.push({ stream, at, raw, record: (await this.serde.decode<unknown>(stream.schema, m.value)).value });
+        out.items.push({ stream, at, raw, record: (await this.serde.decode(stream.schema, m.value)).value });
       } catch (err) {
-        if (!isCallwatchError(err) || !POISON_CODES.includes(err.code)) throw err;
+        // Failures retrying can never fix (the code table's `poison`) go to the dead-letter topic.
+        if (!isPoison(err)) throw err;
         out.poison.push({ at, raw, reason: err.code, detail: err.message });
       }
     }

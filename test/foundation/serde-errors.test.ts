@@ -3,6 +3,7 @@ import { AvroSerde, frame } from '../../core/avro/serde.ts';
 import { CallwatchError } from '../../core/errors.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
 import { sampleCdr } from '../support/fixtures.ts';
+import type { CdrRecord } from '../../core/records.ts';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -42,13 +43,34 @@ describe('decoding bad bytes gives typed errors', () => {
     await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
     let caught: unknown;
     try {
-      serde.encode('cdr', { ...sampleCdr(1), duration_ms: 'long', channel: 'PIGEON' });
+      // What an untyped caller (a plain-JS client, a JSON.parse result) could pass: the types forbid it, the serde must too.
+      serde.encode('cdr', { ...sampleCdr(1), duration_ms: 'long', channel: 'PIGEON' } as unknown as CdrRecord);
     } catch (err) {
       caught = err;
     }
     expect(caught).toBeInstanceOf(CallwatchError);
     expect((caught as CallwatchError).code).toBe('CW_ERR_AVRO_ENCODE');
     expect((caught as CallwatchError).message).toMatch(/duration_ms/);
+    expect((caught as CallwatchError).message).toMatch(/channel/);
+  });
+
+  it('encodeAll frames a request into one buffer, each record byte for byte as encode() does, and decodes back', async () => {
+    await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
+    // Records far larger than the size guess force the buffer to grow mid-request.
+    const records = Array.from({ length: 40 }, (_v, i) => ({ ...sampleCdr(i), agent: i % 7 === 3 ? 'a'.repeat(3000 + i) : null }));
+    const framed = serde.encodeAll('cdr', records);
+    expect(framed).toHaveLength(records.length);
+    framed.forEach((b, i) => expect(b.equals(serde.encode('cdr', records[i] as CdrRecord)), `record ${String(i)}`).toBe(true));
+    expect(new Set(framed.map((b) => b.buffer)).size).toBe(1);
+    expect((await serde.decode('cdr', framed[3] as Buffer)).value).toEqual(records[3]);
+    expect(serde.encodeAll('cdr', [])).toEqual([]);
+    let caught: unknown;
+    try {
+      serde.encodeAll('cdr', [sampleCdr(1), { ...sampleCdr(2), channel: 'PIGEON' } as unknown as CdrRecord]);
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as CallwatchError).code).toBe('CW_ERR_AVRO_ENCODE');
     expect((caught as CallwatchError).message).toMatch(/channel/);
   });
 });

@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import type { CdrRecord, NuisanceReportRecord } from '../../core/records.ts';
 import { auth, consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 // Bad input of every kind gets its specific error; good records in the same batch are kept, and
@@ -117,7 +116,7 @@ describe('record-level rejections in one mixed batch', () => {
     expect([allBad.statusCode, code(allBad)]).toEqual([422, 'CW_ERR_INGEST_REJECTED']);
 
     // Only the three good records of the non-atomic request reached Kafka: nothing from the atomic one.
-    const out = await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 3, 2_000);
+    const out = await consumeDecoded(h.config, h.topics.cdrs, 'cdr', 3, 2_000);
     expect(out.map((o) => o.value.cdr_id).sort()).toEqual(['good-1', 'good-emoji', 'good-withheld']);
     const emoji = out.find((o) => o.value.cdr_id === 'good-emoji')?.value;
     expect([emoji?.queue, emoji?.agent]).toEqual(['Support 🎧', 'Zoë']);
@@ -269,7 +268,7 @@ describe('defects found by the bad-input probe', () => {
     const rep = await report({ reporter: 'fmt@example.org', calls: [{ number: '020 7946 0125', call_time: T0, description, organisation: 'Acme\u200b' }] });
     expect(rep.statusCode).toBe(201);
     const id = rep.json<{ report_id: string }>().report_id;
-    const stored = (await consumeDecoded<NuisanceReportRecord>(h.config, h.topics.reports, 'nuisanceReport', 1, 500)).find((r) => r.value.report_id === id);
+    const stored = (await consumeDecoded(h.config, h.topics.reports, 'nuisanceReport', 1, 500)).find((r) => r.value.report_id === id);
     expect([stored?.value.calls[0]?.description, stored?.value.calls[0]?.organisation]).toEqual([description, 'Acme\u200b']);
   });
 });

@@ -2,7 +2,6 @@
 // playwright-core), against a collector on the real stack: what a person sees and what reaches Kafka.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { NuisanceReportRecord } from '../../core/records.ts';
 import { consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -68,7 +67,7 @@ describe('public report form in Chromium', () => {
     expect(reference).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     await page.screenshot({ path: '/tmp/callwatch-form-confirmation.png', fullPage: true });
 
-    const records = await consumeDecoded<NuisanceReportRecord>(harness.config, harness.topics.reports, 'nuisanceReport', 1);
+    const records = await consumeDecoded(harness.config, harness.topics.reports, 'nuisanceReport', 1);
     const mine = records.filter((r) => r.value.report_id === reference);
     expect(mine).toHaveLength(1);
     const report = mine[0]?.value;
@@ -151,7 +150,7 @@ describe('public report form in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Report sent');
     const reference = (await page.locator('#report-reference').textContent())?.trim() ?? '';
-    const records = await consumeDecoded<NuisanceReportRecord>(harness.config, harness.topics.reports, 'nuisanceReport', 2);
+    const records = await consumeDecoded(harness.config, harness.topics.reports, 'nuisanceReport', 2);
     const mine = records.find((r) => r.value.report_id === reference)?.value;
     expect(mine?.calls).toEqual([
       { number: '+442079460321', number_raw: '+44 20 7946 0321', call_time: Date.UTC(2026, 0, 14, 9, 30), call_type: 'RECORDED_MESSAGE', organisation: 'Bank', subject: null, description: null },

@@ -2,7 +2,6 @@
 // double click or a reload does to it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import type { NuisanceReportRecord } from '../../core/records.ts';
 import { consumeDecoded, startHarness, type Harness } from './harness.ts';
 
 let harness: Harness;
@@ -51,7 +50,7 @@ describe('report form over HTTP', () => {
     expect(changed.body).toContain('already sent with different answers');
     expect(changed.body).not.toContain('value="page-token-0001"');
 
-    const records = await consumeDecoded<NuisanceReportRecord>(harness.config, harness.topics.reports, 'nuisanceReport', 2);
+    const records = await consumeDecoded(harness.config, harness.topics.reports, 'nuisanceReport', 2);
     const ids = records.map((r) => r.value.report_id).filter((id) => id === reference(first.body));
     // Both sends were delivered (each answer waited for Kafka) under the same report_id.
     expect(ids).toHaveLength(2);

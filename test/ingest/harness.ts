@@ -2,11 +2,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { AvroSerde } from '../../core/avro/serde.ts';
-import type { Config } from '../../core/config/schema.ts';
+import { checkConfig } from '../../core/config/load.ts';
+import { ingestServiceSchema, type Config, type IngestServiceConfig } from '../../core/config/schema.ts';
 import { ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { BatchConsumer } from '../../core/kafka/consumer.ts';
 import { KafkaProducer } from '../../core/kafka/producer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
+import type { RecordOf } from '../../core/records.ts';
 import { buildIngestApp } from '../../ingest/app.ts';
 import { sha256Hex } from '../../core/auth/api-keys.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
@@ -25,7 +27,7 @@ export function auth(name: keyof typeof KEYS): Record<string, string> {
 }
 
 export interface Harness {
-  config: Config;
+  config: IngestServiceConfig;
   app: FastifyInstance;
   producer: KafkaProducer;
   serde: AvroSerde;
@@ -41,11 +43,12 @@ export interface Harness {
  * broker; `extraKeys` adds auth.apiKeys entries (per-key settings such as defaultRegion, timeZone).
  */
 export async function startHarness(label: string, ingest: Record<string, unknown> = {}, brokers?: string, extraKeys: Record<string, unknown>[] = []): Promise<Harness> {
-  const config = testConfig(uniqueTag(label), 'server', {
+  // Checked by the collector's own schema, as ingest/main.ts does (the HMAC key required).
+  const config = checkConfig(ingestServiceSchema, testConfig(uniqueTag(label), 'server', {
     ingest: { hmacKey: HMAC_KEY, ...ingest },
     auth: { apiKeys: [...Object.entries(KEYS).map(([name, [key, scopes]]) => ({ name, sha256: sha256Hex(key), scopes })), ...extraKeys] },
     ...(brokers ? { kafka: { brokers } } : {}),
-  });
+  }));
   const topics = { cdrs: topicName(config.kafka, 'cdrs'), reports: topicName(config.kafka, 'reports') };
   await ensureTopics(config.kafka, projectTopics(config.kafka, ['cdrs', 'reports']));
   const serde = AvroSerde.fromConfig(config.registry);
@@ -81,20 +84,19 @@ export async function startHarness(label: string, ingest: Record<string, unknown
  * Reads a topic from the beginning and decodes it (plain objects): until `count` records arrived,
  * then `settleMs` longer so records that should NOT be there get the chance to show up.
  */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the record type the topic holds
-export async function consumeDecoded<T>(config: Config, topic: string, key: 'cdr' | 'nuisanceReport', count: number, settleMs = 1_500, timeoutMs = 30_000): Promise<{ key: string; value: T }[]> {
+export async function consumeDecoded<K extends 'cdr' | 'nuisanceReport'>(config: Config, topic: string, key: K, count: number, settleMs = 1_500, timeoutMs = 30_000): Promise<{ key: string; value: RecordOf<K> }[]> {
   const serde = AvroSerde.fromConfig(config.registry);
   // A group of its own (a clock reading could repeat): two readers in one group would split the partitions.
   const consumer = await BatchConsumer.connect(config.kafka, { groupId: `${topic}-reader-${uniqueTag('r')}`, topics: [topic] });
-  const out: { key: string; value: T }[] = [];
+  const out: { key: string; value: RecordOf<K> }[] = [];
   let deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
       if (out.length >= count) deadline = Math.min(deadline, Date.now() + settleMs);
       for (const m of await consumer.consumeBatch(1000)) {
         if (!m.value) continue;
-        const { value } = await serde.decode<T>(key, m.value);
-        out.push({ key: m.key?.toString() ?? '', value: JSON.parse(JSON.stringify(value)) as T });
+        const { value } = await serde.decode(key, m.value);
+        out.push({ key: m.key?.toString() ?? '', value: JSON.parse(JSON.stringify(value)) as RecordOf<K> });
       }
     }
   } finally {

@@ -113,7 +113,7 @@ describe('stock platforms posting their own CDRs', () => {
     const wrong = await rawRequest(port, freeswitchRequest('json', 'application/json', json, FSCDR.cdr_id, 'not-the-key'), json);
     expect(wrong.status).toBe(401);
 
-    const out = await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', posts.length);
+    const out = await consumeDecoded(h.config, h.topics.cdrs, 'cdr', posts.length);
     const fs = out.filter((o) => o.key.startsWith('pbx1/'));
     expect(fs).toHaveLength(posts.length);
     for (const { key: k, value } of fs) {
@@ -141,7 +141,7 @@ describe('stock platforms posting their own CDRs', () => {
     expect(latin.json<{ warnings: { field: string; reason: string }[] }>().warnings.filter((w) => w.reason === 'charset_fallback').map((w) => w.field)).toEqual(['clid', 'clid']);
 
     // The topic also holds the FreeSWITCH test's 8 records.
-    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 9 + 8)).filter((o) => o.key.startsWith('stadion/'));
+    const out = (await consumeDecoded(h.config, h.topics.cdrs, 'cdr', 9 + 8)).filter((o) => o.key.startsWith('stadion/'));
     expect(out).toHaveLength(9);
     expect(out.filter((o) => o.value.cdr_id === '1706369600.6#6')).toHaveLength(2);
     const byId = new Map(out.map((o) => [o.value.cdr_id, o]));
@@ -174,7 +174,7 @@ describe('stock platforms posting their own CDRs', () => {
         caller_raw: 'client2', callee_raw: '1234', disposition: 'NO_ANSWER', duration_ms: 30_000, billable_ms: 0 },
     ];
     // The topic also holds the earlier tests' 17 records.
-    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 17 + 2)).filter((o) => o.key.startsWith('kely/'));
+    const out = (await consumeDecoded(h.config, h.topics.cdrs, 'cdr', 17 + 2)).filter((o) => o.key.startsWith('kely/'));
     expect(out.map((o) => o.key)).toEqual(want.map((w) => `kely/${w.cdr_id}`));
     expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);
   });
@@ -193,7 +193,7 @@ describe('stock platforms posting their own CDRs', () => {
       caller: 'INVALID', caller_raw: '1001', callee: 'INVALID', callee_raw: '1002', direction: 'UNKNOWN', disposition: 'ANSWERED', duration_ms: 11_000, billable_ms: 10_000, hangup_cause: null,
     };
     // The topic also holds the earlier tests' 19 records.
-    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 19 + 1)).filter((o) => o.value.cdr_id === CGRATES_VOICE.CGRID);
+    const out = (await consumeDecoded(h.config, h.topics.cdrs, 'cdr', 19 + 1)).filter((o) => o.value.cdr_id === CGRATES_VOICE.CGRID);
     expect(out.map((o) => o.key)).toEqual([`pbx1/${CGRATES_VOICE.CGRID}`]);
     expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual([want]);
   });
@@ -227,7 +227,7 @@ describe('stock platforms posting their own CDRs', () => {
     ];
     expect(ids).toEqual(want.map((w) => w.cdr_id));
     // The topic also holds the earlier tests' 20 records.
-    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 20 + 3)).filter((o) => ids.includes(o.value.cdr_id))
+    const out = (await consumeDecoded(h.config, h.topics.cdrs, 'cdr', 20 + 3)).filter((o) => ids.includes(o.value.cdr_id))
       .sort((a, b) => ids.indexOf(a.value.cdr_id) - ids.indexOf(b.value.cdr_id)); // one call per key: partitions interleave
     expect(out.map((o) => o.key)).toEqual(want.map((w) => `pbx1/${w.cdr_id}`));
     expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);
@@ -257,7 +257,7 @@ describe('stock platforms posting their own CDRs', () => {
     ];
     expect(ids).toEqual(want.map((w) => w.cdr_id));
     // The topic also holds the earlier tests' 23 records.
-    const out = (await consumeDecoded<CdrRecord>(h.config, h.topics.cdrs, 'cdr', 23 + 2)).filter((o) => ids.includes(o.value.cdr_id))
+    const out = (await consumeDecoded(h.config, h.topics.cdrs, 'cdr', 23 + 2)).filter((o) => ids.includes(o.value.cdr_id))
       .sort((a, b) => ids.indexOf(a.value.cdr_id) - ids.indexOf(b.value.cdr_id)); // one call per key: partitions interleave
     expect(out.map((o) => o.key)).toEqual(want.map((w) => `pbx1/${w.cdr_id}`));
     expect(out.map(({ value: { received_at: _r, ...rest } }) => rest)).toEqual(want);

@@ -195,7 +195,7 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
     expect(reasonOf('unknown-id')).toBe('CW_ERR_AVRO_UNKNOWN_SCHEMA_ID');
     const invalidDead = dead.filter((m) => headerValue(m, DEAD_LETTER_HEADERS.reason) === 'CW_ERR_RECORD_INVALID');
     expect(invalidDead).toHaveLength(1);
-    expect(invalidDead.map((m) => headerValue(m, DEAD_LETTER_HEADERS.detail))[0]).toContain('end_time is before setup_time');
+    expect(invalidDead.map((m) => headerValue(m, DEAD_LETTER_HEADERS.detail))[0]).toContain('end_time breaks a record invariant: times out of order (end_time before setup_time)');
     for (const m of dead) {
       expect(headerValue(m, DEAD_LETTER_HEADERS.topic)).toBe(cdrTopic);
       expect(headerValue(m, DEAD_LETTER_HEADERS.partition)).toBe('0');

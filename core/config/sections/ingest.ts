@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isCountryCode } from '../../phone/normalise.ts';
 import { envInt, ianaTimeZone, port, rate } from './common.ts';
 
+const hmacKey = z.string().min(16, 'at least 16 characters');
+
 // The collectors (ingest/main.ts): where they listen and every bound they enforce on requests
 // (bodies, records, text, rates, load). Their API keys are the `auth` section's.
 export const ingestSection = z.strictObject({
@@ -11,9 +13,12 @@ export const ingestSection = z.strictObject({
   defaultRegion: z.string().refine(isCountryCode, 'a two-letter region libphonenumber knows, e.g. GB').default('GB'),
   /**
    * Key of the HMAC that pseudonymises reporter identity and number at the edge (at least 16
-   * bytes). Optional here so other services load the same config; the collector refuses to start without it.
+   * bytes). Optional here so other services load the same config; the collector's own schema
+   * (ingestServiceSchema below) requires it, so it refuses to start without it.
    */
-  hmacKey: z.string().min(16, 'at least 16 characters').optional(),
+  hmacKey: hmacKey.optional(),
+  /** Zone in which the public form (GET/POST /report) reads the date and time a person types. */
+  formTimeZone: ianaTimeZone.default('Europe/London'),
   /** Largest request body as received (compressed or not). */
   maxBodyBytes: envInt(1024, 1_073_741_824).default(16 * 1024 * 1024),
   /** Largest body after gzip decompression (bounds gzip bombs). */
@@ -59,3 +64,11 @@ export const ingestSection = z.strictObject({
   shutdownTimeoutMs: envInt(100, 600_000).default(20_000),
 });
 export type IngestConfig = z.infer<typeof ingestSection>;
+
+/** The section as the collector needs it: the HMAC key required (checked once, at start-up). */
+export const ingestServiceSection = ingestSection.extend({
+  hmacKey: z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required: the collector pseudonymises reporters with it and will not start without it' : undefined) })
+    .pipe(hmacKey),
+});
+export type IngestServiceSectionConfig = z.infer<typeof ingestServiceSection>;

@@ -4,7 +4,7 @@ import { envInt, envBool } from './common.ts';
 
 export const kafkaSection = z.strictObject({
   /** librdkafka bootstrap list, comma-separated host:port. */
-  brokers: z.string().min(1).default(stackDefaults.kafkaBrokers),
+  brokers: z.string().min(1).default(() => stackDefaults().kafkaBrokers),
   clientId: z.string().min(1).default('callwatch'),
   /** lz4 is always built; zstd only if libzstd-dev was present when node-rdkafka compiled. */
   compression: z.enum(['none', 'lz4', 'zstd', 'gzip', 'snappy']).default('lz4'),
@@ -20,8 +20,8 @@ export const kafkaSection = z.strictObject({
    * Replication factor and min.insync.replicas of the topics the services create (existing topics
    * are left as they are). On a cluster: 3 and 2, so that an acks=all write survives one broker.
    */
-  replicationFactor: envInt(1, 16).default(stackDefaults.kafkaReplicationFactor),
-  minInsyncReplicas: envInt(1, 16).default(stackDefaults.kafkaMinInsyncReplicas),
+  replicationFactor: envInt(1, 16).default(() => stackDefaults().kafkaReplicationFactor),
+  minInsyncReplicas: envInt(1, 16).default(() => stackDefaults().kafkaMinInsyncReplicas),
   topicPrefix: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   createTopics: envBool.default(true),
 }).refine((k) => k.minInsyncReplicas <= k.replicationFactor, { message: 'minInsyncReplicas must not exceed replicationFactor', path: ['minInsyncReplicas'] });
