@@ -63,7 +63,7 @@ export const ERROR_CODES = {
   CW_ERR_INGEST_UNSUPPORTED_MEDIA_TYPE: spec(415, 'unsupported content type', 'poison'),
   CW_ERR_INGEST_UNSUPPORTED_ENCODING: spec(415, 'unsupported content encoding', 'poison'),
   CW_ERR_INGEST_MALFORMED_BODY: spec(400, 'request body cannot be parsed', 'poison'),
-  CW_ERR_INGEST_REQUEST_TIMEOUT: spec(408, 'the request was not received in time', 'retryable'),
+  CW_ERR_INGEST_REQUEST_TIMEOUT: spec(408, 'the request was not received in time', 'final'),
   CW_ERR_INGEST_HEADERS_TOO_LARGE: spec(431, 'request headers too large', 'poison'),
   CW_ERR_INGEST_EMPTY_BATCH: spec(400, 'no records in the request', 'poison'),
   CW_ERR_INGEST_REJECTED: spec(422, 'records rejected', 'poison'),
