@@ -91,6 +91,8 @@ describe('public report form in Chromium', () => {
     expect((await answer).status()).toBe(422);
 
     // Focus starts on the error summary, so a screen reader announces it first (no JavaScript needed).
+    // Chromium applies autofocus at its next rendering step, which a loaded machine can delay: wait for it.
+    await page.waitForFunction("document.activeElement?.id === 'error-summary'", null, { timeout: 30_000 }).catch(() => undefined);
     expect(await focusedId(page)).toBe('error-summary');
     const field = page.locator('#call-1-number');
     expect(await field.getAttribute('aria-invalid')).toBe('true');
