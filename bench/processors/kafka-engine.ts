@@ -28,9 +28,8 @@ export interface KafkaEngineRun {
 /** Seconds from attaching the materialized view until `cdr_records` holds `expected` distinct CDRs. */
 export async function runKafkaEngine(r: KafkaEngineRun): Promise<{ seconds: number; rows: number }> {
   const db = ident(r.ch.database);
-  const columns = await r.ch.query<{ name: string; type: string }>(
-    sql`SELECT name AS name, type AS type FROM system.columns WHERE database = ${r.ch.database} AND table = 'cdr_records' ORDER BY position`,
-  );
+  // DESCRIBE lists the columns in table order on both engines (18.16's system.columns has no position).
+  const columns = await r.ch.query<{ name: string; type: string }>(sql`DESCRIBE TABLE ${db}.cdr_records`);
   if (columns.length === 0) throw new Error(`${r.ch.database}.cdr_records does not exist: migrate the database first`);
   const COLUMNS = columns.map((c) => `${ident(c.name).text} ${c.type}`).join(', ');
   // One JSON object per message; '\n' as row delimiter so that messages never run together.

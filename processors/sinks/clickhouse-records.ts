@@ -95,7 +95,11 @@ export class ClickhouseRecordSink {
       conflicts: [],
     };
     const byStream = new Map<StreamDeclaration, RecordRows[]>();
-    for (const r of records) byStream.set(r.stream, [...(byStream.get(r.stream) ?? []), r]);
+    for (const r of records) {
+      const list = byStream.get(r.stream);
+      if (list) list.push(r);
+      else byStream.set(r.stream, [r]);
+    }
     for (const [stream, list] of byStream) {
       const written = await this.writeStream(stream, list, result.conflicts);
       result.byStream[stream.name] = written;
@@ -220,7 +224,9 @@ LIMIT 1 BY ${raw(columns.join(', '))}`,
       for (const r of rows) {
         const row = fromContentColumns(stream, r);
         const key = recordKeyOf(stream, row);
-        out.set(key, [...(out.get(key) ?? []), row]);
+        const list = out.get(key);
+        if (list) list.push(row);
+        else out.set(key, [row]);
       }
     }
     return out;
