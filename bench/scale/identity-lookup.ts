@@ -1,0 +1,66 @@
+import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
+import { STREAM } from '../../processors/streams/index.ts';
+import type { RowContext, StoredRow, StreamDeclaration } from '../../processors/streams/stream.ts';
+import type { RecordRows } from '../../processors/transforms/to-rows.ts';
+import { cdrRows, reportCallRows, SHARDS, type Dataset } from './dataset.ts';
+
+// The identity lookup the processors make once per batch (processors/sinks/clickhouse-records.ts:
+// ClickhouseRecordSink.storedCopies, the identity-index query and, for records found, the read of
+// their stored copies), run by the sink's own code on a batch of records already stored (a replay)
+// and on a batch of fresh identities (the normal case), for each stream.
+
+export interface LookupBatch {
+  label: string;
+  stream: StreamDeclaration;
+  records: RecordRows[];
+  /** Records of the batch that are stored (the lookup must find exactly these). */
+  stored: number;
+}
+
+function recordRows(stream: StreamDeclaration, rows: StoredRow[]): RecordRows {
+  return {
+    stream,
+    item: { stream, at: { topic: stream.topic, partition: 0, offset: 0, timestamp: undefined }, raw: { key: null, value: null }, record: rows[0] },
+    rows,
+  };
+}
+
+/** Whole records from a row stream (a report's rows are consecutive), at most `size` of them. */
+function takeRecords(rows: Iterator<StoredRow>, size: number, key: string): StoredRow[][] {
+  const out: StoredRow[][] = [];
+  for (let r = rows.next(); r.done !== true; r = rows.next()) {
+    const last = out[out.length - 1];
+    if (last && last[0]?.[key] === r.value[key]) last.push(r.value);
+    else if (out.length === size) break;
+    else out.push([r.value]);
+  }
+  return out;
+}
+
+/** Batches of `size` records from the last shard of the year: stored as they are, and fresh (identity renamed). */
+export function identityBatches(d: Dataset, context: RowContext, size: number): LookupBatch[] {
+  const shard = SHARDS - 1;
+  const cdrs = takeRecords(cdrRows(d, shard, context), size, 'cdr_id');
+  const reports = takeRecords(reportCallRows(d, shard, context), size, 'report_id');
+  const fresh = (records: StoredRow[][], key: string): StoredRow[][] =>
+    records.map((rows, i) => rows.map((row) => ({ ...row, [key]: `fresh-${i}-${String(row[key])}` })));
+  return [
+    { label: 'stored CDRs', stream: STREAM.cdrs, records: cdrs.map((r) => recordRows(STREAM.cdrs, r)), stored: cdrs.length },
+    { label: 'fresh CDRs', stream: STREAM.cdrs, records: fresh(cdrs, 'cdr_id').map((r) => recordRows(STREAM.cdrs, r)), stored: 0 },
+    { label: 'stored reports', stream: STREAM.reports, records: reports.map((r) => recordRows(STREAM.reports, r)), stored: reports.length },
+    { label: 'fresh reports', stream: STREAM.reports, records: fresh(reports, 'report_id').map((r) => recordRows(STREAM.reports, r)), stored: 0 },
+  ];
+}
+
+type StoredCopies = (stream: StreamDeclaration, records: readonly RecordRows[]) => Promise<Map<string, StoredRow[]>>;
+
+/** Runs the sink's lookup for the batch and checks it found exactly the stored records. */
+export async function lookupStored(ch: Clickhouse, batch: LookupBatch): Promise<void> {
+  const sink = new ClickhouseRecordSink(ch);
+  // The sink's private lookup, so the benchmark runs the processors' exact SQL and follows its changes.
+  const storedCopies = (sink as unknown as { storedCopies?: StoredCopies }).storedCopies;
+  if (typeof storedCopies !== 'function') throw new Error('ClickhouseRecordSink.storedCopies is gone: update bench/scale/identity-lookup.ts');
+  const found = await storedCopies.call(sink, batch.stream, batch.records);
+  if (found.size !== batch.stored) throw new Error(`${batch.label}: the lookup found ${found.size} stored records, expected ${batch.stored}`);
+}
