@@ -1,14 +1,15 @@
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { ClickhouseRecordSink } from '../../processors/sinks/clickhouse-records.ts';
 import { STREAM } from '../../processors/streams/index.ts';
-import type { RowContext, StoredRow, StreamDeclaration } from '../../processors/streams/stream.ts';
+import type { StoredRow, StreamDeclaration } from '../../processors/streams/stream.ts';
 import type { RecordRows } from '../../processors/transforms/to-rows.ts';
-import { cdrRows, reportCallRows, SHARDS, type Dataset } from './dataset.ts';
 
 // The identity lookup the processors make once per batch (processors/sinks/clickhouse-records.ts:
 // ClickhouseRecordSink.storedCopies, the identity-index query and, for records found, the read of
 // their stored copies), run by the sink's own code on a batch of records already stored (a replay)
-// and on a batch of fresh identities (the normal case), for each stream.
+// and on a batch of fresh identities (the normal case), for each stream. The records are read back
+// from the database, so the batches fit any data set (generated or amplified).
 
 export interface LookupBatch {
   label: string;
@@ -26,23 +27,31 @@ function recordRows(stream: StreamDeclaration, rows: StoredRow[]): RecordRows {
   };
 }
 
-/** Whole records from a row stream (a report's rows are consecutive), at most `size` of them. */
-function takeRecords(rows: Iterator<StoredRow>, size: number, key: string): StoredRow[][] {
+/** Rows grouped into records (a report's rows are consecutive). */
+function byRecord(rows: readonly StoredRow[], key: string): StoredRow[][] {
   const out: StoredRow[][] = [];
-  for (let r = rows.next(); r.done !== true; r = rows.next()) {
+  for (const row of rows) {
     const last = out[out.length - 1];
-    if (last && last[0]?.[key] === r.value[key]) last.push(r.value);
-    else if (out.length === size) break;
-    else out.push([r.value]);
+    if (last && last[0]?.[key] === row[key]) last.push(row);
+    else out.push([row]);
   }
   return out;
 }
 
-/** Batches of `size` records from the last shard of the year: stored as they are, and fresh (identity renamed). */
-export function identityBatches(d: Dataset, context: RowContext, size: number): LookupBatch[] {
-  const shard = SHARDS - 1;
-  const cdrs = takeRecords(cdrRows(d, shard, context), size, 'cdr_id');
-  const reports = takeRecords(reportCallRows(d, shard, context), size, 'report_id');
+/**
+ * Batches of `size` records stored in `week` (a random sample, so callers and reported numbers are as
+ * mixed as in a batch read from Kafka) as they are (a replay), and with their identities renamed (fresh).
+ */
+export async function identityBatches(ch: Clickhouse, week: string, size: number): Promise<LookupBatch[]> {
+  const db = ident(ch.database).text;
+  const cdrRows = await ch.query<StoredRow>(sql`SELECT * FROM ${raw(db)}.cdr_records WHERE week_start = toDate(${week}) ORDER BY cityHash64(cdr_id) LIMIT ${size}`);
+  const reportRows = await ch.query<StoredRow>(sql`SELECT * FROM ${raw(db)}.report_call_records
+WHERE call_week = toDate(${week}) AND report_id IN (
+  SELECT report_id FROM ${raw(db)}.report_call_records WHERE call_week = toDate(${week}) GROUP BY report_id ORDER BY cityHash64(report_id) LIMIT ${size}
+)
+ORDER BY report_id, call_index`);
+  const cdrs = byRecord(cdrRows, 'cdr_id');
+  const reports = byRecord(reportRows, 'report_id');
   const fresh = (records: StoredRow[][], key: string): StoredRow[][] =>
     records.map((rows, i) => rows.map((row) => ({ ...row, [key]: `fresh-${i}-${String(row[key])}` })));
   return [

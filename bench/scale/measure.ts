@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { sql } from '../../core/clickhouse/escape.ts';
+import { raw, sql } from '../../core/clickhouse/escape.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
 import { TOP_ORDERS } from '../../core/read-model/lists.ts';
 import { Rng } from '../../core/rng.ts';
@@ -9,7 +9,7 @@ import { addWeeks } from '../../core/weeks.ts';
 import { expandQuery } from '../../dashboards/macros.ts';
 import { defaultSettings } from '../../dashboards/settings.ts';
 import { clickhouseQueries } from '../../test/dashboards/queries.ts';
-import { dataset, rowContext } from './dataset.ts';
+import { dataset } from './dataset.ts';
 import { identityBatches, lookupStored } from './identity-lookup.ts';
 import { partsSummary } from './parts.ts';
 import { scaleNumber, scalePrefix } from './population.ts';
@@ -80,7 +80,14 @@ const firstShown = addWeeks(lastWeek, -11);
 const twelveWeeks = { fromWeek: firstShown, toWeek: lastWeek };
 const rangeFrom = new Date(`${firstShown}T00:00:00Z`);
 const rangeTo = new Date(Date.parse(`${lastWeek}T00:00:00Z`) + 7 * 86_400_000 - 1000);
-const busiest = d.population.robocallers.filter((r) => r.weight === 1 && r.number !== null).map((r) => r.number as string);
+// The busiest robocallers: the 20 robocaller numbers with the most CDRs in the last week, from the data.
+const busiest = (
+  await admin.query<{ caller: string }>(sql`SELECT caller AS caller, sum(c) AS calls FROM (
+  SELECT caller, uniqExactMerge(calls) AS c FROM ${raw(`${database}.number_cdr_hours`)}
+  WHERE week_start = toDate(${lastWeek}) AND startsWith(caller, ${scalePrefix('robocaller', '')})
+  GROUP BY caller, hour_of_week
+) GROUP BY caller ORDER BY calls DESC, caller LIMIT 20`)
+).map((r) => r.caller);
 const busiestRobocaller = busiest[0] ?? '';
 log(`run ${runId}; ${d.cdrs.toLocaleString()} CDRs; last week ${lastWeek}; range ${firstShown}..${lastWeek}; busiest robocallers ${busiest.length}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
@@ -141,7 +148,7 @@ for (const [key, q] of clickhouseQueries(settings)) {
 }
 
 // --- identity lookup ----------------------------------------------------------------------------
-const batches = identityBatches(d, rowContext(), 20_000);
+const batches = await identityBatches(admin, addWeeks(lastWeek, -10), 20_000);
 for (const b of batches) await measure('lookup', `identity lookup: 20,000 ${b.label}`, null, 5, () => lookupStored(tagged.ch, b));
 
 // --- query_log and disk -------------------------------------------------------------------------

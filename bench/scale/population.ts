@@ -14,10 +14,13 @@ import { makePopulation, type Queue } from '../load/population.ts';
 // each kind has its own block and numbers are spread over the block (a bijective scramble of the
 // index) so that a prefix selects a slice of the population, as a block of a real range would.
 
-const BLOCK = 100_000_000;
+export const NUMBER_BLOCK = 100_000_000;
+const BLOCK = NUMBER_BLOCK;
 // Odd and not a multiple of 5: coprime with 10^8, so i -> (i * MULT + OFFSET) mod 10^8 is a bijection.
-const MULT = 54_435_761;
-const OFFSET = 1_234_567;
+export const MULT = 54_435_761;
+/** MULT · MULT_INVERSE ≡ 1 (mod 10^8): the block number back to the index (amplify.ts). */
+export const MULT_INVERSE = 45_525_841;
+export const OFFSET = 1_234_567;
 
 export type NumberKind = 'subscriber' | 'nuisance' | 'robocaller';
 const KIND_DIGIT: Readonly<Record<NumberKind, string>> = { subscriber: '1', nuisance: '2', robocaller: '3' };
