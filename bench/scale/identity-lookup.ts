@@ -52,13 +52,17 @@ WHERE call_week = toDate(${week}) AND report_id IN (
 ORDER BY report_id, call_index`);
   const cdrs = byRecord(cdrRows, 'cdr_id');
   const reports = byRecord(reportRows, 'report_id');
-  const fresh = (records: StoredRow[][], key: string): StoredRow[][] =>
-    records.map((rows, i) => rows.map((row) => ({ ...row, [key]: `fresh-${i}-${String(row[key])}` })));
+  // Fresh CDR ids cluster ('fresh-…'), as a platform's new sequential ids do; fresh report ids keep
+  // their random spread over the key range (ingest makes UUIDs), with a last character no stored id has.
+  const fresh = (records: StoredRow[][], key: string, rename: (id: string, i: number) => string): StoredRow[][] =>
+    records.map((rows, i) => rows.map((row) => ({ ...row, [key]: rename(String(row[key]), i) })));
+  const freshCdr = (id: string, i: number): string => `fresh-${i}-${id}`;
+  const freshReport = (id: string): string => `${id.slice(0, -1)}x`;
   return [
     { label: 'stored CDRs', stream: STREAM.cdrs, records: cdrs.map((r) => recordRows(STREAM.cdrs, r)), stored: cdrs.length },
-    { label: 'fresh CDRs', stream: STREAM.cdrs, records: fresh(cdrs, 'cdr_id').map((r) => recordRows(STREAM.cdrs, r)), stored: 0 },
+    { label: 'fresh CDRs', stream: STREAM.cdrs, records: fresh(cdrs, 'cdr_id', freshCdr).map((r) => recordRows(STREAM.cdrs, r)), stored: 0 },
     { label: 'stored reports', stream: STREAM.reports, records: reports.map((r) => recordRows(STREAM.reports, r)), stored: reports.length },
-    { label: 'fresh reports', stream: STREAM.reports, records: fresh(reports, 'report_id').map((r) => recordRows(STREAM.reports, r)), stored: 0 },
+    { label: 'fresh reports', stream: STREAM.reports, records: fresh(reports, 'report_id', freshReport).map((r) => recordRows(STREAM.reports, r)), stored: 0 },
   ];
 }
 

@@ -162,6 +162,19 @@ WHERE type = 2 AND event_date >= yesterday() AND startsWith(query, ${`/* bench:$
 GROUP BY tag`,
 );
 const serverSide = Object.fromEntries(logRows.map((r) => [tagged.nameOf(r.tag), r]));
+// Per query shape (literals blanked) within each measurement: which of a profile's eight queries, or
+// of a lookup's queries, costs what.
+const shapeRows = await admin.query<{ tag: string; shape: string; n: number; p50_ms: number; p99_ms: number; avg_read_rows: number; avg_read_bytes: number; max_memory: number }>(
+  sql`SELECT extract(query, '^/[*] bench:[^:]+:(.*?) [*]/') AS tag,
+  substring(replaceRegexpAll(replaceRegexpAll(query, '^/[*].*?[*]/ ', ''), '\'[^\']*\'', '?'), 1, 160) AS shape, count() AS n,
+  quantileExact(0.5)(query_duration_ms) AS p50_ms, quantileExact(0.99)(query_duration_ms) AS p99_ms,
+  round(avg(read_rows)) AS avg_read_rows, round(avg(read_bytes)) AS avg_read_bytes, max(memory_usage) AS max_memory
+FROM system.query_log
+WHERE type = 2 AND event_date >= yesterday() AND startsWith(query, ${`/* bench:${runId}:`})
+GROUP BY tag, shape
+ORDER BY tag, p50_ms DESC`,
+);
+const shapes = shapeRows.map((r) => ({ ...r, tag: tagged.nameOf(r.tag) }));
 const parts = await partsSummary(admin, database);
 const perMillion = (table: string, bytes: number): number => bytes / ((table.startsWith('report') || table === 'number_report_weeks' || table === 'channel_weeks' ? d.reportedCalls : d.cdrs) / 1e6);
 const disk = parts.map((p) => ({ ...p, bytesPerMillionRecords: Math.round(perMillion(p.table, p.bytes)) }));
@@ -176,6 +189,7 @@ const out = {
   loadAverage: { start: loadSamples[0]?.load, end: loadavg() },
   loadSamples,
   results: results.map((r) => ({ ...r, server: serverSide[r.name] ?? null })),
+  shapes,
   disk,
 };
 writeFileSync(`bench/results/scale/measure-${database}.json`, `${JSON.stringify(out, null, 2)}\n`);
