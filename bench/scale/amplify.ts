@@ -7,7 +7,8 @@ import { SpikeEvaluator } from '../../processors/spikes/evaluate.ts';
 import { dataset } from './dataset.ts';
 import { partsSummary, waitForMerges } from './parts.ts';
 import { MULT, MULT_INVERSE, NUMBER_BLOCK, OFFSET, type NumberKind } from './population.ts';
-import { argValue, clickhouseConfig, databaseFor, parseCount } from './server-config.ts';
+import { postSql } from './bulk-insert.ts';
+import { argValue, clickhouseConfig, databaseFor, parseCount, writerEndpoint } from './server-config.ts';
 
 // npx tsx bench/scale/amplify.ts --from=10m --copies=10 [--parallel=2] [--settle-max-s=1200]
 //
@@ -39,7 +40,8 @@ const pools: Readonly<Record<NumberKind, number>> = {
 const KIND_OF_DIGIT: Readonly<Record<string, NumberKind>> = { '1': 'subscriber', '2': 'nuisance', '3': 'robocaller' };
 
 const log = (msg: string): void => console.log(`${new Date().toISOString().slice(11, 19)} [${target}] ${msg}`);
-const ch = await Clickhouse.connect(clickhouseConfig(target), 'writer');
+const config = clickhouseConfig(target);
+const ch = await Clickhouse.connect(config, 'writer');
 
 /** SQL: the copy-k number of a canonical number column (others, e.g. WITHHELD or +44 queue lines, unchanged). */
 function numberSql(column: string, k: number): string {
@@ -89,7 +91,7 @@ async function copy(table: string, k: number): Promise<number> {
   const rewrites = REWRITES[table] ?? {};
   const select = columns.map((c) => `${rewrites[c]?.(k) ?? c} AS ${c}`).join(',\n  ');
   const t0 = performance.now();
-  await ch.command(`INSERT INTO ${target}.${table} (${columns.join(', ')})\nSELECT ${select}\nFROM ${source}.${table}`);
+  await postSql(writerEndpoint(config), `INSERT INTO ${target}.${table} (${columns.join(', ')})\nSELECT ${select}\nFROM ${source}.${table}`);
   const s = (performance.now() - t0) / 1000;
   log(`${table} copy ${k}: ${s.toFixed(0)} s; load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   return s;

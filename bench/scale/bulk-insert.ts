@@ -47,6 +47,26 @@ function postStreamed(server: ServerEndpoint, query: string, body: (write: (text
   });
 }
 
+/**
+ * Runs one statement sent as the request body, with no client-side timeout (node:http has none): an
+ * INSERT … SELECT of 10M rows runs for longer than the project client's longest request timeout.
+ */
+export function postSql(server: ServerEndpoint, sqlText: string): Promise<void> {
+  const url = new URL(server.url);
+  url.searchParams.set('user', server.user);
+  url.searchParams.set('password', server.password);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST' }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`query failed (${res.statusCode ?? '?'}): ${text.slice(0, 500)}`))));
+    });
+    req.on('error', reject);
+    req.end(sqlText);
+  });
+}
+
 export interface InsertProgress {
   rows: number;
   inserts: number;

@@ -16,7 +16,7 @@ import { scaleNumber, scalePrefix } from './population.ts';
 import { argValue, clickhouseConfig, databaseFor, parseCount } from './server-config.ts';
 import { quantile, taggedClient } from './timing.ts';
 
-// npx tsx bench/scale/measure.ts --cdrs=10m [--numbers=1000] [--reps=20]
+// npx tsx bench/scale/measure.ts --cdrs=10m [--numbers=1000] [--reps=20] [--population=…]
 //
 // Runs, against a data set loaded by load.ts, every read the issue's targets name, as the read-only
 // user the API and Grafana use, one query (or one profile) at a time:
@@ -39,7 +39,9 @@ const numberCount = Number(argValue('numbers') ?? 1000);
 const reps = Number(argValue('reps') ?? 20);
 const database = databaseFor(cdrs);
 const config = clickhouseConfig(database);
-const d = dataset(cdrs);
+// --population=60m: the database holds a partial load (amplify.ts stopped after 6 copies): draw the
+// quiet numbers from the population of that size.
+const d = dataset(parseCount(argValue('population') ?? String(cdrs)));
 const runId = `${database}-${Date.now().toString(36)}`;
 
 const log = (msg: string): void => console.log(`${new Date().toISOString().slice(11, 19)} [${database}] ${msg}`);
@@ -166,7 +168,7 @@ const serverSide = Object.fromEntries(logRows.map((r) => [tagged.nameOf(r.tag), 
 // of a lookup's queries, costs what.
 const shapeRows = await admin.query<{ tag: string; shape: string; n: number; p50_ms: number; p99_ms: number; avg_read_rows: number; avg_read_bytes: number; max_memory: number }>(
   sql`SELECT extract(query, '^/[*] bench:[^:]+:(.*?) [*]/') AS tag,
-  substring(replaceRegexpAll(replaceRegexpAll(query, '^/[*].*?[*]/ ', ''), '\'[^\']*\'', '?'), 1, 160) AS shape, count() AS n,
+  substring(replaceRegexpAll(replaceRegexpAll(query, '^/[*].*?[*]/ ', ''), '[\\x27][^\\x27]*[\\x27]', '?'), 1, 160) AS shape, count() AS n,
   quantileExact(0.5)(query_duration_ms) AS p50_ms, quantileExact(0.99)(query_duration_ms) AS p99_ms,
   round(avg(read_rows)) AS avg_read_rows, round(avg(read_bytes)) AS avg_read_bytes, max(memory_usage) AS max_memory
 FROM system.query_log
