@@ -1,7 +1,17 @@
 import type { Clickhouse } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
 import { countSql, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
-import { newNumbersSql, numbersByPrefixSql, topNumbersSql, type NewNumberRow, type PrefixNumberRow, type TopNumberRow, type TopOrder } from './lists.ts';
+import {
+  isReportOrder,
+  newNumbersSql,
+  numbersByPrefixSql,
+  topNumbersByReportsSql,
+  topNumbersSql,
+  type NewNumberRow,
+  type PrefixNumberRow,
+  type TopNumberRow,
+  type TopOrder,
+} from './lists.ts';
 import {
   breakdownSql,
   cdrSummarySql,
@@ -113,12 +123,22 @@ export class ReadModel {
   // Lists ---------------------------------------------------------------------------------------
 
   async topNumbers(week: string, by: TopOrder, page: Page): Promise<TopNumberRow[]> {
-    const rows = await this.ch.query<TopNumberRow & { answered: number }>(`${topNumbersSql(this.db, week, by)}\n${limitSql(page).text}`);
-    return rows.map(({ answered: _answered, ...r }) => r);
+    if (!isReportOrder(by)) {
+      const rows = await this.ch.query<TopNumberRow & { answered: number }>(`${topNumbersSql(this.db, week, by)}\n${limitSql(page).text}`);
+      return rows.map(({ answered: _answered, ...r }) => r);
+    }
+    type Ranked = Omit<TopNumberRow, 'cdr_calls' | 'callees' | 'answered_share'>;
+    const ranked = await this.ch.query<Ranked>(`${topNumbersByReportsSql(this.db, week, by)}\n${limitSql(page).text}`);
+    if (ranked.length === 0) return [];
+    const cdrs = new Map((await this.numberCdrWeeks({ numbers: ranked.map((r) => r.number), fromWeek: week, toWeek: week })).map((c) => [c.number, c]));
+    return ranked.map((r) => {
+      const c = cdrs.get(r.number);
+      return { ...r, cdr_calls: c?.calls ?? 0, callees: c?.callees ?? 0, answered_share: c && c.calls > 0 ? c.answered_share : null };
+    });
   }
 
   countTopNumbers(week: string, by: TopOrder): Promise<number> {
-    return this.count(topNumbersSql(this.db, week, by));
+    return this.count(isReportOrder(by) ? topNumbersByReportsSql(this.db, week, by) : topNumbersSql(this.db, week, by));
   }
 
   newNumbers(week: string, page: Page): Promise<NewNumberRow[]> {

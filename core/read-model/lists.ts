@@ -29,7 +29,7 @@ export interface TopNumberRow {
   answered_share: number | null;
 }
 
-/** The rows of a week's top numbers, ordered; page with limitSql, count with countSql. */
+/** A week's top numbers by any order, merging every caller of the week; ReadModel uses it for cdr_calls (see topNumbersByReportsSql). */
 export function topNumbersSql(db: string, week: string, order: TopOrder): string {
   const prev = previousWeek(week);
   const reportWeeks = numberReportWeeksSql(db, { fromWeek: prev, toWeek: week });
@@ -47,6 +47,34 @@ FROM (
   SELECT number AS number, toUInt64(0) AS r, toUInt64(0) AS rp, toUInt64(0) AS rc, toUInt64(0) AS pr,
     toUInt64(calls) AS cc, toUInt64(callees) AS ce, toUInt64(answered_calls) AS ca
   FROM (${raw(cdrWeeks)})
+)
+WHERE ${isNumberSql('number')}
+GROUP BY number
+HAVING ${ident(order)} > 0
+ORDER BY ${ident(order)} DESC, number`;
+}
+
+/** The orders a week's report aggregate alone can rank by: every listed number was reported that week. */
+export type ReportOrder = Exclude<TopOrder, 'cdr_calls'>;
+
+export function isReportOrder(order: TopOrder): order is ReportOrder {
+  return order !== 'cdr_calls';
+}
+
+/**
+ * A week's top numbers by a report figure, ranked on the report aggregate alone (the week's and the
+ * previous week's partitions): a number with no report in the week has reports = 0 and growth ≤ 0,
+ * so it is never listed, and the CDR figures are read afterwards for the page's numbers only
+ * (ReadModel.topNumbers), instead of merging every caller of the week.
+ */
+export function topNumbersByReportsSql(db: string, week: string, order: ReportOrder): string {
+  const prev = previousWeek(week);
+  return sql`SELECT number AS number, sum(r) AS reports, sum(rp) AS reporters, sum(rc) AS reported_calls,
+  sum(pr) AS previous_reports, toInt64(reports) - toInt64(previous_reports) AS growth
+FROM (
+  SELECT number AS number, toUInt64(if(week = ${week}, reports, 0)) AS r, toUInt64(if(week = ${week}, reporters, 0)) AS rp,
+    toUInt64(if(week = ${week}, reported_calls, 0)) AS rc, toUInt64(if(week = ${prev}, reports, 0)) AS pr
+  FROM (${raw(numberReportWeeksSql(db, { fromWeek: prev, toWeek: week }))})
 )
 WHERE ${isNumberSql('number')}
 GROUP BY number

@@ -190,6 +190,8 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
     const top = (await get(`/v1/top-numbers?week=${W2}`)).json<{ week: string; previous_week: string; by: string; items: unknown[] }>();
     expect(top).toMatchObject({ week: W2, previous_week: W1, by: 'reports' });
     expect(top.items[0]).toEqual({ rank: 1, number: A, reports: 4, reporters: 3, reported_calls: 4, previous_reports: 2, growth: 2, cdr_calls: 4, callees: 3, answered_share: 0.25 });
+    // A reported number that made no call: its CDR figures are zero and no share.
+    expect(top.items[1]).toMatchObject({ rank: 2, number: D, cdr_calls: 0, callees: 0, answered_share: null });
     const empty = await get(`/v1/top-numbers?week=${W0}`);
     expect(empty.json()).toMatchObject({ items: [], page: { total: 0, next_offset: null } });
   });
