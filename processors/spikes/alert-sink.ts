@@ -3,27 +3,15 @@ import type { KafkaConfig } from '../../core/config/sections/kafka.ts';
 import { CallwatchError, errorMessage } from '../../core/errors.ts';
 import type { KafkaProducer } from '../../core/kafka/producer.ts';
 import { topicName } from '../../core/kafka/topics.ts';
+import type { SpikeAlertAction, SpikeAlertRecord } from '../../core/records.ts';
 import type { SpikeKind, SpikeVerdict } from './verdict.ts';
 import type { VerdictChanges } from './verdict-store.ts';
 
 // Spike alerts on the alert topic, Avro (schemas/spike_alert.avsc) in the Confluent wire format,
 // keyed scope:key:week so a compacting or last-value consumer keeps the current state of each.
 
-export type SpikeAlertAction = 'NEW' | 'UPDATED' | 'RETRACTED';
-
-export interface SpikeAlert {
-  action: SpikeAlertAction;
-  scope: SpikeVerdict['scope'];
-  key: string;
-  week: string;
-  kind: SpikeKind;
-  previous_kind: SpikeKind | null;
-  observed: number;
-  expected: number;
-  upper: number;
-  score: number;
-  evaluated_at: number;
-}
+/** An alert as the schema declares it (core/records.ts, generated from schemas/spike_alert.avsc). */
+export type SpikeAlert = SpikeAlertRecord;
 
 export function alertsFor(changes: VerdictChanges, evaluatedAt: Date): SpikeAlert[] {
   const at = evaluatedAt.getTime();
