@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { raw, sql } from '../../core/clickhouse/escape.ts';
+import { migrate } from '../../core/clickhouse/migrate.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
 import { TOP_ORDERS } from '../../core/read-model/lists.ts';
 import { Rng } from '../../core/rng.ts';
 import { addWeeks } from '../../core/weeks.ts';
 import { expandQuery } from '../../dashboards/macros.ts';
+import { refreshWeekTotals } from '../../processors/totals/week-totals.ts';
 import { defaultSettings } from '../../dashboards/settings.ts';
 import { clickhouseQueries } from '../../test/dashboards/queries.ts';
 import { dataset } from './dataset.ts';
@@ -20,7 +22,7 @@ import { quantile, taggedClient } from './timing.ts';
 //
 // Runs, against a data set loaded by load.ts, every read the issue's targets name, as the read-only
 // user the API and Grafana use, one query (or one profile) at a time:
-// - number profile: the eight read-model calls GET /v1/numbers/:number makes, concurrently as the
+// - number profile: the nine read-model calls GET /v1/numbers/:number makes, concurrently as the
 //   route does (api/routes/number-profile.ts), for `--numbers` numbers: 90% quiet numbers (drawn
 //   uniformly from subscribers and reported nuisance numbers) and 10% the busiest robocallers;
 // - lists: top numbers of the last week (every order, and the count), new numbers, prefix search
@@ -48,6 +50,21 @@ const log = (msg: string): void => console.log(`${new Date().toISOString().slice
 
 const base = await Clickhouse.connect(config, 'reader');
 const admin = await Clickhouse.connect(config, 'writer');
+
+// An installation loaded under earlier migrations upgrades as the services would at start-up
+// (migrate), and the week-totals task runs once as the spikes service runs it every interval, so the
+// reads below see the steady state. Both are timed (an upgrade at this size, a first totals run).
+const upgradeStart = performance.now();
+const upgrade = await migrate(admin);
+const upgradeSeconds = (performance.now() - upgradeStart) / 1000;
+log(`migrations applied: ${JSON.stringify(upgrade.applied)} in ${upgradeSeconds.toFixed(0)} s`);
+const totalsStart = performance.now();
+const totals = await refreshWeekTotals(admin, 20);
+const totalsSeconds = (performance.now() - totalsStart) / 1000;
+const totalsAgainStart = performance.now();
+await refreshWeekTotals(admin, 20);
+const totalsAgainSeconds = (performance.now() - totalsAgainStart) / 1000;
+log(`week totals: ${JSON.stringify(totals)} in ${totalsSeconds.toFixed(1)} s; an unchanged re-run ${totalsAgainSeconds.toFixed(2)} s`);
 const tagged = taggedClient(base, runId);
 const read = new ReadModel(tagged.ch);
 
@@ -85,9 +102,9 @@ const rangeTo = new Date(Date.parse(`${lastWeek}T00:00:00Z`) + 7 * 86_400_000 - 
 // The busiest robocallers: the 20 robocaller numbers with the most CDRs in the last week, from the data.
 const busiest = (
   await admin.query<{ caller: string }>(sql`SELECT caller AS caller, sum(c) AS calls FROM (
-  SELECT caller, uniqExactMerge(calls) AS c FROM ${raw(`${database}.number_cdr_hours`)}
+  SELECT caller, uniqExactMerge(calls) AS c FROM ${raw(`${database}.number_cdr_weeks`)}
   WHERE week_start = toDate(${lastWeek}) AND startsWith(caller, ${scalePrefix('robocaller', '')})
-  GROUP BY caller, hour_of_week
+  GROUP BY caller
 ) GROUP BY caller ORDER BY calls DESC, caller LIMIT 20`)
 ).map((r) => r.caller);
 const busiestRobocaller = busiest[0] ?? '';
@@ -114,6 +131,7 @@ function numberProfile(number: string): Promise<unknown> {
     read.breakdown('subject', number, weeksOf),
     read.breakdown('channel', number, weeksOf),
     read.spikes({ ...weeksOf, scope: 'number', key: number }),
+    read.callsByHourOfWeek(number, weeksOf),
   ]);
 }
 
@@ -178,7 +196,8 @@ ORDER BY tag, p50_ms DESC`,
 );
 const shapes = shapeRows.map((r) => ({ ...r, tag: tagged.nameOf(r.tag) }));
 const parts = await partsSummary(admin, database);
-const perMillion = (table: string, bytes: number): number => bytes / ((table.startsWith('report') || table === 'number_report_weeks' || table === 'channel_weeks' ? d.reportedCalls : d.cdrs) / 1e6);
+const REPORT_TABLES = ['number_report_weeks', 'number_report_history', 'number_first_report', 'channel_weeks', 'channel_week_states', 'channel_week_totals', 'overall_week_totals'];
+const perMillion = (table: string, bytes: number): number => bytes / ((table.startsWith('report') || REPORT_TABLES.includes(table) ? d.reportedCalls : d.cdrs) / 1e6);
 const disk = parts.map((p) => ({ ...p, bytesPerMillionRecords: Math.round(perMillion(p.table, p.bytes)) }));
 
 mkdirSync('bench/results/scale', { recursive: true });
@@ -189,6 +208,8 @@ const out = {
   reportedCalls: d.reportedCalls,
   at: new Date().toISOString(),
   loadAverage: { start: loadSamples[0]?.load, end: loadavg() },
+  upgrade: { applied: upgrade.applied, seconds: upgradeSeconds },
+  weekTotals: { written: totals, seconds: totalsSeconds, unchangedRerunSeconds: totalsAgainSeconds },
   loadSamples,
   results: results.map((r) => ({ ...r, server: serverSide[r.name] ?? null })),
   shapes,

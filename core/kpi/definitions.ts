@@ -85,8 +85,8 @@ export function kpisOf(cdrs: readonly CdrRecord[], serviceLevelSeconds: number):
 }
 
 // The same definitions in SQL, over one group's merged set of offered contacts `contacts_set`: tuples
-// (platform, cdr_id, is_answered, wait_ms, billable_ms) kept by the queue_contact_weeks aggregate
-// (migration 0300), where is_answered = isAnswered and wait_ms = queueWaitMs at processing time. A
+// (platform, cdr_id, is_answered, wait_ms, billable_ms) kept by the queue_week_states aggregate
+// (migrations 0300, 0330), where is_answered = isAnswered and wait_ms = queueWaitMs at processing time. A
 // contact stored twice is one element of the set, so each counts once. Used by core/read-model.
 export const KPI_SQL = {
   offered: 'length(contacts_set)',

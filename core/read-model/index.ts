@@ -5,8 +5,8 @@ import {
   isReportOrder,
   newNumbersSql,
   numbersByPrefixSql,
+  topCallersSql,
   topNumbersByReportsSql,
-  topNumbersSql,
   type NewNumberRow,
   type PrefixNumberRow,
   type TopNumberRow,
@@ -25,6 +25,7 @@ import {
 } from './number.ts';
 import { spikeRow, spikesSql, type RawSpikeRow, type SpikeFilter, type SpikeRow } from './spikes.ts';
 import { tableSql } from './tables.ts';
+import { previousWeek } from '../weeks.ts';
 import {
   channelWeeksSql,
   kpiWeeksSql,
@@ -122,13 +123,28 @@ export class ReadModel {
 
   // Lists ---------------------------------------------------------------------------------------
 
+  /**
+   * A week's top numbers: ranked and paged on one aggregate (the report aggregate for the report
+   * orders, the CDR one for cdr_calls), then the other figures read for the page's numbers only.
+   */
   async topNumbers(week: string, by: TopOrder, page: Page): Promise<TopNumberRow[]> {
-    if (!isReportOrder(by)) {
-      const rows = await this.ch.query<TopNumberRow & { answered: number }>(`${topNumbersSql(this.db, week, by)}\n${limitSql(page).text}`);
-      return rows.map(({ answered: _answered, ...r }) => r);
-    }
     type Ranked = Omit<TopNumberRow, 'cdr_calls' | 'callees' | 'answered_share'>;
-    const ranked = await this.ch.query<Ranked>(`${topNumbersByReportsSql(this.db, week, by)}\n${limitSql(page).text}`);
+    let ranked: Ranked[];
+    if (isReportOrder(by)) {
+      ranked = await this.ch.query<Ranked>(`${topNumbersByReportsSql(this.db, week, by)}\n${limitSql(page).text}`);
+    } else {
+      const callers = await this.ch.query<{ number: string }>(`${topCallersSql(this.db, week)}\n${limitSql(page).text}`);
+      const prev = previousWeek(week);
+      const reportWeeks = callers.length === 0 ? [] : await this.numberReportWeeks({ numbers: callers.map((c) => c.number), fromWeek: prev, toWeek: week });
+      const of = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);
+      ranked = callers.map(({ number }) => {
+        const now = of(number, week);
+        const before = of(number, prev);
+        const reports = now?.reports ?? 0;
+        const previous = before?.reports ?? 0;
+        return { number, reports, reporters: now?.reporters ?? 0, reported_calls: now?.reported_calls ?? 0, previous_reports: previous, growth: reports - previous };
+      });
+    }
     if (ranked.length === 0) return [];
     const cdrs = new Map((await this.numberCdrWeeks({ numbers: ranked.map((r) => r.number), fromWeek: week, toWeek: week })).map((c) => [c.number, c]));
     return ranked.map((r) => {
@@ -138,7 +154,7 @@ export class ReadModel {
   }
 
   countTopNumbers(week: string, by: TopOrder): Promise<number> {
-    return this.count(isReportOrder(by) ? topNumbersByReportsSql(this.db, week, by) : topNumbersSql(this.db, week, by));
+    return this.count(isReportOrder(by) ? topNumbersByReportsSql(this.db, week, by) : topCallersSql(this.db, week));
   }
 
   newNumbers(week: string, page: Page): Promise<NewNumberRow[]> {

@@ -3,7 +3,7 @@ import { CallwatchError } from '../errors.ts';
 import { previousWeek } from '../weeks.ts';
 import { weekBounds, type WeekBound, type WeekFilter } from './filters.ts';
 import { isNumberSql, tableSql } from './tables.ts';
-import { numberCdrWeeksSql, numberReportWeeksSql } from './weekly.ts';
+import { numberReportWeeksSql } from './weekly.ts';
 
 // Lists over many numbers: a week's top numbers, its new numbers, and the numbers of a prefix. Each
 // reads the week partitions it needs from the aggregate tables (never the whole history), combining
@@ -29,32 +29,24 @@ export interface TopNumberRow {
   answered_share: number | null;
 }
 
-/** A week's top numbers by any order, merging every caller of the week; ReadModel uses it for cdr_calls (see topNumbersByReportsSql). */
-export function topNumbersSql(db: string, week: string, order: TopOrder): string {
-  const prev = previousWeek(week);
-  const reportWeeks = numberReportWeeksSql(db, { fromWeek: prev, toWeek: week });
-  const cdrWeeks = numberCdrWeeksSql(db, { fromWeek: week, toWeek: week });
-  return sql`SELECT number AS number, sum(r) AS reports, sum(rp) AS reporters, sum(rc) AS reported_calls,
-  sum(pr) AS previous_reports, toInt64(reports) - toInt64(previous_reports) AS growth,
-  sum(cc) AS cdr_calls, sum(ce) AS callees, sum(ca) AS answered,
-  if(cdr_calls > 0, answered / cdr_calls, NULL) AS answered_share
+/**
+ * A week's callers ranked by CDR calls (the order `cdr_calls`), from the week's partition of
+ * number_cdr_weeks (one row per caller and week, merging only the calls state); the other figures are
+ * read for the page's numbers afterwards (ReadModel.topNumbers).
+ */
+export function topCallersSql(db: string, week: string): string {
+  return sql`SELECT number AS number, m_calls AS cdr_calls
 FROM (
-  SELECT number AS number, toUInt64(if(week = ${week}, reports, 0)) AS r, toUInt64(if(week = ${week}, reporters, 0)) AS rp,
-    toUInt64(if(week = ${week}, reported_calls, 0)) AS rc, toUInt64(if(week = ${prev}, reports, 0)) AS pr,
-    toUInt64(0) AS cc, toUInt64(0) AS ce, toUInt64(0) AS ca
-  FROM (${raw(reportWeeks)})
-  UNION ALL
-  SELECT number AS number, toUInt64(0) AS r, toUInt64(0) AS rp, toUInt64(0) AS rc, toUInt64(0) AS pr,
-    toUInt64(calls) AS cc, toUInt64(callees) AS ce, toUInt64(answered_calls) AS ca
-  FROM (${raw(cdrWeeks)})
+  SELECT caller AS number, uniqExactMerge(calls) AS m_calls
+  FROM ${tableSql(db, 'numberCdrWeeks')}
+  WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')}
+  GROUP BY caller
 )
-WHERE ${isNumberSql('number')}
-GROUP BY number
-HAVING ${ident(order)} > 0
-ORDER BY ${ident(order)} DESC, number`;
+WHERE cdr_calls > 0
+ORDER BY cdr_calls DESC, number`;
 }
 
-/** The orders a week's report aggregate alone can rank by: every listed number was reported that week. */
+/** The orders a week's report aggregate alone can rank by: every listed number was reported that week (the other order, cdr_calls, ranks on the CDR aggregate alone). */
 export type ReportOrder = Exclude<TopOrder, 'cdr_calls'>;
 
 export function isReportOrder(order: TopOrder): order is ReportOrder {
@@ -90,17 +82,21 @@ export interface NewNumberRow {
 }
 
 /**
- * Numbers reported for a call in the week and never for a call in an earlier week. Only the week's
- * own numbers are looked up in the earlier partitions (by the number-first sort key), reading the
- * number and week columns, not the states.
+ * Numbers reported for a call in the week and never for a call in an earlier week: those whose first
+ * reported week (number_first_report, one small row per number ever reported) is this week, with the
+ * week's figures from its partition of number_report_weeks.
  */
 export function newNumbersSql(db: string, week: WeekBound): string {
-  const t = tableSql(db, 'numberReportWeeks');
   return sql`SELECT number AS number, reports AS reports, reporters AS reporters, reported_calls AS reported_calls
-FROM (${raw(numberReportWeeksSql(db, { fromWeek: week, toWeek: week }))})
-WHERE ${isNumberSql('number')} AND number NOT IN (
-  SELECT DISTINCT number FROM ${t}
-  WHERE call_week < toDate(${week}) AND number IN (SELECT number FROM ${t} WHERE call_week = toDate(${week}))
+FROM (${raw(numberReportWeeksSql(db, { fromWeek: week, toWeek: week }, 'weeks'))})
+WHERE ${isNumberSql('number')} AND number IN (
+  SELECT number FROM (
+    SELECT number AS number, minMerge(first_week) AS w
+    FROM ${tableSql(db, 'numberFirstReport')}
+    WHERE number IN (SELECT number FROM ${tableSql(db, 'numberReportWeeks')} WHERE call_week = toDate(${week}))
+    GROUP BY number
+  )
+  WHERE w = toDate(${week})
 )
 ORDER BY reports DESC, reporters DESC, number`;
 }
@@ -119,8 +115,8 @@ export interface PrefixNumberRow {
 /**
  * Numbers whose E.164 form starts with `prefix` (a block of a range, e.g. +447700900), from reports
  * and CDRs, with distinct counts over the week range. `prefix` is '+' and digits (validated by the
- * caller), so it holds no LIKE wildcard; the sort keys lead with the number, so LIKE 'prefix%' reads
- * only that block of each week partition.
+ * caller), so it holds no LIKE wildcard; the history aggregates lead with the number, so LIKE
+ * 'prefix%' reads only that block of each year partition.
  */
 export function numbersByPrefixSql(db: string, prefix: string, f: WeekFilter): string {
   if (!/^\+[0-9]{1,15}$/.test(prefix)) throw new CallwatchError('CW_ERR_SQL_LITERAL', `prefix must be + and digits, got ${JSON.stringify(prefix.slice(0, 20))}`);
@@ -130,13 +126,13 @@ export function numbersByPrefixSql(db: string, prefix: string, f: WeekFilter): s
 FROM (
   SELECT number AS number, uniqExactMerge(reports) AS r, uniqExactMerge(reporters) AS rp, uniqExactMerge(reported_calls) AS rc, toUInt64(0) AS cc,
     minMerge(first_call) AS f, maxMerge(last_call) AS l
-  FROM ${tableSql(db, 'numberReportWeeks')}
+  FROM ${tableSql(db, 'numberReportHistory')}
   WHERE number LIKE ${pattern} AND ${weekBounds('call_week', f)}
   GROUP BY number
   UNION ALL
   SELECT caller AS number, toUInt64(0) AS r, toUInt64(0) AS rp, toUInt64(0) AS rc, uniqExactMerge(calls) AS cc,
     minMerge(first_call) AS f, maxMerge(last_call) AS l
-  FROM ${tableSql(db, 'numberCdrHours')}
+  FROM ${tableSql(db, 'numberCdrHistory')}
   WHERE caller LIKE ${pattern} AND ${weekBounds('week_start', f)}
   GROUP BY caller
 )

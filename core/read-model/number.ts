@@ -4,9 +4,12 @@ import { tableSql } from './tables.ts';
 
 // One number's evidence beyond its weekly rows: distinct counts over a whole range of weeks (a
 // reporter who reported in two weeks counts once: the weekly states are merged across the range),
-// first and last seen, and breakdowns. Aggregates are read by the number (their sort key leads with
-// it: a few granules per week partition); the breakdowns read the number's own record rows, counting
-// distinct record identities (copies of a record are identical, see processors/sinks/conflicts.ts).
+// first and last seen, and breakdowns. They read the number-first history aggregates (sorted by the
+// number, then the week; partitioned by year: a few granules per number and year), whose facets
+// (channel, call type, subject) give the breakdowns as distinct counts of record identities. The two
+// Grafana panels bounded by an exact time range (dispositions, call types and subjects) read the
+// number's own record rows, one row per record identity (copies of a record are identical, see
+// processors/sinks/conflicts.ts).
 // `number` is a value (escaped as a literal) or, for Grafana panels, a SQL expression (RawSql).
 
 export type NumberArg = string | RawSql;
@@ -27,7 +30,7 @@ export function reportSummarySql(db: string, number: NumberArg, f: WeekFilter): 
 FROM (
   SELECT uniqExactMerge(reports) AS m_reports, uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls,
     uniqExact(channel) AS m_channels, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
-  FROM ${tableSql(db, 'numberReportWeeks')}
+  FROM ${tableSql(db, 'numberReportHistory')}
   WHERE number = ${number} AND ${weekBounds('call_week', f)}
 )`;
 }
@@ -46,7 +49,7 @@ export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter): str
 FROM (
   SELECT uniqExactMerge(calls) AS m_calls, uniqExactMerge(callees) AS m_callees, uniqExactIfMerge(answered_calls) AS m_answered,
     minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
-  FROM ${tableSql(db, 'numberCdrHours')}
+  FROM ${tableSql(db, 'numberCdrHistory')}
   WHERE caller = ${number} AND ${weekBounds('week_start', f)}
 )`;
 }
@@ -61,10 +64,13 @@ export interface BreakdownRow {
 }
 
 export function breakdownSql(db: string, dimension: BreakdownDimension, number: NumberArg, f: WeekFilter): string {
-  return sql`SELECT ${ident(dimension)} AS value, uniqExact(report_id) AS reports, uniqExact(report_id, call_index) AS reported_calls
-FROM ${tableSql(db, 'reportCallRecords')}
-WHERE number = ${number} AND ${weekBounds('call_week', f)}
-GROUP BY ${ident(dimension)}
+  return sql`SELECT value AS value, m_reports AS reports, m_calls AS reported_calls
+FROM (
+  SELECT ${ident(dimension)} AS value, uniqExactMerge(reports) AS m_reports, uniqExactMerge(reported_calls) AS m_calls
+  FROM ${tableSql(db, 'numberReportHistory')}
+  WHERE number = ${number} AND ${weekBounds('call_week', f)}
+  GROUP BY ${ident(dimension)}
+)
 ORDER BY reported_calls DESC, value`;
 }
 
@@ -80,7 +86,7 @@ export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawS
   return sql`SELECT hour_of_week AS hour_of_week, m_calls AS calls, m_answered AS answered
 FROM (
   SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS m_calls, uniqExactIfMerge(answered_calls) AS m_answered
-  FROM ${tableSql(db, 'numberCdrHours')}
+  FROM ${tableSql(db, 'numberCdrHistory')}
   WHERE caller = ${number} AND (${weekCondition})
   GROUP BY hour_of_week
 )
@@ -117,11 +123,13 @@ ORDER BY reports DESC, call_type, subject`;
 
 /** All-time first and last sighting in reports and CDRs and all-time totals (NULLs when never seen). */
 export function allTimeSummarySql(db: string, number: NumberArg): string {
+  // One scan of each history table (a tuple per table), not one per figure.
   return sql`SELECT
-  (SELECT if(uniqExactMerge(reports) = 0, NULL, toString(minMerge(first_call))) FROM ${tableSql(db, 'numberReportWeeks')} WHERE number = ${number}) AS first_reported_call,
-  (SELECT if(uniqExactMerge(reports) = 0, NULL, toString(maxMerge(last_call))) FROM ${tableSql(db, 'numberReportWeeks')} WHERE number = ${number}) AS last_reported_call,
-  (SELECT uniqExactMerge(reports) FROM ${tableSql(db, 'numberReportWeeks')} WHERE number = ${number}) AS reports_total,
-  (SELECT if(uniqExactMerge(calls) = 0, NULL, toString(minMerge(first_call))) FROM ${tableSql(db, 'numberCdrHours')} WHERE caller = ${number}) AS first_cdr,
-  (SELECT if(uniqExactMerge(calls) = 0, NULL, toString(maxMerge(last_call))) FROM ${tableSql(db, 'numberCdrHours')} WHERE caller = ${number}) AS last_cdr,
-  (SELECT uniqExactMerge(calls) FROM ${tableSql(db, 'numberCdrHours')} WHERE caller = ${number}) AS cdr_calls_total`;
+  if(r.1 = 0, NULL, toString(r.2)) AS first_reported_call, if(r.1 = 0, NULL, toString(r.3)) AS last_reported_call, r.1 AS reports_total,
+  if(c.1 = 0, NULL, toString(c.2)) AS first_cdr, if(c.1 = 0, NULL, toString(c.3)) AS last_cdr, c.1 AS cdr_calls_total
+FROM (
+  SELECT
+    (SELECT tuple(uniqExactMerge(reports), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberReportHistory')} WHERE number = ${number}) AS r,
+    (SELECT tuple(uniqExactMerge(calls), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberCdrHistory')} WHERE caller = ${number}) AS c
+)`;
 }

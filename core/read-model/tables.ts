@@ -1,6 +1,6 @@
 import { ident, raw, type RawSql } from '../clickhouse/escape.ts';
 
-// The tables and views the read side queries (created by core/clickhouse/migrations/0300 and 0100),
+// The tables and views the read side queries (created by core/clickhouse/migrations/0100, 0300, 0320),
 // named once. Record tables are written by the processors; the aggregate tables are filled by
 // materialized views on the record tables and hold idempotent states (read with -Merge, never FINAL).
 export const TABLES = {
@@ -10,14 +10,24 @@ export const TABLES = {
   reportCallRecords: 'report_call_records',
   cdrIdentities: 'cdr_identities',
   reportIdentities: 'report_identities',
-  /** Per number, reporting channel and week of the call: uniqExact states of reports, reporters, calls; min/max call time. */
+  /** Per number, reporting channel and week of the call (partitioned by week: a week's lists): uniqExact states of reports, reporters, calls; min/max call time. */
   numberReportWeeks: 'number_report_weeks',
-  /** Per caller, week and hour of the week: uniqExact states of calls, answered, short calls, callees; min/max setup. */
-  numberCdrHours: 'number_cdr_hours',
-  /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls. */
-  channelWeeks: 'channel_weeks',
-  /** Per CDR channel, queue and week: the set of offered contacts (platform, cdr_id, answered, wait ms, billable ms). */
-  queueContactWeeks: 'queue_contact_weeks',
+  /** Per number, week, channel, call type and subject (partitioned by year, number first: one number's look-ups): the states of numberReportWeeks. */
+  numberReportHistory: 'number_report_history',
+  /** Per number: the first week it was reported for a call (minState; buckets excluded). */
+  numberFirstReport: 'number_first_report',
+  /** Per caller and week (partitioned by week: a week's lists): uniqExact states of calls, answered, short calls, callees; min/max setup. */
+  numberCdrWeeks: 'number_cdr_weeks',
+  /** Per caller, week and hour of the week (partitioned by year, caller first: one number's look-ups): the states of numberCdrWeeks. */
+  numberCdrHistory: 'number_cdr_history',
+  /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls, and `changes` (rows inserted). */
+  channelWeekStates: 'channel_week_states',
+  /** Per CDR channel, queue and week: the set of offered contacts (platform, cdr_id, answered, wait ms, billable ms), and `changes`. */
+  queueWeekStates: 'queue_week_states',
+  /** Finished figures per (week, channel) / week / (week, channel, queue, service level), each with the `changes` it was computed from. */
+  channelWeekTotals: 'channel_week_totals',
+  overallWeekTotals: 'overall_week_totals',
+  queueWeekTotals: 'queue_week_totals',
   /** Spike detection's verdicts (ReplacingMergeTree) and the view of the live ones. */
   spikeVerdicts: 'spike_verdicts',
   spikes: 'spikes',

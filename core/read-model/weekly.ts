@@ -4,7 +4,7 @@ import { inList, weekBounds, type WeekFilter } from './filters.ts';
 import { isNumberSql, tableSql } from './tables.ts';
 
 // The weekly aggregates, as SQL builders (Grafana panels wrap them; the typed ReadModel runs them).
-// They read the aggregate tables that materialized views keep as records arrive (migration 0300):
+// They read the aggregate tables that materialized views keep as records arrive (migrations 0300, 0320):
 // states of distinct record identities, merged here, so a replayed or re-pushed record never changes
 // a count and no read scans the raw records. Aggregated columns get inner names (m_…) different from
 // the state columns they merge: ClickHouse substitutes an alias equal to a column name into its own
@@ -29,12 +29,17 @@ export interface NumberReportWeek {
   reported_calls: number;
 }
 
-export function numberReportWeeksSql(db: string, f: NumberFilter = {}): string {
+/**
+ * Reads the number-first history (a few granules per number and year) when the numbers are named,
+ * and the week-partitioned aggregate (the weeks' partitions only) for every number of a week range;
+ * `source` forces one (the aggregate audit checks both). Both hold the same states.
+ */
+export function numberReportWeeksSql(db: string, f: NumberFilter = {}, source: 'history' | 'weeks' = f.numbers ? 'history' : 'weeks'): string {
   return sql`SELECT number AS number, week AS week, m_reports AS reports, m_reporters AS reporters, m_calls AS reported_calls
 FROM (
   SELECT number AS number, toString(call_week) AS week, uniqExactMerge(reports) AS m_reports,
     uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls
-  FROM ${tableSql(db, 'numberReportWeeks')}
+  FROM ${tableSql(db, source === 'history' ? 'numberReportHistory' : 'numberReportWeeks')}
   WHERE ${weekBounds('call_week', f)} AND ${inList('number', f.numbers)}
   GROUP BY number, call_week
 )
@@ -64,6 +69,7 @@ export interface NumberCdrWeek {
   last_seen: string;
 }
 
+/** From the caller-first history (the busiest hour needs the hours); a week's lists rank on number_cdr_weeks (./lists.ts). */
 export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
   // Calls of different hours are different CDRs, so per-hour counts add up; callees are merged.
   return sql`SELECT number AS number, week AS week, sum(n) AS calls, uniqExactMerge(callee_state) AS callees,
@@ -75,7 +81,7 @@ FROM (
   SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n,
     uniqExactMergeState(callees) AS callee_state, uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s,
     minMerge(first_call) AS f, maxMerge(last_call) AS l
-  FROM ${tableSql(db, 'numberCdrHours')}
+  FROM ${tableSql(db, 'numberCdrHistory')}
   WHERE ${weekBounds('week_start', f)} AND ${inList('caller', f.numbers)}
   GROUP BY caller, week_start, hour_of_week
 )
@@ -108,13 +114,43 @@ export interface OverallWeek {
   reported_calls: number;
 }
 
+// Closed weeks come from the finished totals that the processors' week-totals task writes
+// (processors/totals), where the `changes` they were computed from still equal the states' own;
+// every other (week, key) merges its states (migration 0330). Both parts are exact; the totals only
+// save merging a whole week's record identities again. GLOBAL IN keeps the subqueries valid through
+// Distributed tables on a cluster (on one server it is IN); PREWHERE makes the states part
+// deserialize only the rows of the stale keys (one row per granule).
+
+/** The stale keys: (week, keys…) of the states in range whose `changes` no total of `totals` matches. */
+function staleKeysSql(current: string, totals: RawSql, cols: readonly string[], totalsWhere: RawSql): RawSql {
+  const c = cols.join(', ');
+  return raw(`SELECT ${c} FROM (${current}) WHERE (${c}, n) NOT IN (SELECT ${c}, changes FROM ${totals.text} WHERE ${totalsWhere.text})`);
+}
+
+/** (week, keys…, n): each key's `changes` in the states. */
+function currentChangesSql(states: RawSql, cols: readonly string[], where: RawSql): string {
+  const c = cols.join(', ');
+  return `SELECT ${c}, sumMerge(changes) AS n FROM ${states.text} WHERE ${where.text} GROUP BY ${c}`;
+}
+
 export function channelWeeksSql(db: string, f: WeekFilter & { channels?: readonly string[] } = {}): string {
+  const cols = ['call_week', 'channel'];
+  const where = raw(`${weekBounds('call_week', f).text} AND ${inList('channel', f.channels).text}`);
+  const states = tableSql(db, 'channelWeekStates');
+  const totals = tableSql(db, 'channelWeekTotals');
+  const current = currentChangesSql(states, cols, where);
   return sql`SELECT week AS week, channel AS channel, m_reports AS reports, m_numbers AS numbers, m_calls AS reported_calls
 FROM (
+  SELECT toString(call_week) AS week, channel AS channel, any(reports) AS m_reports, any(numbers) AS m_numbers, any(reported_calls) AS m_calls
+  FROM ${totals}
+  WHERE ${where} AND (call_week, channel, changes) GLOBAL IN (${raw(current)})
+  GROUP BY call_week, channel
+  UNION ALL
   SELECT toString(call_week) AS week, channel AS channel, uniqExactMerge(reports) AS m_reports,
     uniqExactIfMerge(numbers) AS m_numbers, uniqExactMerge(reported_calls) AS m_calls
-  FROM ${tableSql(db, 'channelWeeks')}
-  WHERE ${weekBounds('call_week', f)} AND ${inList('channel', f.channels)}
+  FROM ${states}
+  PREWHERE (call_week, channel) GLOBAL IN (${staleKeysSql(current, totals, cols, where)})
+  WHERE ${where}
   GROUP BY call_week, channel
 )
 ORDER BY week, channel`;
@@ -122,12 +158,23 @@ ORDER BY week, channel`;
 
 /** All channels together: the channels' states merged (a report or number in two channels counts once). */
 export function overallWeeksSql(db: string, f: WeekFilter = {}): string {
+  const cols = ['call_week'];
+  const where = weekBounds('call_week', f);
+  const states = tableSql(db, 'channelWeekStates');
+  const totals = tableSql(db, 'overallWeekTotals');
+  const current = currentChangesSql(states, cols, where);
   return sql`SELECT week AS week, m_reports AS reports, m_numbers AS numbers, m_calls AS reported_calls
 FROM (
+  SELECT toString(call_week) AS week, any(reports) AS m_reports, any(numbers) AS m_numbers, any(reported_calls) AS m_calls
+  FROM ${totals}
+  WHERE ${where} AND (call_week, changes) GLOBAL IN (${raw(current)})
+  GROUP BY call_week
+  UNION ALL
   SELECT toString(call_week) AS week, uniqExactMerge(reports) AS m_reports,
     uniqExactIfMerge(numbers) AS m_numbers, uniqExactMerge(reported_calls) AS m_calls
-  FROM ${tableSql(db, 'channelWeeks')}
-  WHERE ${weekBounds('call_week', f)}
+  FROM ${states}
+  PREWHERE call_week GLOBAL IN (${staleKeysSql(current, totals, cols, where)})
+  WHERE ${where}
   GROUP BY call_week
 )
 ORDER BY week`;
@@ -136,7 +183,7 @@ ORDER BY week`;
 /** The first and the last week with reported calls (null when none), the last not after `notAfter`. */
 export function reportWeekSpanSql(db: string, notAfter?: string): string {
   return sql`SELECT toString(min(call_week)) AS first_week, toString(max(call_week)) AS last_week, count() AS n
-FROM ${tableSql(db, 'channelWeeks')}
+FROM ${tableSql(db, 'channelWeekStates')}
 WHERE ${weekBounds('call_week', notAfter === undefined ? {} : { toWeek: notAfter })}`;
 }
 
@@ -163,19 +210,37 @@ export interface KpiWeek {
 
 export function kpiWeeksSql(db: string, serviceLevelSeconds: number, f: WeekFilter & { channels?: readonly string[]; queues?: readonly string[] } = {}): string {
   const k = KPI_SQL;
-  return sql`SELECT channel AS channel, queue AS queue, week AS week,
-  ${raw(k.offered)} AS offered, ${raw(k.answered)} AS answered, ${raw(k.abandoned)} AS abandoned,
-  ${raw(k.answeredWaitMs)} AS answered_wait_ms, ${raw(k.handleMs)} AS handle_ms,
-  ${raw(k.answeredWithinSl(serviceLevelSeconds * 1000))} AS answered_within_sl,
+  const slMs = Math.trunc(serviceLevelSeconds * 1000);
+  const cols = ['week_start', 'channel', 'queue'];
+  const where = raw(`${weekBounds('week_start', f).text} AND ${inList('channel', f.channels).text} AND ${inList('queue', f.queues).text}`);
+  const states = tableSql(db, 'queueWeekStates');
+  const totals = tableSql(db, 'queueWeekTotals');
+  const current = currentChangesSql(states, cols, where);
+  const totalsWhere = raw(sql`${where} AND service_level_ms = ${slMs}`);
+  return sql`SELECT channel AS channel, queue AS queue, week AS week, t_offered AS offered, t_answered AS answered, t_abandoned AS abandoned,
+  t_answered_wait_ms AS answered_wait_ms, t_handle_ms AS handle_ms, t_within_sl AS answered_within_sl,
   if(answered > 0, answered_wait_ms / answered, NULL) AS asa_ms,
   if(answered > 0, handle_ms / answered, NULL) AS aht_ms,
   if(offered > 0, answered_within_sl / offered, NULL) AS service_level,
-  ${raw(k.longestWaitMs)} AS longest_wait_ms
+  t_longest_wait_ms AS longest_wait_ms
 FROM (
-  SELECT channel AS channel, queue AS queue, toString(week_start) AS week, groupUniqArrayMerge(contacts) AS contacts_set
-  FROM ${tableSql(db, 'queueContactWeeks')}
-  WHERE ${weekBounds('week_start', f)} AND ${inList('channel', f.channels)} AND ${inList('queue', f.queues)}
+  SELECT channel AS channel, queue AS queue, toString(week_start) AS week, any(offered) AS t_offered, any(answered) AS t_answered,
+    any(abandoned) AS t_abandoned, any(answered_wait_ms) AS t_answered_wait_ms, any(handle_ms) AS t_handle_ms,
+    any(answered_within_sl) AS t_within_sl, any(longest_wait_ms) AS t_longest_wait_ms
+  FROM ${totals}
+  WHERE ${totalsWhere} AND (week_start, channel, queue, changes) GLOBAL IN (${raw(current)})
   GROUP BY channel, queue, week_start
+  UNION ALL
+  SELECT channel, queue, week, ${raw(k.offered)} AS t_offered, ${raw(k.answered)} AS t_answered, ${raw(k.abandoned)} AS t_abandoned,
+    ${raw(k.answeredWaitMs)} AS t_answered_wait_ms, ${raw(k.handleMs)} AS t_handle_ms,
+    ${raw(k.answeredWithinSl(slMs))} AS t_within_sl, ${raw(k.longestWaitMs)} AS t_longest_wait_ms
+  FROM (
+    SELECT channel AS channel, queue AS queue, toString(week_start) AS week, groupUniqArrayMerge(contacts) AS contacts_set
+    FROM ${states}
+    PREWHERE (week_start, channel, queue) GLOBAL IN (${staleKeysSql(current, totals, cols, totalsWhere)})
+    WHERE ${where}
+    GROUP BY channel, queue, week_start
+  )
 )
 ORDER BY week, channel, queue`;
 }

@@ -9,8 +9,9 @@ const THE_NUMBER_IN_RANGE = { numbers: [raw(NUMBER_VARIABLE)], ...RANGE_WEEKS };
 
 // SQL of the "Number investigation" dashboard: everything about the number in the `number` variable
 // (canonical E.164 as ingest stores it, e.g. +447700900123, or WITHHELD / INVALID). Weekly figures
-// come from the processors' aggregate queries; the hour-of-week, disposition and report breakdowns
-// read the number's own record rows, one row per record identity (core/read-model/number.ts).
+// and the hour-of-week come from the number-first aggregates; the disposition and call-type panels,
+// bounded by the exact time range, read the number's own record rows, one row per record identity
+// (core/read-model/number.ts).
 
 export function numberReportWeeksPanelSql(db: string): string {
   return `SELECT ${WEEK_TIME} AS time, reports AS reports, reporters AS reporters, reported_calls AS reported_calls

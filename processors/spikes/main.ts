@@ -1,5 +1,7 @@
-// Spike detection as a service: evaluates the latest weeks every `spikes.intervalSeconds`, writes
-// verdicts to ClickHouse (`spike_verdicts`, view `spikes`) and changes to the alert topic.
+// Spike detection as a service: every `spikes.intervalSeconds` it brings the week totals up to date
+// (processors/totals: the finished weekly figures dashboards and the evaluation read for closed
+// weeks), then evaluates the latest weeks, writes verdicts to ClickHouse (`spike_verdicts`, view
+// `spikes`) and changes to the alert topic.
 // Run: npx tsx processors/spikes/main.ts [--once]   (configuration: core/config, section `spikes`;
 // lifecycle: core/service/lifecycle.ts).
 import { AvroSerde } from '../../core/avro/serde.ts';
@@ -12,6 +14,7 @@ import { KafkaProducer } from '../../core/kafka/producer.ts';
 import { enableDefaultMetrics } from '../../core/metrics.ts';
 import { runService } from '../../core/service/lifecycle.ts';
 import { startOpsServer } from '../http.ts';
+import { refreshWeekTotals } from '../totals/week-totals.ts';
 import { SpikeAlertSink } from './alert-sink.ts';
 import { SpikeEvaluator } from './evaluate.ts';
 
@@ -35,7 +38,7 @@ await runService({
     const sink = await SpikeAlertSink.create(producer, AvroSerde.fromConfig(config.registry), config.kafka);
     return { health, ops, ch, producer, evaluator: new SpikeEvaluator(ch, sink, config.spikes) };
   },
-  serve({ health, evaluator }, config, log) {
+  serve({ health, evaluator, ch }, config, log) {
     let stopping = false;
     let wake: (() => void) | undefined;
     // Evaluates every interval until drained; with --once, one evaluation and its outcome as the exit code.
@@ -43,6 +46,8 @@ await runService({
       let exitCode = 0;
       while (!stopping) {
         try {
+          const totals = await refreshWeekTotals(ch, config.processors.serviceLevelSeconds);
+          log.info(totals, 'week totals brought up to date');
           const r = await evaluator.evaluate();
           health.healthy = true;
           if (r) log.info({ fromWeek: r.fromWeek, toWeek: r.toWeek, verdicts: r.verdicts.length, added: r.added, updated: r.updated, retracted: r.retracted }, 'spikes evaluated');

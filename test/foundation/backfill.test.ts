@@ -5,14 +5,16 @@ import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../core/clickhouse/migrate.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
-import { A, CDRS, REPORT_CALLS, W2 } from '../api/seed.ts';
+import { A, CDRS, REPORT_CALLS, seed, W2 } from '../api/seed.ts';
 import { auditAggregates, storedCounts } from '../support/aggregate-audit.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 
 // An installation that stored records under migration 0001 (identity-ordered tables read with FINAL)
 // upgrades: migration 0300 copies them into the number-first tables, whose materialized views fill
 // the aggregates and identity indexes, and 0301 drops the old tables. Nothing is lost or doubled,
-// and running 0300 again (a failure half-way) changes no count.
+// and running 0300 again (a failure half-way) changes no count. Likewise migration 0320, which adds
+// the aggregates shaped for their readers (number-first history, a week's callers, first weeks) and
+// back-fills them from 0300's storage, and 0321, which drops the aggregate they replace.
 
 describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
   const dirs: string[] = [];
@@ -43,10 +45,11 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       // As if 0300 had died after its inserts and were run again from the start.
       const m300 = readMigrations().find((m) => m.version === 300);
       for (const statement of m300?.statements ?? []) await ch.command(statement.replaceAll('{db}', db));
-      expect((await migrate(ch)).applied).toEqual([301]);
+      expect((await migrate(ch, migrationsUpTo(301))).applied).toEqual([301]);
       const tables = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${db} ORDER BY name`)).map((t) => t.name);
       expect(tables).not.toContain('cdrs');
       expect(tables).not.toContain('report_calls');
+      await migrate(ch); // the later migrations, whose aggregates the audit checks too
 
       const cdrIds = new Set(CDRS.map((c) => `${String(c.platform)}/${String(c.cdr_id)}`));
       const reportIds = new Set(REPORT_CALLS.map((r) => String(r.report_id)));
@@ -58,6 +61,30 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       for (const f of flags) expect([f.id, f.s]).toEqual([f.id, want.get(f.id)]);
       // A hand-worked figure of the API tests: +447700900123 in W2 has 4 reports from 3 reporters.
       const read = new ReadModel(ch);
+      const w2 = (await read.numberReportWeeks({ numbers: [A], fromWeek: W2, toWeek: W2 }))[0];
+      expect([w2?.reports, w2?.reporters]).toEqual([4, 3]);
+    } finally {
+      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      await ch.close();
+    }
+  });
+
+  it('back-fills the aggregates of migration 0320 from the number-first storage, again without change', async () => {
+    const ch = await Clickhouse.connect(testConfig(uniqueTag(`backfill320${engine}`), engine).clickhouse);
+    try {
+      await migrate(ch, migrationsUpTo(301));
+      await seed(ch);
+      const read = new ReadModel(ch);
+      const before = await read.numberReportWeeks();
+      expect((await migrate(ch, migrationsUpTo(320))).applied).toEqual([320]);
+      // As if 0320 had died after its back-fills and were run again from the start.
+      const m320 = readMigrations().find((m) => m.version === 320);
+      for (const statement of m320?.statements ?? []) await ch.command(statement.replaceAll('{db}', ch.database));
+      expect((await migrate(ch)).applied).toEqual([321, 330, 331]);
+      const tables = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${ch.database} ORDER BY name`)).map((t) => t.name);
+      for (const gone of ['number_cdr_hours', 'channel_weeks', 'queue_contact_weeks']) expect(tables).not.toContain(gone);
+      expect((await auditAggregates(ch)).problems).toEqual([]);
+      expect(await read.numberReportWeeks({ numbers: [...new Set(before.map((r) => r.number))] })).toEqual(before);
       const w2 = (await read.numberReportWeeks({ numbers: [A], fromWeek: W2, toWeek: W2 }))[0];
       expect([w2?.reports, w2?.reporters]).toEqual([4, 3]);
     } finally {

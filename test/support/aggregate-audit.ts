@@ -2,10 +2,14 @@ import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { KPI_SQL } from '../../core/kpi/definitions.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
+import { numberReportWeeksSql } from '../../core/read-model/weekly.ts';
+import { refreshWeekTotals } from '../../processors/totals/week-totals.ts';
 
 // An independent check of the aggregates the materialized views keep: every aggregate recomputed
 // from the stored record rows (one row per record identity, whatever copies are still unmerged) and
-// compared with what the read model returns, plus the storage invariants the exactness rests on.
+// compared with what the read model returns, plus the storage invariants the exactness rests on. The
+// weekly series are compared twice: merged from their states, and after the week-totals task ran
+// (read from the totals where they are current), so the audit writes those totals.
 // Used after the exactly-once runs (SIGKILLs, replays, duplicates, rebalances, late records).
 
 export interface AuditResult {
@@ -27,6 +31,8 @@ function recomputed(ch: Clickhouse, serviceLevelSeconds: number): Record<string,
   return {
     numberReportWeeks: `SELECT number AS number, toString(call_week) AS week, uniqExact(report_id) AS reports, uniqExact(reporter_id) AS reporters,
   count() AS reported_calls FROM ${calls} GROUP BY number, call_week ORDER BY number, week`,
+    numberReportHistoryWeeks: `SELECT number AS number, toString(call_week) AS week, uniqExact(report_id) AS reports, uniqExact(reporter_id) AS reporters,
+  count() AS reported_calls FROM ${calls} GROUP BY number, call_week ORDER BY number, week`,
     numberCdrWeeks: `SELECT number AS number, week AS week, sum(n) AS calls, uniqExactMerge(callee_state) AS callees,
   sum(a) AS answered_calls, answered_calls / calls AS answered_share, sum(s) AS short_calls, short_calls / calls AS short_share,
   argMax(hour, n * 256 + (255 - hour)) AS busiest_hour, max(n) AS busiest_hour_calls, toString(min(f)) AS first_seen, toString(max(l)) AS last_seen
@@ -45,6 +51,38 @@ GROUP BY number, week ORDER BY number, week`,
   };
 }
 
+/**
+ * Aggregate tables the read model reads only in part (a week's ranking, facets, first weeks), read
+ * whole with their states merged, against the same figures from the records: [aggregate, records].
+ */
+function tableChecks(ch: Clickhouse): Record<string, [string, string]> {
+  const cdrs = `(SELECT * FROM ${t(ch, 'cdr_records')} LIMIT 1 BY platform, cdr_id)`;
+  const calls = `(SELECT * FROM ${t(ch, 'report_call_records')} LIMIT 1 BY report_id, call_index)`;
+  return {
+    numberCdrWeeksTable: [
+      `SELECT w, c, m_calls, m_callees, m_answered, m_short, toString(m_first) AS f, toString(m_last) AS l FROM (
+  SELECT toString(week_start) AS w, caller AS c, uniqExactMerge(calls) AS m_calls, uniqExactMerge(callees) AS m_callees,
+    uniqExactIfMerge(answered_calls) AS m_answered, uniqExactIfMerge(short_calls) AS m_short, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
+  FROM ${t(ch, 'number_cdr_weeks')} GROUP BY week_start, caller) ORDER BY w, c`,
+      `SELECT toString(week_start) AS w, caller AS c, count() AS m_calls, uniqExact(callee) AS m_callees, sum(is_answered) AS m_answered,
+  sum(is_short) AS m_short, toString(min(setup_time)) AS f, toString(max(setup_time)) AS l FROM ${cdrs} GROUP BY week_start, caller ORDER BY w, c`,
+    ],
+    numberReportHistoryFacets: [
+      `SELECT w, n, ch, ct, su, m_reports, m_reporters, m_calls, toString(m_first) AS f, toString(m_last) AS l FROM (
+  SELECT toString(call_week) AS w, number AS n, channel AS ch, call_type AS ct, subject AS su, uniqExactMerge(reports) AS m_reports,
+    uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
+  FROM ${t(ch, 'number_report_history')} GROUP BY call_week, number, channel, call_type, subject) ORDER BY w, n, ch, ct, su`,
+      `SELECT toString(call_week) AS w, number AS n, channel AS ch, call_type AS ct, subject AS su, uniqExact(report_id) AS m_reports,
+  uniqExact(reporter_id) AS m_reporters, count() AS m_calls, toString(min(call_time)) AS f, toString(max(call_time)) AS l
+  FROM ${calls} GROUP BY call_week, number, channel, call_type, subject ORDER BY w, n, ch, ct, su`,
+    ],
+    numberFirstReport: [
+      `SELECT n, toString(w) AS first_week FROM (SELECT number AS n, minMerge(first_week) AS w FROM ${t(ch, 'number_first_report')} GROUP BY number) ORDER BY n`,
+      `SELECT number AS n, toString(min(call_week)) AS first_week FROM ${calls} WHERE number NOT IN ('WITHHELD', 'INVALID') GROUP BY number ORDER BY n`,
+    ],
+  };
+}
+
 /** Rounds floats so that two exact computations in different orders compare equal. */
 function canonical(rows: readonly object[]): string {
   return JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v));
@@ -53,21 +91,31 @@ function canonical(rows: readonly object[]): string {
 export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20): Promise<AuditResult> {
   const read = new ReadModel(ch, { serviceLevelSeconds });
   const problems: string[] = [];
+  const checks = recomputed(ch, serviceLevelSeconds);
   const fromModel: Record<string, () => Promise<object[]>> = {
     numberReportWeeks: () => read.numberReportWeeks(),
+    numberReportHistoryWeeks: () => ch.query<object>(numberReportWeeksSql(ch.database, {}, 'history')),
     numberCdrWeeks: () => read.numberCdrWeeks(),
     channelWeeks: () => read.channelWeeks(),
     overallWeeks: () => read.overallWeeks(),
     kpiWeeks: () => read.kpiWeeks(),
   };
-  for (const [name, query] of Object.entries(recomputed(ch, serviceLevelSeconds))) {
+  for (const [name, [aggregate, records]] of Object.entries(tableChecks(ch))) {
+    fromModel[name] = () => ch.query<object>(aggregate);
+    checks[name] = records;
+  }
+  const compare = async (name: string, query: string, how: string): Promise<void> => {
     const want = await ch.query<object>(query);
     const got = await (fromModel[name] ?? (() => Promise.resolve([])))();
     if (canonical(got) !== canonical(want)) {
       const i = want.findIndex((w, k) => canonical([w]) !== canonical([got[k] ?? {}]));
-      problems.push(`${name}: ${got.length} rows from the aggregates vs ${want.length} from the records; first difference at ${i}: got ${JSON.stringify(got[i])} want ${JSON.stringify(want[i])}`);
+      problems.push(`${name}${how}: ${got.length} rows from the aggregates vs ${want.length} from the records; first difference at ${i}: got ${JSON.stringify(got[i])} want ${JSON.stringify(want[i])}`);
     }
-  }
+  };
+  for (const [name, query] of Object.entries(checks)) await compare(name, query, '');
+  // The weekly series again once the week-totals task has run: read from the totals where current.
+  await refreshWeekTotals(ch, serviceLevelSeconds);
+  for (const name of ['channelWeeks', 'overallWeeks', 'kpiWeeks']) await compare(name, checks[name] ?? '', ' (from week totals)');
   // Every copy of a record in one place, and the identity indexes naming exactly the stored records.
   const invariants: [string, string][] = [
     ['CDRs stored at two placements', sql`SELECT count() AS n FROM (SELECT platform, cdr_id FROM ${ident(ch.database)}.cdr_records GROUP BY platform, cdr_id HAVING uniqExact(caller, week_start) > 1)`],
