@@ -132,7 +132,7 @@ FROM (
   UNION ALL
   SELECT caller AS number, toUInt64(0) AS r, toUInt64(0) AS rp, toUInt64(0) AS rc, uniqExactMerge(calls) AS cc,
     minMerge(first_call) AS f, maxMerge(last_call) AS l
-  FROM ${tableSql(db, 'numberCdrHistory')}
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
   WHERE caller LIKE ${pattern} AND ${weekBounds('week_start', f)}
   GROUP BY caller
 )

@@ -49,7 +49,7 @@ export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter): str
 FROM (
   SELECT uniqExactMerge(calls) AS m_calls, uniqExactMerge(callees) AS m_callees, uniqExactIfMerge(answered_calls) AS m_answered,
     minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
-  FROM ${tableSql(db, 'numberCdrHistory')}
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
   WHERE caller = ${number} AND ${weekBounds('week_start', f)}
 )`;
 }
@@ -130,6 +130,6 @@ export function allTimeSummarySql(db: string, number: NumberArg): string {
 FROM (
   SELECT
     (SELECT tuple(uniqExactMerge(reports), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberReportHistory')} WHERE number = ${number}) AS r,
-    (SELECT tuple(uniqExactMerge(calls), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberCdrHistory')} WHERE caller = ${number}) AS c
+    (SELECT tuple(uniqExactMerge(calls), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberCdrWeekHistory')} WHERE caller = ${number}) AS c
 )`;
 }

@@ -18,7 +18,9 @@ export const TABLES = {
   numberFirstReport: 'number_first_report',
   /** Per caller and week (partitioned by week: a week's lists): uniqExact states of calls, answered, short calls, callees; min/max setup. */
   numberCdrWeeks: 'number_cdr_weeks',
-  /** Per caller, week and hour of the week (partitioned by year, caller first: one number's look-ups): the states of numberCdrWeeks. */
+  /** Per caller and week (partitioned by year, caller first: one number's look-ups): the states of numberCdrWeeks. */
+  numberCdrWeekHistory: 'number_cdr_week_history',
+  /** Per caller, week and hour of the week (partitioned by year, caller first): the states of numberCdrWeeks, per hour (busiest hour, calls by hour). */
   numberCdrHistory: 'number_cdr_history',
   /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls, and `changes` (rows inserted). */
   channelWeekStates: 'channel_week_states',

@@ -69,21 +69,35 @@ export interface NumberCdrWeek {
   last_seen: string;
 }
 
-/** From the caller-first history (the busiest hour needs the hours); a week's lists rank on number_cdr_weeks (./lists.ts). */
+/**
+ * From the caller-first histories: the week's figures from its week states, the busiest hour from the
+ * calls states of its hours (calls of different hours are different CDRs, so the hours add up to the
+ * week); a week's lists rank on number_cdr_weeks (./lists.ts).
+ */
 export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
-  // Calls of different hours are different CDRs, so per-hour counts add up; callees are merged.
-  return sql`SELECT number AS number, week AS week, sum(n) AS calls, uniqExactMerge(callee_state) AS callees,
-  sum(a) AS answered_calls, answered_calls / calls AS answered_share,
-  sum(s) AS short_calls, short_calls / calls AS short_share,
-  argMax(hour, n * 256 + (255 - hour)) AS busiest_hour, max(n) AS busiest_hour_calls,
-  toString(min(f)) AS first_seen, toString(max(l)) AS last_seen
+  const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
+  return sql`SELECT number AS number, week AS week, anyIf(c, src = 1) AS calls, anyIf(ce, src = 1) AS callees,
+  anyIf(a, src = 1) AS answered_calls, answered_calls / calls AS answered_share,
+  anyIf(s, src = 1) AS short_calls, short_calls / calls AS short_share,
+  anyIf(h, src = 2) AS busiest_hour, anyIf(hc, src = 2) AS busiest_hour_calls,
+  toString(anyIf(fs, src = 1)) AS first_seen, toString(anyIf(ls, src = 1)) AS last_seen
 FROM (
-  SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n,
-    uniqExactMergeState(callees) AS callee_state, uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s,
-    minMerge(first_call) AS f, maxMerge(last_call) AS l
-  FROM ${tableSql(db, 'numberCdrHistory')}
-  WHERE ${weekBounds('week_start', f)} AND ${inList('caller', f.numbers)}
-  GROUP BY caller, week_start, hour_of_week
+  SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce,
+    uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s, minMerge(first_call) AS fs, maxMerge(last_call) AS ls,
+    toUInt8(0) AS h, toUInt64(0) AS hc
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  WHERE ${where}
+  GROUP BY caller, week_start
+  UNION ALL
+  SELECT toUInt8(2) AS src, number, week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
+    toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, toUInt8(argMax(hour, n * 256 + (255 - hour))) AS h, max(n) AS hc
+  FROM (
+    SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n
+    FROM ${tableSql(db, 'numberCdrHistory')}
+    WHERE ${where}
+    GROUP BY caller, week_start, hour_of_week
+  )
+  GROUP BY number, week
 )
 GROUP BY number, week
 ORDER BY number, week`;

@@ -59,14 +59,19 @@ function tableChecks(ch: Clickhouse): Record<string, [string, string]> {
   const cdrs = `(SELECT * FROM ${t(ch, 'cdr_records')} LIMIT 1 BY platform, cdr_id)`;
   const calls = `(SELECT * FROM ${t(ch, 'report_call_records')} LIMIT 1 BY report_id, call_index)`;
   return {
-    numberCdrWeeksTable: [
-      `SELECT w, c, m_calls, m_callees, m_answered, m_short, toString(m_first) AS f, toString(m_last) AS l FROM (
+    ...Object.fromEntries(
+      ['number_cdr_weeks', 'number_cdr_week_history'].map((table): [string, [string, string]] => [
+        table,
+        [
+          `SELECT w, c, m_calls, m_callees, m_answered, m_short, toString(m_first) AS f, toString(m_last) AS l FROM (
   SELECT toString(week_start) AS w, caller AS c, uniqExactMerge(calls) AS m_calls, uniqExactMerge(callees) AS m_callees,
     uniqExactIfMerge(answered_calls) AS m_answered, uniqExactIfMerge(short_calls) AS m_short, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
-  FROM ${t(ch, 'number_cdr_weeks')} GROUP BY week_start, caller) ORDER BY w, c`,
-      `SELECT toString(week_start) AS w, caller AS c, count() AS m_calls, uniqExact(callee) AS m_callees, sum(is_answered) AS m_answered,
+  FROM ${t(ch, table)} GROUP BY week_start, caller) ORDER BY w, c`,
+          `SELECT toString(week_start) AS w, caller AS c, count() AS m_calls, uniqExact(callee) AS m_callees, sum(is_answered) AS m_answered,
   sum(is_short) AS m_short, toString(min(setup_time)) AS f, toString(max(setup_time)) AS l FROM ${cdrs} GROUP BY week_start, caller ORDER BY w, c`,
-    ],
+        ],
+      ]),
+    ),
     numberReportHistoryFacets: [
       `SELECT w, n, ch, ct, su, m_reports, m_reporters, m_calls, toString(m_first) AS f, toString(m_last) AS l FROM (
   SELECT toString(call_week) AS w, number AS n, channel AS ch, call_type AS ct, subject AS su, uniqExactMerge(reports) AS m_reports,
