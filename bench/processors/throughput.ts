@@ -1,7 +1,10 @@
 // Benchmark (not a test): records/s from a pre-filled topic to ClickHouse-visible weekly aggregates
 // for one processor instance, next to ClickHouse 18.16's own Kafka table engine consuming the same
 // number of records (as JSON, one row per message) into a MergeTree table, in the same invocation.
-// Run: npx tsx bench/processors/throughput.ts [records=200000] [--no-engine] [--clickhouse-url=URL] [--engine-consumers=1]
+// Run: npx tsx bench/processors/throughput.ts [records=200000] [--no-engine] [--time-ordered] [--clickhouse-url=URL] [--engine-consumers=1]
+//   --time-ordered        the records in order of setup time, as a platform emits them (default: in
+//                         generation order, i.e. setup times at random over 26 weeks, so every batch
+//                         writes a part into each of 26 week partitions of every table)
 //   --no-engine           skip the Kafka table engine (processor figures only)
 //   --clickhouse-url=URL  another ClickHouse server for both sides (e.g. a private one started
 //                         with the stack's config.xml and users.xml), default: the stack's
@@ -27,6 +30,7 @@ import { benchCdrs, measureSaturation, round } from './saturation.ts';
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 200_000);
 const runEngine = !args.includes('--no-engine');
+const timeOrdered = args.includes('--time-ordered');
 const option = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const clickhouseUrl = option('clickhouse-url');
 const engineConsumers = Number(option('engine-consumers') ?? 1);
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
   loadAverage.end = load();
   const result = {
     records: N,
+    timeOrdered,
     loadAverage,
     clickhouse: config.clickhouse.url,
     processor,
@@ -109,6 +114,7 @@ async function main(): Promise<void> {
  */
 async function fillTopics(producer: RecordProducer, jsonTopic: string): Promise<void> {
   const cdrs = benchCdrs(N);
+  if (timeOrdered) cdrs.sort((a, b) => a.setup_time - b.setup_time);
   const context = { weeks: new WeekCalendar(config.processors.timeZone), shortCallSeconds: config.processors.shortCallSeconds };
   await producer.sendAll(cdrs.map((c) => producer.cdrMessage(c)));
   await producer.sendAll(cdrs.map((c, i) => ({ topic: jsonTopic, key: `${c.platform}/${c.cdr_id}`, value: Buffer.from(JSON.stringify(cdrRow(c, { topic: jsonTopic, partition: 0, offset: i, timestamp: undefined }, context))) })));

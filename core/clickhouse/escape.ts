@@ -87,6 +87,8 @@ export type TsvValue = string | number | bigint | null;
 /** One TabSeparated field. Refuses lone UTF-16 surrogates and non-finite numbers, as sqlString/sqlNumber do. */
 export function tsvField(value: TsvValue): string {
   if (value === null) return '\\N';
+  // Integers (most fields) as String() writes them: the same digits as sqlNumber, several times faster.
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value !== 'string') return sqlNumber(value);
   if (!TSV_SPECIAL.test(value)) return value;
   if (LONE_SURROGATE.test(value)) throw new CallwatchError('CW_ERR_SQL_LITERAL', 'string holds a lone UTF-16 surrogate');
