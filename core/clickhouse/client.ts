@@ -37,7 +37,11 @@ export const TRANSIENT_CLICKHOUSE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 // Node's codes for a server that was not reached or dropped the connection ("socket hang up" is ECONNRESET).
-const UNREACHED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// fetch (undici, the external-data requests) names a dropped connection or a stalled answer UND_ERR_*.
+const UNREACHED = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
 // @clickhouse/client's own error when the server accepted the request but did not answer in request_timeout.
 const CLIENT_TIMEOUT = 'Timeout error.';
 
