@@ -70,3 +70,51 @@ describe('WeekCalendar (Europe/London)', () => {
     }
   });
 });
+
+describe('WeekCalendar arithmetic per hour', () => {
+  // Oracle: the local date and hour straight from Intl for the minute itself (what locate() did for
+  // every record before it cached the zone's offset per UTC hour).
+  function oracle(timeZone: string): (t: number) => { weekStart: string; hourOfWeek: number } {
+    const f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+    return (t) => {
+      const p: Record<string, number> = {};
+      for (const x of f.formatToParts(new Date(t))) if (x.type !== 'literal') p[x.type] = Number(x.value);
+      const days = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1) / 86_400_000;
+      const dow = (new Date(days * 86_400_000).getUTCDay() + 6) % 7;
+      return { weekStart: new Date((days - dow) * 86_400_000).toISOString().slice(0, 10), hourOfWeek: dow * 24 + (p.hour ?? 0) };
+    };
+  }
+
+  // St John's changed its clocks at 00:01 local until 2011, Lord Howe moves them by 30 minutes,
+  // Chatham is UTC+12:45/13:45, Kathmandu UTC+5:45 all year.
+  it.each([
+    ['America/St_Johns', 4],
+    ['Australia/Lord_Howe', 4],
+    ['Pacific/Chatham', 4],
+    ['Europe/London', 4],
+    ['Asia/Kathmandu', 0],
+    ['UTC', 0],
+  ] as const)('agrees with Intl minute by minute around every offset change of 2009-2010 in %s', (zone, changes) => {
+    const cal = new WeekCalendar(zone);
+    const expected = oracle(zone);
+    const f = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const wall = (t: number): string => f.format(new Date(t));
+    // Six-hour steps find every change (they are months apart): the wall clock moves by other than 6 h.
+    const SIX_HOURS = 21_600_000;
+    let found = 0;
+    for (let h = at('2009-01-01T00:00:00Z'); h < at('2011-01-01T00:00:00Z'); h += SIX_HOURS) {
+      const [a, b] = [wall(h), wall(h + SIX_HOURS)].map((w) => Number(w.slice(0, 2)) * 60 + Number(w.slice(3, 5)));
+      if ((((b ?? 0) - (a ?? 0) + 1440) % 1440) === 360) continue;
+      found += 1;
+      for (let t = h; t <= h + SIX_HOURS; t += 60_000) {
+        expect(cal.locate(t)).toEqual(expected(t));
+        expect(cal.locate(t + 59_999)).toEqual(expected(t + 59_999));
+      }
+    }
+    expect(found).toBe(changes);
+    // And a sweep at odd steps through the years in between.
+    for (let t = at('2009-01-01T00:00:00Z'); t < at('2011-01-01T00:00:00Z'); t += 3_600_000 * 5 + 7 * 60_000 + 13_000) {
+      expect(cal.locate(t)).toEqual(expected(t));
+    }
+  });
+});

@@ -13,6 +13,7 @@ export interface LocalWeek {
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 const CACHE_LIMIT = 200_000;
 
@@ -20,11 +21,15 @@ function isoDate(utcDays: number): string {
   return new Date(utcDays * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The zone's offset from UTC during one UTC hour, or MIXED when it changes within the hour. */
+const MIXED = Number.NaN;
+
 export class WeekCalendar {
   private readonly format: Intl.DateTimeFormat;
-  // Local wall time only changes meaning at minute granularity in every zone since 1972, so one
-  // cache entry per UTC minute is exact for the times we accept (2000 onwards).
-  private readonly cache = new Map<number, LocalWeek>();
+  /** UTC hour -> the zone's offset (ms) throughout that hour, or MIXED. */
+  private readonly offsets = new Map<number, number>();
+  /** Local hour (hours since 1970-01-01 00:00 local) -> its week; one shared object per hour. */
+  private readonly byLocalHour = new Map<number, LocalWeek>();
 
   constructor(readonly timeZone: string) {
     this.format = new Intl.DateTimeFormat('en-GB', {
@@ -33,24 +38,48 @@ export class WeekCalendar {
       month: '2-digit',
       day: '2-digit',
       hour: '2-digit',
+      minute: '2-digit',
       hourCycle: 'h23',
     });
   }
 
+  // Asking Intl for every record cost ~4 µs each (most of the processors' week calculation when a
+  // batch spans months), so the zone is asked twice per UTC hour instead: local wall time only
+  // changes meaning at minute granularity in every zone since 1972, and no zone changes its offset
+  // and back within one hour, so when the offset at the hour's first and last minute agree it holds
+  // for the whole hour and the local time is plain arithmetic. An hour with a change in it (a
+  // transition, possibly at an odd minute) asks Intl for the minute itself.
   locate(epochMs: number): LocalWeek {
-    const minute = Math.floor(epochMs / MINUTE_MS);
-    const hit = this.cache.get(minute);
-    if (hit) return hit;
+    const minuteMs = Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
+    const utcHour = Math.floor(minuteMs / HOUR_MS);
+    let offset = this.offsets.get(utcHour);
+    if (offset === undefined) {
+      const first = this.offsetAt(utcHour * HOUR_MS);
+      offset = first === this.offsetAt(utcHour * HOUR_MS + HOUR_MS - MINUTE_MS) ? first : MIXED;
+      if (this.offsets.size >= CACHE_LIMIT) this.offsets.clear();
+      this.offsets.set(utcHour, offset);
+    }
+    return this.weekOfLocalHour(Math.floor((minuteMs + (Number.isNaN(offset) ? this.offsetAt(minuteMs) : offset)) / HOUR_MS));
+  }
+
+  /** The zone's offset from UTC at a whole UTC minute, in ms (local wall time − UTC). */
+  private offsetAt(minuteMs: number): number {
     const parts: Record<string, number> = {};
-    for (const p of this.format.formatToParts(new Date(epochMs))) {
+    for (const p of this.format.formatToParts(new Date(minuteMs))) {
       if (p.type !== 'literal') parts[p.type] = Number(p.value);
     }
-    const localDays = Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1) / DAY_MS;
-    // getUTCDay: 0 = Sunday; ISO: Monday is day 0 of the week.
-    const dayOfWeek = (new Date(localDays * DAY_MS).getUTCDay() + 6) % 7;
-    const week: LocalWeek = { weekStart: isoDate(localDays - dayOfWeek), hourOfWeek: dayOfWeek * 24 + (parts.hour ?? 0) };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(minute, week);
+    return Date.UTC(parts.year ?? 0, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0) - minuteMs;
+  }
+
+  private weekOfLocalHour(localHour: number): LocalWeek {
+    const hit = this.byLocalHour.get(localHour);
+    if (hit) return hit;
+    const localDays = Math.floor(localHour / 24);
+    // 1970-01-01 was a Thursday; ISO: Monday is day 0 of the week.
+    const dayOfWeek = (((localDays + 3) % 7) + 7) % 7;
+    const week: LocalWeek = { weekStart: isoDate(localDays - dayOfWeek), hourOfWeek: dayOfWeek * 24 + (localHour - localDays * 24) };
+    if (this.byLocalHour.size >= CACHE_LIMIT) this.byLocalHour.clear();
+    this.byLocalHour.set(localHour, week);
     return week;
   }
 }

@@ -1,5 +1,5 @@
 import type { ProcessorsConfig } from '../core/config/sections/processors.ts';
-import { errorMessage } from '../core/errors.ts';
+import { errorMessage, isRetryable } from '../core/errors.ts';
 import type { KafkaMessage } from '../core/kafka/consumer.ts';
 import type { Logger } from '../core/log.ts';
 import { counter, histogram, SIZE_BUCKETS } from '../core/metrics.ts';
@@ -145,7 +145,12 @@ export class Pipeline {
     for (const m of messages) if (m.timestamp !== undefined && m.timestamp > 0) metrics.recordAge.observe(Math.max(0, now - m.timestamp) / 1000);
   }
 
-  /** Repeats a step until it succeeds; after stop() it stops trying once the grace period is over. */
+  /**
+   * Repeats a step while it fails with an error the code table calls retryable (core/errors.ts:
+   * ClickHouse, Kafka or the registry unreachable); any other failure (a statement ClickHouse
+   * refuses, a bug) would fail the same way again, so it is thrown at once and stops the processor
+   * with the batch uncommitted. After stop() it stops trying once the grace period is over.
+   */
   private async retry<T>(step: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -154,9 +159,10 @@ export class Pipeline {
         return result;
       } catch (err) {
         this.healthy = false;
-        metrics.retries.inc({ step });
         // A processor stuck retrying still reports how far behind it falls (the lag alert's input).
         this.source.updateLagMetric();
+        if (!isRetryable(err)) throw err;
+        metrics.retries.inc({ step });
         if (Date.now() > this.deadline) throw err;
         this.log.warn({ step, attempt, err: errorMessage(err) }, 'step failed; retrying');
         await new Promise((r) => setTimeout(r, this.config.retryDelayMs));

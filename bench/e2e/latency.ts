@@ -1,7 +1,9 @@
 // End-to-end latency at several rates, next to the processor's saturation rate, in one invocation:
-// from the collector's HTTP acknowledgement of a CDR batch to the moment the batch is visible in
-// ClickHouse (the weekly aggregates are computed from the stored records, so "all of a batch's
-// records stored" is "visible in the aggregate").
+// from the collector's HTTP acknowledgement of a CDR batch to the moment the whole batch is visible
+// in the weekly aggregate, as the investigator API reads it (the read model's per-number weekly
+// series over number_cdr_hours, which materialized views fill as records are inserted). Every POST's
+// CDRs share one caller number of their own, so a POST is visible when that number's weekly calls
+// add up to the POST's CDRs.
 //
 //   npx tsx bench/e2e/latency.ts [--seconds=20] [--rates=200,2000,half] [--saturation-records=100000] [--port-base=24000]
 //
@@ -15,8 +17,8 @@
 // 1. Saturation: one processor (the real Pipeline, in this process, same config) reads a topic
 //    filled beforehand with N CDRs until the weekly aggregate shows them all: records/s.
 // 2. Rates: one collector and one processor, each its own process, on their own topics and
-//    database; at each rate CDR batches are POSTed at a steady pace and a probe polls ClickHouse
-//    (~every 50 ms) for the moment all of a batch's records are stored.
+//    database; at each rate CDR batches are POSTed at a steady pace and a probe polls the read
+//    model (~every 50 ms) for the moment all of a batch's calls show in its caller's weekly series.
 // Results go to stdout and bench/results/e2e-<run>.json.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +32,7 @@ import type { Config } from '../../core/config/schema.ts';
 import { loadConfig } from '../../core/config/load.ts';
 import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin.ts';
 import { createLogger } from '../../core/log.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
 import { RecordProducer } from '../../test/processors/support.ts';
 import { benchCollectorEnv } from '../ingest/collector-env.ts';
 import { startCollector } from '../ingest/collector-process.ts';
@@ -128,28 +131,27 @@ async function runRate(o: { index: number; rate: number; ch: Clickhouse; databas
   const posts = Math.round(SECONDS * POSTS_PER_SECOND);
   const prefix = `r${o.index}-`;
   const id = (b: number, j: number): string => `${prefix}${String(b).padStart(6, '0')}-${j}`;
+  // One UK mobile number per POST (+44 79i bbbbbbb: already canonical), the probe's handle on it.
+  const caller = (b: number): string => `+4479${o.index}${String(b).padStart(7, '0')}`;
   // Bodies made before the clock starts, so generating them does not compete with the pipeline.
   const traffic = new CdrTraffic({ ...DEFAULT_TRAFFIC, seed: 100 + o.index, startMs: Date.now() - 7 * 86_400_000, callsPerSecond: 1 });
-  const bodies = Array.from({ length: posts }, (_, b) => JSON.stringify(traffic.batch(perPost).map((c, j) => ({ ...c, cdr_id: id(b, j) }))));
+  const bodies = Array.from({ length: posts }, (_, b) => JSON.stringify(traffic.batch(perPost).map((c, j) => ({ ...c, cdr_id: id(b, j), caller: caller(b) }))));
   const ackedAt = new Map<number, number>();
   const ackDelays: number[] = [];
   const visibleAt = new Map<number, number>();
   const state = { sending: true, lastAck: Date.now() };
   const before = await batchSizes(o.metricsUrl);
 
-  // Visibility probe: rows stored per POST, reading only the key range from the oldest POST not yet seen whole.
+  // Visibility probe: the weekly calls of the callers of the POSTs acknowledged and not yet seen whole.
+  const readModel = new ReadModel(o.ch);
   const probe = (async () => {
-    const db = ident(o.database);
-    let oldest = 0;
     while (state.sending || visibleAt.size < ackedAt.size) {
-      while (visibleAt.has(oldest)) oldest += 1;
-      const rows = await o.ch
-        .query<{ b: number | string; n: number | string }>(
-          sql`SELECT toUInt32(substring(cdr_id, ${prefix.length + 1}, 6)) AS b, uniqExact(cdr_id) AS n FROM ${db}.cdrs WHERE platform = 'bench' AND cdr_id >= ${`${prefix}${String(oldest).padStart(6, '0')}`} AND cdr_id < ${`r${o.index}.`} GROUP BY b`,
-        )
-        .catch(() => []);
+      const pending = [...ackedAt.keys()].filter((b) => !visibleAt.has(b));
+      const weeks = pending.length === 0 ? [] : await readModel.numberCdrWeeks({ numbers: pending.map(caller) }).catch(() => []);
       const now = Date.now();
-      for (const r of rows) if (Number(r.n) >= perPost && !visibleAt.has(Number(r.b))) visibleAt.set(Number(r.b), now);
+      const calls = new Map<string, number>();
+      for (const w of weeks) calls.set(w.number, (calls.get(w.number) ?? 0) + w.calls);
+      for (const b of pending) if ((calls.get(caller(b)) ?? 0) >= perPost) visibleAt.set(b, now);
       if (!state.sending && now - state.lastAck > 60_000) break;
       await sleep(50);
     }

@@ -15,10 +15,12 @@ import { generateCdrs } from '../../test/support/generate.ts';
 import type { RecordProducer } from '../../test/processors/support.ts';
 import { profiled } from './cpu-profile.ts';
 import { cpuSeconds, processCpuSeconds } from './proc-cpu.ts';
+import { waitUntilVisible } from './visible.ts';
 
 // The processor at saturation: one instance (the real Pipeline, in this process, with the given
 // config: batch size, linger, consume timeout) reads a topic filled beforehand until the weekly
-// aggregate shows every record. Used by bench/processors/throughput.ts and bench/e2e/latency.ts.
+// aggregate shows every record (bench/processors/visible.ts, the same condition as the Kafka
+// engine's side); then, off the clock, the read model's per-number series must show them too. Used by bench/processors/throughput.ts and bench/e2e/latency.ts.
 
 /** The benchmark's CDRs: N generated records (seed 7) spread over 26 weeks of 2016. */
 export function benchCdrs(n: number): CdrRecord[] {
@@ -33,6 +35,8 @@ export interface SaturationResult {
   recordsPerSecond: number;
   /** Kafka records per processed batch, on average (the pipeline's batch-size histogram). */
   meanBatchRecords: number | null;
+  /** The process's RSS when the processor started (the benchmark's own data is in it). */
+  startRssMb: number;
   peakRssMb: number;
   cpuSeconds: { node: number; clickhouse: number | null };
 }
@@ -57,7 +61,8 @@ export async function measureSaturation(o: {
   const context = { weeks: new WeekCalendar(config.processors.timeZone), shortCallSeconds: config.processors.shortCallSeconds };
   const pipeline = new Pipeline(source, new ClickhouseRecordSink(ch), new DeadLetterSink(o.producer.producer, config.kafka), context, config.processors, o.log);
   const agg = new ReadModel(ch, config.processors);
-  let peakRss = process.memoryUsage().rss;
+  const startRss = process.memoryUsage().rss;
+  let peakRss = startRss;
   const batches0 = await batchHistogram();
   const cpu0 = { node: cpuSeconds(), clickhouse: processCpuSeconds(o.clickhousePid) };
   const t = performance.now();
@@ -69,10 +74,12 @@ export async function measureSaturation(o: {
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
       }
     });
-    const visible = (await agg.numberCdrWeeks()).reduce((s, w) => s + w.calls, 0);
+    await waitUntilVisible(ch, records, 60_000);
     const seconds = (performance.now() - t) / 1000;
     const clickhouseCpu = processCpuSeconds(o.clickhousePid);
-    if (visible !== records) throw new Error(`weekly aggregates show ${visible} calls, expected ${records}`);
+    const cpuNode = cpuSeconds() - cpu0.node;
+    const visible = (await agg.numberCdrWeeks()).reduce((s, w) => s + w.calls, 0);
+    if (visible !== records) throw new Error(`the read model's weekly series show ${visible} calls, expected ${records}`);
     const batches = await batchHistogram();
     const batchCount = batches.count - batches0.count;
     return {
@@ -82,8 +89,9 @@ export async function measureSaturation(o: {
       seconds: round(seconds),
       recordsPerSecond: Math.round(records / seconds),
       meanBatchRecords: batchCount > 0 ? Math.round((batches.sum - batches0.sum) / batchCount) : null,
+      startRssMb: Math.round(startRss / 1e6),
       peakRssMb: Math.round(peakRss / 1e6),
-      cpuSeconds: { node: round(cpuSeconds() - cpu0.node), clickhouse: clickhouseCpu === null || cpu0.clickhouse === null ? null : round(clickhouseCpu - cpu0.clickhouse) },
+      cpuSeconds: { node: round(cpuNode), clickhouse: clickhouseCpu === null || cpu0.clickhouse === null ? null : round(clickhouseCpu - cpu0.clickhouse) },
     };
   } finally {
     await pipeline.settle();

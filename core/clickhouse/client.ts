@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickhouseConfig } from '../config/sections/clickhouse.ts';
 import { CallwatchError, errorMessage, type ErrorCode } from '../errors.ts';
+import { ident, raw, sqlIdentifier, sqlString, tsvLines, tsvRows, type RawSql, type TsvValue } from './escape.ts';
 
 export type Engine = ClickhouseConfig['engine'];
 export type Role = 'writer' | 'reader';
@@ -35,7 +37,11 @@ export const TRANSIENT_CLICKHOUSE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 // Node's codes for a server that was not reached or dropped the connection ("socket hang up" is ECONNRESET).
-const UNREACHED = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// fetch (undici, the external-data requests) names a dropped connection or a stalled answer UND_ERR_*.
+const UNREACHED = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
+  'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
 // @clickhouse/client's own error when the server accepted the request but did not answer in request_timeout.
 const CLIENT_TIMEOUT = 'Timeout error.';
 
@@ -64,6 +70,28 @@ export function classifyClickhouseError(err: unknown, sqlText: string): Callwatc
 // Same output on both engines: 64-bit integers as JSON numbers (our counts stay far below 2^53).
 const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
 
+/** Column types an external table may have (what its rows' TabSeparated text is parsed as). */
+export type ExternalColumnType = 'String' | 'UInt16' | 'UInt64' | 'Date';
+
+/**
+ * Rows sent with a query as a table of their own (ClickHouse's external data) rather than as
+ * literals in the SQL text: 18.16 parses 20,000 key tuples written as literals in ~0.3 s of server
+ * CPU (and only ~5,000 fit under max_query_size), the same keys as TabSeparated data in a few ms.
+ */
+export interface ExternalTable {
+  /** A plain identifier, unique within the query. */
+  name: string;
+  columns: readonly { name: string; type: ExternalColumnType }[];
+  rows: readonly (readonly TsvValue[])[];
+}
+
+/** How a server (not chdb) is reached over HTTP, for requests @clickhouse/client cannot make. */
+interface HttpEndpoint {
+  url: string;
+  authorization: string;
+  timeoutMs: number;
+}
+
 /**
  * One client for both engines: a ClickHouse server over HTTP, or the in-process engine (chdb)
  * plugged into the same @clickhouse/client. chdb ignores the `database` option, so every statement
@@ -76,6 +104,7 @@ export class Clickhouse {
     readonly database: string,
     /** The ClickHouse cluster the tables live on ('' = one server); see core/clickhouse/cluster-ddl.ts. */
     readonly cluster: string = '',
+    private readonly http?: HttpEndpoint,
   ) {}
 
   static async connect(config: ClickhouseConfig, role: Role = 'writer'): Promise<Clickhouse> {
@@ -93,7 +122,10 @@ export class Clickhouse {
       compression: { request: false, response: false },
       keep_alive: { enabled: true },
     });
-    return new Clickhouse(client, 'server', config.database, config.cluster);
+    const user = role === 'writer' ? config.user : config.readerUser;
+    const password = role === 'writer' ? config.password : config.readerPassword;
+    const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    return new Clickhouse(client, 'server', config.database, config.cluster, { url: config.url, authorization, timeoutMs: config.requestTimeoutMs });
   }
 
   /**
@@ -134,6 +166,72 @@ export class Clickhouse {
     } catch (err) {
       throw classifyClickhouseError(err, `INSERT INTO ${table}`);
     }
+  }
+
+  /**
+   * Inserts rows as TabSeparated into `table` (db.table): the listed columns, in that order (18.16
+   * parses TabSeparated several times faster than JSONEachRow). Values as for JSONEachRow: DateTime
+   * as epoch seconds, Date as YYYY-MM-DD, null for NULL.
+   */
+  async insertTabSeparated(table: string, columns: readonly string[], rows: readonly Readonly<Record<string, TsvValue>>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const [first, ...rest] = columns.map(sqlIdentifier);
+    if (first === undefined) throw new CallwatchError('CW_ERR_SQL_LITERAL', 'an insert names no columns');
+    const text = tsvRows(columns, rows);
+    try {
+      await this.client.insert({ table, values: Readable.from([Buffer.from(text)], { objectMode: false }), format: 'TabSeparated', columns: [first, ...rest], clickhouse_settings: this.writeSettings });
+    } catch (err) {
+      throw classifyClickhouseError(err, `INSERT INTO ${table}`);
+    }
+  }
+
+  /**
+   * A query that reads `table` (ExternalTable): `build` gets the table expression to write after FROM
+   * (`SELECT … FROM ${ref}`). On a server the rows travel as external data beside the SQL text (a
+   * multipart HTTP request, which @clickhouse/client cannot send; on a cluster the server forwards
+   * them with the query to every shard); chdb has no HTTP request, so there the rows are one
+   * TabSeparated string literal read by the format() table function.
+   */
+  async queryWithTable<T>(table: ExternalTable, build: (ref: RawSql) => string): Promise<T[]> {
+    const name = ident(table.name);
+    const structure = table.columns.map((c) => `${sqlIdentifier(c.name)} ${c.type}`).join(', ');
+    const text = tsvLines(table.rows);
+    if (this.http === undefined) {
+      const sqlText = build(raw(`format(TabSeparated, ${sqlString(structure)}, ${sqlString(text)})`));
+      try {
+        // The rows are part of the SQL text here: allow for them (26.x parses long literals quickly).
+        const rs = await this.client.query({ query: sqlText, format: 'JSONEachRow', clickhouse_settings: { ...READ_SETTINGS, max_query_size: String(sqlText.length + 65_536) } });
+        return await rs.json<T>();
+      } catch (err) {
+        throw classifyClickhouseError(err, sqlText);
+      }
+    }
+    const sqlText = build(name);
+    return this.postWithExternalData<T>(this.http, `${sqlText}\nFORMAT JSONEachRow`, table.name, structure, text);
+  }
+
+  private async postWithExternalData<T>(http: HttpEndpoint, sqlText: string, name: string, structure: string, text: string): Promise<T[]> {
+    const params = new URLSearchParams({ query: sqlText, [`${name}_structure`]: structure, [`${name}_format`]: 'TabSeparated', wait_end_of_query: '1' });
+    for (const [k, v] of Object.entries(READ_SETTINGS)) params.set(k, String(v));
+    const form = new FormData();
+    form.append(name, new Blob([text]), name);
+    let body: string;
+    try {
+      const res = await fetch(`${http.url.replace(/\/$/, '')}/?${params.toString()}`, {
+        method: 'POST',
+        headers: { authorization: http.authorization },
+        body: form,
+        signal: AbortSignal.timeout(http.timeoutMs),
+      });
+      body = await res.text();
+      if (!res.ok) throw new Error(body.trim() || `HTTP ${res.status}`);
+    } catch (err) {
+      // fetch reports an unreachable server as a TypeError whose cause carries the errno code.
+      const cause = (err as { cause?: unknown }).cause;
+      if (err instanceof Error && err.name === 'TimeoutError') throw new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', `no answer in ${http.timeoutMs} ms`, {}, { cause: err });
+      throw classifyClickhouseError(cause instanceof Error ? cause : err, sqlText);
+    }
+    return body.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as T);
   }
 
   async ping(): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { sql, sqlString, sqlIdentifier, sqlLiteral, ident, raw } from './escape.ts';
+import { sql, sqlString, sqlIdentifier, sqlLiteral, ident, raw, tsvField, tsvLines, tsvRows } from './escape.ts';
 import { CallwatchError } from '../errors.ts';
 
 // Reference decoder of ClickHouse single-quoted literals, to check round trips.
@@ -75,5 +75,45 @@ describe('SQL literal escaping', () => {
     expect(sql`SELECT * FROM ${ident('db')}.t WHERE n = ${number} AND k IN ${['a', 'b']} ${raw('LIMIT 1')}`).toBe(
       "SELECT * FROM db.t WHERE n = '+447700900123\\' OR \\'1\\'=\\'1' AND k IN ['a', 'b'] LIMIT 1",
     );
+  });
+});
+
+describe('TabSeparated fields', () => {
+  // Reference reader of one ClickHouse TabSeparated field (escaped form).
+  function unescapeTsv(field: string): string | null {
+    if (field === '\\N') return null;
+    const map: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r', '0': '\0', b: '\b', f: '\f', "'": "'" };
+    return field.replace(/\\(.)/g, (_m, c: string) => map[c] ?? `\\${c}`);
+  }
+
+  it('escapes backslash, tab, newline and carriage return, so any string round-trips (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }).filter((s) => !/[\uD800-\uDFFF]/.test(s)), (s) => {
+        const f = tsvField(s);
+        expect(f).not.toMatch(/[\t\n\r]/);
+        expect(unescapeTsv(f)).toBe(s);
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+    expect(tsvField('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
+  });
+
+  it('writes NULL as \\N and keeps the string "\\N" apart from it', () => {
+    expect(tsvField(null)).toBe('\\N');
+    expect(tsvField('\\N')).toBe('\\\\N');
+    expect(unescapeTsv(tsvField('\\N'))).toBe('\\N');
+  });
+
+  it('writes numbers like SQL literals and refuses what sqlNumber and sqlString refuse', () => {
+    expect(tsvField(42)).toBe('42');
+    expect(tsvField(12345678901234567890n)).toBe('12345678901234567890');
+    expect(() => tsvField(Number.NaN)).toThrow(CallwatchError);
+    expect(() => tsvField('a\uD800b')).toThrow(CallwatchError);
+    expect(tsvField('📞 é')).toBe('📞 é');
+  });
+
+  it('lays rows out by the named columns, missing values as NULL', () => {
+    expect(tsvRows(['b', 'a'], [{ a: 1, b: 'x\ty' }, { a: null, b: '' }, { b: 'z' }])).toBe('x\\ty\t1\n\t\\N\nz\t\\N\n');
+    expect(tsvLines([['p', 'c\n1'], ['q', null]])).toBe('p\tc\\n1\nq\t\\N\n');
   });
 });

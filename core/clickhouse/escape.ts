@@ -73,3 +73,45 @@ export function sql(strings: TemplateStringsArray, ...values: readonly (SqlValue
   });
   return out;
 }
+
+// TabSeparated: the format of bulk rows (the processors' inserts, external tables sent with a query).
+// ClickHouse 18.16 parses it several times faster than JSONEachRow. A field escapes backslash, tab
+// and newline (and carriage return, so no tool rewrites line ends); NULL is \N.
+
+// One test per field finds both what needs escaping and what may be a lone surrogate.
+const TSV_SPECIAL = /[\\\t\n\r\uD800-\uDFFF]/;
+const TSV_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+export type TsvValue = string | number | bigint | null;
+
+/** One TabSeparated field. Refuses lone UTF-16 surrogates and non-finite numbers, as sqlString/sqlNumber do. */
+export function tsvField(value: TsvValue): string {
+  if (value === null) return '\\N';
+  // Integers (most fields) as String() writes them: the same digits as sqlNumber, several times faster.
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value !== 'string') return sqlNumber(value);
+  if (!TSV_SPECIAL.test(value)) return value;
+  if (LONE_SURROGATE.test(value)) throw new CallwatchError('CW_ERR_SQL_LITERAL', 'string holds a lone UTF-16 surrogate');
+  return value.replace(/[\\\t\n\r]/g, (c) => TSV_ESCAPES[c] ?? c);
+}
+
+/** Rows as TabSeparated text: the named columns of each row, in that order, one line per row. */
+export function tsvRows(columns: readonly string[], rows: readonly Readonly<Record<string, TsvValue | undefined>>[]): string {
+  let out = '';
+  for (const row of rows) {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const v = row[columns[i] ?? ''];
+      line += (i === 0 ? '' : '\t') + tsvField(v === undefined ? null : v);
+    }
+    out += `${line}\n`;
+  }
+  return out;
+}
+
+/** Rows given as value lists, as TabSeparated text. */
+export function tsvLines(rows: readonly (readonly TsvValue[])[]): string {
+  let out = '';
+  for (const row of rows) out += `${row.map(tsvField).join('\t')}\n`;
+  return out;
+}

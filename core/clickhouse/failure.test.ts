@@ -2,8 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../errors.ts';
-import { clickhouseFailure } from './client.ts';
+import { clickhouseSection } from '../config/sections/clickhouse.ts';
+import { ERROR_CODES, isCallwatchError } from '../errors.ts';
+import { Clickhouse, clickhouseFailure } from './client.ts';
 
 // The errors @clickhouse/client really throws when the server is not there, drops the connection
 // or does not answer, against local sockets; and a statement error as the server sends it.
@@ -58,3 +59,39 @@ describe('clickhouseFailure', () => {
     expect(ERROR_CODES.CW_ERR_CLICKHOUSE_QUERY.retryable).toBe(false);
   });
 });
+
+describe('queryWithTable (external data over HTTP, outside @clickhouse/client)', () => {
+  async function failureOfLookupAt(port: number): Promise<unknown> {
+    const ch = await Clickhouse.connect(clickhouseSection.parse({ engine: 'server', url: `http://127.0.0.1:${String(port)}`, database: 'x', requestTimeoutMs: 1000 }));
+    try {
+      await ch.queryWithTable({ name: 'keys', columns: [{ name: 'k', type: 'String' }], rows: [['a']] }, (ref) => `SELECT k FROM ${ref.text}`);
+      return undefined;
+    } catch (err) {
+      return err;
+    } finally {
+      await ch.close();
+    }
+  }
+
+  it('reports a refused connection, a dropped one and a silent server as CW_ERR_CLICKHOUSE_UNAVAILABLE', async () => {
+    const closedPort = await listen(() => undefined);
+    const closing = servers.pop();
+    await new Promise((resolve) => closing?.close(resolve));
+    const dropping = await listen((req) => req.socket.destroy());
+    const silent = await listen(() => undefined);
+    for (const port of [closedPort, dropping, silent]) {
+      const err = await failureOfLookupAt(port);
+      expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_UNAVAILABLE'), String(err)).toBe(true);
+    }
+  });
+
+  it('reports an error the server answers as CW_ERR_CLICKHOUSE_QUERY with its code', async () => {
+    const answering = await listen((_req, res) => {
+      res.writeHead(500).end('Code: 60, e.displayText() = DB::Exception: Table x.nope doesn\'t exist., e.what() = DB::Exception\n');
+    });
+    const err = await failureOfLookupAt(answering);
+    expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_QUERY')).toBe(true);
+    expect(isCallwatchError(err) && err.details).toEqual({ chCode: 60 });
+  });
+});
+

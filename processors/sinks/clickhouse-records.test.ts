@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { chunkByBytes } from './clickhouse-records.ts';
+import { chunkRows } from './clickhouse-records.ts';
 
-describe('chunkByBytes (lookup queries under max_query_size)', () => {
+const chunkByBytes = (literals: readonly string[], budget?: number): string[][] => chunkRows(literals, (l) => l, budget);
+
+describe('chunkRows (stored-copy queries under max_query_size)', () => {
   it('keeps every literal, in order, in groups within the budget', () => {
     const literals = Array.from({ length: 1000 }, (_, i) => `('p', 'cdr-${i}')`);
     const chunks = chunkByBytes(literals, 1000);

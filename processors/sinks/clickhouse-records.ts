@@ -1,4 +1,4 @@
-import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import type { Clickhouse, ExternalTable } from '../../core/clickhouse/client.ts';
 import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { counter, histogram, LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS } from '../../core/metrics.ts';
 import type { StoredRow, StreamDeclaration } from '../streams/stream.ts';
@@ -34,18 +34,13 @@ const metrics = {
 };
 
 /**
- * Bytes of key literals per lookup query: as few queries as possible (each one reads every part's
- * index granules it touches), while the SQL text stays under max_query_size (256 KiB by default).
+ * Bytes of key literals per query that reads stored copies (replays only): as few queries as
+ * possible, while the SQL text stays under max_query_size (256 KiB by default).
  */
 const LOOKUP_BUDGET_BYTES = 200_000;
 
-/** Key literals (already SQL) in groups whose joined size stays within the budget. */
-export function chunkByBytes(literals: readonly string[], budget = LOOKUP_BUDGET_BYTES): string[][] {
-  return chunkRows(literals, (l) => l, budget);
-}
-
 /** Items in groups whose literals (by `literal`) stay within the byte budget. */
-function chunkRows<T>(items: readonly T[], literal: (t: T) => string, budget: number): T[][] {
+export function chunkRows<T>(items: readonly T[], literal: (t: T) => string, budget: number = LOOKUP_BUDGET_BYTES): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let size = 0;
@@ -156,9 +151,11 @@ export class ClickhouseRecordSink {
   }
 
   private async insert(name: string, rows: readonly StoredRow[]): Promise<void> {
-    if (rows.length === 0) return;
+    const first = rows[0];
+    if (first === undefined) return;
     const end = metrics.insertSeconds.startTimer({ table: name });
-    await this.ch.insert(this.table(name), rows);
+    // Every row of a stream comes from the same mapping (streams/), so the first names the columns.
+    await this.ch.insertTabSeparated(this.table(name), Object.keys(first), rows);
     end();
     metrics.insertRows.observe({ table: name }, rows.length);
     metrics.written.inc({ table: name }, rows.length);
@@ -184,19 +181,24 @@ export class ClickhouseRecordSink {
     const end = metrics.lookupSeconds.startTimer({ table: stream.identityTable });
     const placements = new Map<string, Placement[]>();
     const firstRows = records.map((r) => r.rows[0] ?? {});
-    for (const chunk of chunkByBytes(this.keyLiterals(stream, firstRows))) {
-      const found = await this.ch.query<Record<string, string>>(
-        sql`SELECT ${raw(stream.recordKey.map((c) => ident(c).text).join(', '))}, ${ident(stream.numberColumn)} AS placement_number,
+    // The batch's keys go as an external table, not as literals in the SQL text (see ExternalTable).
+    const keys: ExternalTable = {
+      name: 'incoming_keys',
+      columns: stream.recordKey.map((c) => ({ name: c, type: 'String' as const })),
+      rows: firstRows.map((r) => stream.recordKey.map((c) => String(r[c]))),
+    };
+    const found = await this.ch.queryWithTable<Record<string, string>>(
+      keys,
+      (ref) => sql`SELECT ${raw(stream.recordKey.map((c) => ident(c).text).join(', '))}, ${ident(stream.numberColumn)} AS placement_number,
   toString(${ident(stream.partitionColumn)}) AS placement_partition
 FROM ${raw(this.table(stream.identityTable))}
-WHERE ${raw(this.keyTuple(stream))} IN (${raw(chunk.join(', '))})`,
-      );
-      for (const f of found) {
-        const key = recordKeyOf(stream, f);
-        const list = placements.get(key) ?? [];
-        list.push({ number: f.placement_number ?? '', partition: f.placement_partition ?? '' });
-        placements.set(key, list);
-      }
+WHERE ${raw(this.keyTuple(stream))} IN (SELECT * FROM ${ref})`,
+    );
+    for (const f of found) {
+      const key = recordKeyOf(stream, f);
+      const list = placements.get(key) ?? [];
+      list.push({ number: f.placement_number ?? '', partition: f.placement_partition ?? '' });
+      placements.set(key, list);
     }
     end();
     if (placements.size === 0) return out;
