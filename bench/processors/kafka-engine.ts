@@ -10,7 +10,7 @@ import { weeklyAggregateCalls } from './visible.ts';
 //
 // 18.16 does not run a table's materialized views for rows a Kafka engine's view writes into it
 // (measured: 2,000 rows streamed into cdr_records, 0 in number_cdr_hours, cdr_identities and
-// queue_week_states). So besides the view into cdr_records, each of cdr_records' own views is
+// queue_contact_weeks, tables of that day). So besides the view into cdr_records, each of cdr_records' own views is
 // attached to the Kafka table as a copy reading FROM it (same SELECT, from system.tables), so every
 // consumed block also feeds the index and the aggregates, as the processors' inserts do. Before
 // 2026-12-01 only the record table was filled: the engine's earlier figures did a third of the work.
