@@ -13,7 +13,7 @@ import { defaultSettings } from '../../dashboards/settings.ts';
 import { clickhouseQueries } from '../../test/dashboards/queries.ts';
 import { dataset } from './dataset.ts';
 import { identityBatches, lookupStored } from './identity-lookup.ts';
-import { partsSummary } from './parts.ts';
+import { partsSummary, waitForMerges } from './parts.ts';
 import { scaleNumber, scalePrefix } from './population.ts';
 import { argValue, clickhouseConfig, databaseFor, parseCount } from './server-config.ts';
 import { quantile, taggedClient } from './timing.ts';
@@ -58,6 +58,8 @@ const upgradeStart = performance.now();
 const upgrade = await migrate(admin);
 const upgradeSeconds = (performance.now() - upgradeStart) / 1000;
 log(`migrations applied: ${JSON.stringify(upgrade.applied)} in ${upgradeSeconds.toFixed(0)} s`);
+// Back-fills write rows that background merges combine (states of one key); measure after them, as load.ts does.
+const upgradeSettle = upgrade.applied.length > 0 ? await waitForMerges(admin, database, { maxSeconds: 1800, idleSeconds: 60, log }) : null;
 const totalsStart = performance.now();
 const totals = await refreshWeekTotals(admin, 20);
 const totalsSeconds = (performance.now() - totalsStart) / 1000;
@@ -208,7 +210,7 @@ const out = {
   reportedCalls: d.reportedCalls,
   at: new Date().toISOString(),
   loadAverage: { start: loadSamples[0]?.load, end: loadavg() },
-  upgrade: { applied: upgrade.applied, seconds: upgradeSeconds },
+  upgrade: { applied: upgrade.applied, seconds: upgradeSeconds, settle: upgradeSettle },
   weekTotals: { written: totals, seconds: totalsSeconds, unchangedRerunSeconds: totalsAgainSeconds },
   loadSamples,
   results: results.map((r) => ({ ...r, server: serverSide[r.name] ?? null })),
