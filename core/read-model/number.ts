@@ -123,13 +123,17 @@ ORDER BY reports DESC, call_type, subject`;
 
 /** All-time first and last sighting in reports and CDRs and all-time totals (NULLs when never seen). */
 export function allTimeSummarySql(db: string, number: NumberArg): string {
-  // One scan of each history table (a tuple per table), not one per figure.
+  // One scan of each history table, joined as two one-row subqueries (scalar subqueries referenced
+  // several times would each run again).
   return sql`SELECT
-  if(r.1 = 0, NULL, toString(r.2)) AS first_reported_call, if(r.1 = 0, NULL, toString(r.3)) AS last_reported_call, r.1 AS reports_total,
-  if(c.1 = 0, NULL, toString(c.2)) AS first_cdr, if(c.1 = 0, NULL, toString(c.3)) AS last_cdr, c.1 AS cdr_calls_total
+  if(r_n = 0, NULL, toString(r_first)) AS first_reported_call, if(r_n = 0, NULL, toString(r_last)) AS last_reported_call, r_n AS reports_total,
+  if(c_n = 0, NULL, toString(c_first)) AS first_cdr, if(c_n = 0, NULL, toString(c_last)) AS last_cdr, c_n AS cdr_calls_total
 FROM (
-  SELECT
-    (SELECT tuple(uniqExactMerge(reports), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberReportHistory')} WHERE number = ${number}) AS r,
-    (SELECT tuple(uniqExactMerge(calls), minMerge(first_call), maxMerge(last_call)) FROM ${tableSql(db, 'numberCdrWeekHistory')} WHERE caller = ${number}) AS c
-)`;
+  SELECT uniqExactMerge(reports) AS r_n, minMerge(first_call) AS r_first, maxMerge(last_call) AS r_last
+  FROM ${tableSql(db, 'numberReportHistory')} WHERE number = ${number}
+) AS r
+CROSS JOIN (
+  SELECT uniqExactMerge(calls) AS c_n, minMerge(first_call) AS c_first, maxMerge(last_call) AS c_last
+  FROM ${tableSql(db, 'numberCdrWeekHistory')} WHERE caller = ${number}
+) AS c`;
 }
