@@ -2,6 +2,7 @@
 // callwatch's own regimes. See bench/spikes/README.md.
 //
 //   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=1]
+//                               [--alpha-grid=0.002,0.003,0.007,0.01,0.015,0.02]
 //
 // Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
 // them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
@@ -10,7 +11,9 @@
 // installed from Debian when missing (root only). --reuse-r=DIR takes the reference methods' alarms and
 // times from an earlier run's DIR instead of running R again (R is the slow part), after checking that
 // DIR/series.csv holds exactly the same series. --r-processes=N splits the series over N Rscript
-// processes (CPU times are summed, so the per-1,000 figures do not change).
+// processes (CPU times are summed, so the per-1,000 figures do not change). --alpha-grid: the other
+// nominal levels the long-history model is also run at on the Noufaily scenarios, for the comparison at
+// equal false-positive rate (empty: none).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +39,11 @@ const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
 const withR = !process.argv.includes('--no-r');
 const reuseR = option('reuse-r', '');
 const rProcesses = Number(option('r-processes', '1'));
+const alphaGrid = option('alpha-grid', '0.002,0.003,0.007,0.01,0.015,0.02')
+  .split(',')
+  .filter((a) => a !== '')
+  .map(Number);
+if (alphaGrid.some((a) => !(a > 0 && a < 0.5))) throw new Error('--alpha-grid: comma-separated levels between 0 and 0.5');
 if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5) || !Number.isInteger(rProcesses) || rProcesses < 1) {
   throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=N ≥ 1]');
 }
@@ -88,6 +96,16 @@ for (const method of Object.keys(CALLWATCH_METHODS) as CallwatchMethod[]) {
   cpuSeconds.set(method, (used.user + used.system) / 1e6);
   alarms.set(method, byName);
   process.stderr.write(`${method}: ${todo.length} series, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n`);
+}
+// The long-history model at the other nominal levels of the grid, Noufaily scenarios only: its
+// false-positive rate rises with α, so for each scenario the largest α whose realised rate is at or
+// below farringtonFlexible's gives the fair comparison of detection (below).
+const gridAlarms = new Map<number, Map<string, boolean[]>>();
+for (const a of alphaGrid) {
+  const byName = new Map<string, boolean[]>();
+  for (const s of series) if (s.group.startsWith('scenario')) byName.set(s.name, runCallwatch('callwatch', s, a));
+  gridAlarms.set(a, byName);
+  process.stderr.write(`callwatch at α = ${a}: done\n`);
 }
 const seriesCount = new Map<string, number>(Object.keys(CALLWATCH_METHODS).map((m) => [m, m === 'callwatch-drop' ? replicates : series.length]));
 
@@ -221,10 +239,71 @@ for (const m of methods.filter((x) => x !== 'callwatch-drop')) {
     : [];
   lines.push(`| ${m} | ${scenariosAtOrBelow(m)} / 28 | ${ff ? better.length : '–'} / 28 | ${ff ? fair.length : '–'} / 28 |`);
 }
+
+// At equal false-positive rate. The methods' realised FPRs differ, and a method that alarms more also
+// detects more, so detection is compared where callwatch's FPR is at or below farringtonFlexible's:
+// per scenario, the largest nominal α of the grid (and the run's own α) whose realised FPR on that
+// scenario is at most farringtonFlexible's. (The converse, farringtonFlexible tuned to callwatch's
+// FPR, would need R at several α: not run.) Tuning α per scenario on the test data favours the tuned
+// method slightly; the pooled line also gives one α for all scenarios.
+const ffTallies = tallies.get('farringtonFlexible');
+const callwatchTallies = tallies.get('callwatch');
+const equalFpr = { pooled: emptyTally(), reference: emptyTally(), atLeast: 0, scenarios: 0 };
+if (ffTallies && callwatchTallies && gridAlarms.size > 0) {
+  const levels = [...new Set([alpha, ...alphaGrid])].sort((a, b) => a - b);
+  const tallyAt = (a: number, g: string): OutbreakTally => {
+    if (a === alpha) return callwatchTallies.get(g) ?? emptyTally();
+    const out = emptyTally();
+    for (const s of series.filter((x) => x.group === g)) {
+      const al = gridAlarms.get(a)?.get(s.name);
+      if (al) addTally(out, tallySeries(s, al));
+    }
+    return out;
+  };
+  const triple = (t: OutbreakTally): string => {
+    const r = outbreakRates(t);
+    return `${(100 * r.falsePositiveRate).toFixed(2)} / ${pct(r.probabilityOfDetection)} / ${pct(r.firstWeekDetection)}`;
+  };
+  lines.push(
+    '### callwatch at farringtonFlexible’s false-positive rate',
+    '',
+    `Per scenario, the largest α of ${levels.join(', ')} at which the long-history model's FPR is at most farringtonFlexible's (FPR / POD / first week in %).`,
+    '',
+    '| scenario | farringtonFlexible | callwatch α | callwatch | POD difference (points) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const g of noufailyGroups) {
+    const ff = ffTallies.get(g) ?? emptyTally();
+    const ffRates = outbreakRates(ff);
+    const fitting = levels.filter((a) => outbreakRates(tallyAt(a, g)).falsePositiveRate <= ffRates.falsePositiveRate);
+    const chosen = fitting.at(-1);
+    addTally(equalFpr.reference, ff);
+    if (chosen === undefined) {
+      lines.push(`| ${describe(g)} | ${triple(ff)} | none | (FPR above at every α) | |`);
+      continue;
+    }
+    const t = tallyAt(chosen, g);
+    addTally(equalFpr.pooled, t);
+    equalFpr.scenarios += 1;
+    const diff = outbreakRates(t).probabilityOfDetection - ffRates.probabilityOfDetection;
+    if (diff >= 0) equalFpr.atLeast += 1;
+    lines.push(`| ${describe(g)} | ${triple(ff)} | ${chosen} | ${triple(t)} | ${diff >= 0 ? '+' : '−'}${Math.abs(100 * diff).toFixed(1)} |`);
+  }
+  lines.push(`| **all 28 scenarios** | **${triple(equalFpr.reference)}** | | **${triple(equalFpr.pooled)}** | |`, '');
+  lines.push(`callwatch's POD at least farringtonFlexible's at an FPR at or below it: ${equalFpr.atLeast} of 28 scenarios (${28 - equalFpr.scenarios} with no level low enough).`, '');
+  const pooledAt = levels.map((a) => ({ a, t: noufailyGroups.reduce((acc, g) => addTally(acc, tallyAt(a, g)), emptyTally()) }));
+  lines.push('One α for all scenarios (pooled FPR / POD / first week in %):', '', '| callwatch α | pooled | scenarios with FPR ≤ farringtonFlexible’s | with POD ≥ farringtonFlexible’s |', '| ---: | ---: | ---: | ---: |');
+  for (const { a, t } of pooledAt) {
+    const fprOk = noufailyGroups.filter((g) => outbreakRates(tallyAt(a, g)).falsePositiveRate <= outbreakRates(ffTallies.get(g) ?? emptyTally()).falsePositiveRate).length;
+    const podOk = noufailyGroups.filter((g) => outbreakRates(tallyAt(a, g)).probabilityOfDetection >= outbreakRates(ffTallies.get(g) ?? emptyTally()).probabilityOfDetection).length;
+    lines.push(`| ${a} | ${triple(t)} | ${fprOk} / 28 | ${podOk} / 28 |`);
+  }
+  lines.push(`| farringtonFlexible (α ${alpha}) | ${triple(pooled('farringtonFlexible', noufailyGroups))} | | |`, '');
+}
 const report = lines.join('\n') + '\n';
 writeFileSync(join(outDir, 'report.md'), report);
 writeFileSync(
   join(outDir, 'results.json'),
-  JSON.stringify({ seed, replicates, alpha, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
+  JSON.stringify({ seed, replicates, alpha, alphaGrid, equalFpr, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
 );
 process.stdout.write(report);
