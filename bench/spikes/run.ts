@@ -64,15 +64,15 @@ function noufailyStream(counts: readonly number[], scenario: number, replicate: 
   return counts.map((c) => c + negativeBinomial(rng, 2350, 1.5));
 }
 
+// Replicate by replicate (every scenario and regime of replicate 1, then of 2, …), so that the first
+// lines of series.csv are whole replicates: an interrupted R run still covers replicates 1–K of everything.
 const series: Series[] = [];
-for (const s of NOUFAILY_SCENARIOS) {
-  for (let r = 1; r <= replicates; r++) {
+for (let r = 1; r <= replicates; r++) {
+  for (const s of NOUFAILY_SCENARIOS) {
     const x = noufailySeries(s, r, seed);
     series.push({ name: `s${s.id}r${r}`, group: `scenario ${s.id}`, replicate: r, counts: x.counts, stream: noufailyStream(x.counts, s.id, r), outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
   }
-}
-for (const regime of REGIMES) {
-  for (let r = 1; r <= replicates; r++) {
+  for (const regime of REGIMES) {
     const x = regimeSeries(regime, r, seed);
     series.push({ name: `${regime}r${r}`, group: regime, replicate: r, counts: x.counts, stream: x.stream, outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
   }
@@ -126,7 +126,11 @@ if (withR) {
   const alarmsFile = join(reuseR || outDir, 'reference-alarms.csv');
   const timingFile = join(reuseR || outDir, 'reference-timing.csv');
   if (reuseR) {
-    if (readFileSync(join(reuseR, 'series.csv'), 'utf8') !== readFileSync(seriesFile, 'utf8')) throw new Error(`--reuse-r: ${reuseR}/series.csv holds other series (seed or replicates differ)`);
+    // The earlier run may have judged more series than this one (more replicates, or an interrupted
+    // run of more): every series of this run must be in it, with exactly the same counts.
+    const earlier = new Map(readFileSync(join(reuseR, 'series.csv'), 'utf8').split('\n').map((line) => [line.slice(0, line.indexOf(',')), line]));
+    const differing = series.filter((x) => earlier.get(x.name) !== [x.name, ...x.counts].join(','));
+    if (differing.length > 0) throw new Error(`--reuse-r: ${reuseR}/series.csv lacks or differs on ${differing.length} series (first ${differing[0]?.name ?? ''}): seed or generator differ`);
   } else {
     ensureR();
     process.stderr.write(`Rscript: ${series.length} series, 4 methods, ${rProcesses} process(es)…\n`);
@@ -151,19 +155,31 @@ if (withR) {
     }
     writeFileSync(timingFile, [...summed].map(([m, v]) => `${m},${v}`).join('\n') + '\n');
   }
-  for (const line of readFileSync(alarmsFile, 'utf8').split('\n')) {
-    if (line === '') continue;
+  const wanted = new Set(series.map((x) => x.name));
+  const judged = new Map<string, number>(); // series name → methods that judged it, over the whole file
+  const alarmLines = readFileSync(alarmsFile, 'utf8').split('\n');
+  // An interrupted run's file can end in a partly written line: only newline-terminated lines count.
+  for (const line of alarmLines.slice(0, -1)) {
     const [name, method, ...values] = line.split(',');
     if (!name || !method || values.length !== TEST_WEEKS) throw new Error(`reference.R: bad line ${line.slice(0, 80)}`);
+    judged.set(name, (judged.get(name) ?? 0) + 1);
+    if (!wanted.has(name)) continue;
     const byName = alarms.get(method) ?? new Map<string, boolean[]>();
     byName.set(name, values.map((v) => v === '1'));
     alarms.set(method, byName);
   }
+  const referenceMethods = [...alarms.keys()].filter((m) => !(m in CALLWATCH_METHODS));
+  const missing = series.filter((x) => referenceMethods.some((m) => !alarms.get(m)?.has(x.name)));
+  if (referenceMethods.length === 0 || missing.length > 0) {
+    throw new Error(`reference alarms missing for ${missing.length || series.length} series (first ${(missing[0] ?? series[0])?.name ?? ''}): the R run did not get that far; use fewer --replicates`);
+  }
+  // The times cover every series the R run finished (possibly more than this run uses).
+  const finished = [...judged.values()].filter((n) => n === referenceMethods.length).length;
   for (const line of readFileSync(timingFile, 'utf8').split('\n')) {
     const [method, secs] = line.split(',');
     if (method && secs) {
       cpuSeconds.set(method.trim(), Number(secs));
-      seriesCount.set(method.trim(), series.length);
+      seriesCount.set(method.trim(), finished);
     }
   }
 }
