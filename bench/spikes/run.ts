@@ -219,7 +219,7 @@ const describe = (g: string): string => {
   return s ? `${id} (θ ${s.theta}, φ ${s.phi}${s.trend ? ', trend' : ''}${s.seasonal ? ', season' : ''})` : g;
 };
 const measures = [
-  ['False-positive rate (%)', (t: OutbreakTally) => pct(outbreakRates(t).falsePositiveRate)],
+  ['False-positive rate (%)', (t: OutbreakTally) => (100 * outbreakRates(t).falsePositiveRate).toFixed(2)],
   ['Probability of detection (%)', (t: OutbreakTally) => pct(outbreakRates(t).probabilityOfDetection)],
   ['Detection in the first outbreak week (%)', (t: OutbreakTally) => pct(outbreakRates(t).firstWeekDetection)],
 ] as const;
