@@ -4,7 +4,7 @@
 # Usage: Rscript reference.R SERIES_FILE ALARMS_FILE TIMING_FILE ALPHA FIRST_TEST_WEEK
 #   SERIES_FILE: one series a line, "name,count_1,...,count_n" (integers, written by run.ts).
 #   ALARMS_FILE: one line per series and method, "name,method,a_1,...,a_m" (0/1 for the test weeks).
-#   TIMING_FILE: "method,seconds" (CPU user+system time over all series).
+#   TIMING_FILE: "method,seconds" (CPU user+system time over all series so far; rewritten after each series).
 # FIRST_TEST_WEEK is 1-based; the test weeks run from it to the end of each series.
 suppressPackageStartupMessages(library(surveillance))
 
@@ -49,6 +49,9 @@ for (line in lines) {
     a[is.na(a)] <- 0L
     writeLines(paste(c(name, m, a), collapse = ","), out)
   }
+  # Complete lines and the times so far on disk after every series, so that an interrupted run (the
+  # benchmark takes hours on a busy machine) can still be used for the series it finished.
+  flush(out)
+  writeLines(paste(names(seconds), format(seconds, digits = 6), sep = ","), timing_file)
 }
 close(out)
-writeLines(paste(names(seconds), format(seconds, digits = 6), sep = ","), timing_file)

@@ -2,6 +2,7 @@
 // callwatch's own regimes. See bench/spikes/README.md.
 //
 //   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=1]
+//                               [--alpha-grid=0.002,0.003,0.007,0.01,0.015,0.02]
 //
 // Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
 // them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
@@ -10,7 +11,9 @@
 // installed from Debian when missing (root only). --reuse-r=DIR takes the reference methods' alarms and
 // times from an earlier run's DIR instead of running R again (R is the slow part), after checking that
 // DIR/series.csv holds exactly the same series. --r-processes=N splits the series over N Rscript
-// processes (CPU times are summed, so the per-1,000 figures do not change).
+// processes (CPU times are summed, so the per-1,000 figures do not change). --alpha-grid: the other
+// nominal levels the long-history model is also run at on the Noufaily scenarios, for the comparison at
+// equal false-positive rate (empty: none).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +39,11 @@ const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
 const withR = !process.argv.includes('--no-r');
 const reuseR = option('reuse-r', '');
 const rProcesses = Number(option('r-processes', '1'));
+const alphaGrid = option('alpha-grid', '0.002,0.003,0.007,0.01,0.015,0.02')
+  .split(',')
+  .filter((a) => a !== '')
+  .map(Number);
+if (alphaGrid.some((a) => !(a > 0 && a < 0.5))) throw new Error('--alpha-grid: comma-separated levels between 0 and 0.5');
 if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5) || !Number.isInteger(rProcesses) || rProcesses < 1) {
   throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=N ≥ 1]');
 }
@@ -56,15 +64,15 @@ function noufailyStream(counts: readonly number[], scenario: number, replicate: 
   return counts.map((c) => c + negativeBinomial(rng, 2350, 1.5));
 }
 
+// Replicate by replicate (every scenario and regime of replicate 1, then of 2, …), so that the first
+// lines of series.csv are whole replicates: an interrupted R run still covers replicates 1–K of everything.
 const series: Series[] = [];
-for (const s of NOUFAILY_SCENARIOS) {
-  for (let r = 1; r <= replicates; r++) {
+for (let r = 1; r <= replicates; r++) {
+  for (const s of NOUFAILY_SCENARIOS) {
     const x = noufailySeries(s, r, seed);
     series.push({ name: `s${s.id}r${r}`, group: `scenario ${s.id}`, replicate: r, counts: x.counts, stream: noufailyStream(x.counts, s.id, r), outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
   }
-}
-for (const regime of REGIMES) {
-  for (let r = 1; r <= replicates; r++) {
+  for (const regime of REGIMES) {
     const x = regimeSeries(regime, r, seed);
     series.push({ name: `${regime}r${r}`, group: regime, replicate: r, counts: x.counts, stream: x.stream, outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
   }
@@ -89,6 +97,16 @@ for (const method of Object.keys(CALLWATCH_METHODS) as CallwatchMethod[]) {
   alarms.set(method, byName);
   process.stderr.write(`${method}: ${todo.length} series, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n`);
 }
+// The long-history model at the other nominal levels of the grid, Noufaily scenarios only: its
+// false-positive rate rises with α, so for each scenario the largest α whose realised rate is at or
+// below farringtonFlexible's gives the fair comparison of detection (below).
+const gridAlarms = new Map<number, Map<string, boolean[]>>();
+for (const a of alphaGrid) {
+  const byName = new Map<string, boolean[]>();
+  for (const s of series) if (s.group.startsWith('scenario')) byName.set(s.name, runCallwatch('callwatch', s, a));
+  gridAlarms.set(a, byName);
+  process.stderr.write(`callwatch at α = ${a}: done\n`);
+}
 const seriesCount = new Map<string, number>(Object.keys(CALLWATCH_METHODS).map((m) => [m, m === 'callwatch-drop' ? replicates : series.length]));
 
 function ensureR(): void {
@@ -108,7 +126,11 @@ if (withR) {
   const alarmsFile = join(reuseR || outDir, 'reference-alarms.csv');
   const timingFile = join(reuseR || outDir, 'reference-timing.csv');
   if (reuseR) {
-    if (readFileSync(join(reuseR, 'series.csv'), 'utf8') !== readFileSync(seriesFile, 'utf8')) throw new Error(`--reuse-r: ${reuseR}/series.csv holds other series (seed or replicates differ)`);
+    // The earlier run may have judged more series than this one (more replicates, or an interrupted
+    // run of more): every series of this run must be in it, with exactly the same counts.
+    const earlier = new Map(readFileSync(join(reuseR, 'series.csv'), 'utf8').split('\n').map((line) => [line.slice(0, line.indexOf(',')), line]));
+    const differing = series.filter((x) => earlier.get(x.name) !== [x.name, ...x.counts].join(','));
+    if (differing.length > 0) throw new Error(`--reuse-r: ${reuseR}/series.csv lacks or differs on ${differing.length} series (first ${differing[0]?.name ?? ''}): seed or generator differ`);
   } else {
     ensureR();
     process.stderr.write(`Rscript: ${series.length} series, 4 methods, ${rProcesses} process(es)…\n`);
@@ -133,19 +155,31 @@ if (withR) {
     }
     writeFileSync(timingFile, [...summed].map(([m, v]) => `${m},${v}`).join('\n') + '\n');
   }
-  for (const line of readFileSync(alarmsFile, 'utf8').split('\n')) {
-    if (line === '') continue;
+  const wanted = new Set(series.map((x) => x.name));
+  const judged = new Map<string, number>(); // series name → methods that judged it, over the whole file
+  const alarmLines = readFileSync(alarmsFile, 'utf8').split('\n');
+  // An interrupted run's file can end in a partly written line: only newline-terminated lines count.
+  for (const line of alarmLines.slice(0, -1)) {
     const [name, method, ...values] = line.split(',');
     if (!name || !method || values.length !== TEST_WEEKS) throw new Error(`reference.R: bad line ${line.slice(0, 80)}`);
+    judged.set(name, (judged.get(name) ?? 0) + 1);
+    if (!wanted.has(name)) continue;
     const byName = alarms.get(method) ?? new Map<string, boolean[]>();
     byName.set(name, values.map((v) => v === '1'));
     alarms.set(method, byName);
   }
+  const referenceMethods = [...alarms.keys()].filter((m) => !(m in CALLWATCH_METHODS));
+  const missing = series.filter((x) => referenceMethods.some((m) => !alarms.get(m)?.has(x.name)));
+  if (referenceMethods.length === 0 || missing.length > 0) {
+    throw new Error(`reference alarms missing for ${missing.length || series.length} series (first ${(missing[0] ?? series[0])?.name ?? ''}): the R run did not get that far; use fewer --replicates`);
+  }
+  // The times cover every series the R run finished (possibly more than this run uses).
+  const finished = [...judged.values()].filter((n) => n === referenceMethods.length).length;
   for (const line of readFileSync(timingFile, 'utf8').split('\n')) {
     const [method, secs] = line.split(',');
     if (method && secs) {
       cpuSeconds.set(method.trim(), Number(secs));
-      seriesCount.set(method.trim(), series.length);
+      seriesCount.set(method.trim(), finished);
     }
   }
 }
@@ -185,7 +219,7 @@ const describe = (g: string): string => {
   return s ? `${id} (θ ${s.theta}, φ ${s.phi}${s.trend ? ', trend' : ''}${s.seasonal ? ', season' : ''})` : g;
 };
 const measures = [
-  ['False-positive rate (%)', (t: OutbreakTally) => pct(outbreakRates(t).falsePositiveRate)],
+  ['False-positive rate (%)', (t: OutbreakTally) => (100 * outbreakRates(t).falsePositiveRate).toFixed(2)],
   ['Probability of detection (%)', (t: OutbreakTally) => pct(outbreakRates(t).probabilityOfDetection)],
   ['Detection in the first outbreak week (%)', (t: OutbreakTally) => pct(outbreakRates(t).firstWeekDetection)],
 ] as const;
@@ -221,10 +255,72 @@ for (const m of methods.filter((x) => x !== 'callwatch-drop')) {
     : [];
   lines.push(`| ${m} | ${scenariosAtOrBelow(m)} / 28 | ${ff ? better.length : '–'} / 28 | ${ff ? fair.length : '–'} / 28 |`);
 }
+
+// At equal false-positive rate. The methods' realised FPRs differ, and a method that alarms more also
+// detects more, so detection is compared where callwatch's FPR is at or below farringtonFlexible's:
+// per scenario, the largest nominal α of the grid (and the run's own α) whose realised FPR on that
+// scenario is at most farringtonFlexible's. (The converse, farringtonFlexible tuned to callwatch's
+// FPR, would need R at several α: not run.) Tuning α per scenario on the test data favours the tuned
+// method slightly; the pooled line also gives one α for all scenarios.
+const ffTallies = tallies.get('farringtonFlexible');
+const callwatchTallies = tallies.get('callwatch');
+const equalFpr = { pooled: emptyTally(), reference: emptyTally(), atLeast: 0, scenarios: 0 };
+if (ffTallies && callwatchTallies && gridAlarms.size > 0) {
+  const levels = [...new Set([alpha, ...alphaGrid])].sort((a, b) => a - b);
+  const tallyAt = (a: number, g: string): OutbreakTally => {
+    if (a === alpha) return callwatchTallies.get(g) ?? emptyTally();
+    const out = emptyTally();
+    for (const s of series.filter((x) => x.group === g)) {
+      const al = gridAlarms.get(a)?.get(s.name);
+      if (al) addTally(out, tallySeries(s, al));
+    }
+    return out;
+  };
+  const triple = (t: OutbreakTally): string => {
+    const r = outbreakRates(t);
+    return `${(100 * r.falsePositiveRate).toFixed(2)} / ${pct(r.probabilityOfDetection)} / ${pct(r.firstWeekDetection)}`;
+  };
+  lines.push(
+    '### callwatch at farringtonFlexible’s false-positive rate',
+    '',
+    `Per scenario, the largest α of ${levels.join(', ')} at which the long-history model's FPR is at most farringtonFlexible's (FPR / POD / first week in %).`,
+    '',
+    '| scenario | farringtonFlexible | callwatch α | callwatch | POD difference (points) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  );
+  for (const g of noufailyGroups) {
+    const ff = ffTallies.get(g) ?? emptyTally();
+    const ffRates = outbreakRates(ff);
+    const fitting = levels.filter((a) => outbreakRates(tallyAt(a, g)).falsePositiveRate <= ffRates.falsePositiveRate);
+    const chosen = fitting.at(-1);
+    if (chosen === undefined) {
+      lines.push(`| ${describe(g)} | ${triple(ff)} | none | (FPR above at every α) | |`);
+      continue;
+    }
+    // Pooled over the scenarios compared only, for both methods.
+    addTally(equalFpr.reference, ff);
+    const t = tallyAt(chosen, g);
+    addTally(equalFpr.pooled, t);
+    equalFpr.scenarios += 1;
+    const diff = outbreakRates(t).probabilityOfDetection - ffRates.probabilityOfDetection;
+    if (diff >= 0) equalFpr.atLeast += 1;
+    lines.push(`| ${describe(g)} | ${triple(ff)} | ${chosen} | ${triple(t)} | ${diff >= 0 ? '+' : '−'}${Math.abs(100 * diff).toFixed(1)} |`);
+  }
+  lines.push(`| **the ${equalFpr.scenarios} scenarios compared** | **${triple(equalFpr.reference)}** | | **${triple(equalFpr.pooled)}** | |`, '');
+  lines.push(`callwatch's POD at least farringtonFlexible's at an FPR at or below it: ${equalFpr.atLeast} of 28 scenarios (${28 - equalFpr.scenarios} with no level low enough).`, '');
+  const pooledAt = levels.map((a) => ({ a, t: noufailyGroups.reduce((acc, g) => addTally(acc, tallyAt(a, g)), emptyTally()) }));
+  lines.push('One α for all scenarios (pooled FPR / POD / first week in %):', '', '| callwatch α | pooled | scenarios with FPR ≤ farringtonFlexible’s | with POD ≥ farringtonFlexible’s |', '| ---: | ---: | ---: | ---: |');
+  for (const { a, t } of pooledAt) {
+    const fprOk = noufailyGroups.filter((g) => outbreakRates(tallyAt(a, g)).falsePositiveRate <= outbreakRates(ffTallies.get(g) ?? emptyTally()).falsePositiveRate).length;
+    const podOk = noufailyGroups.filter((g) => outbreakRates(tallyAt(a, g)).probabilityOfDetection >= outbreakRates(ffTallies.get(g) ?? emptyTally()).probabilityOfDetection).length;
+    lines.push(`| ${a} | ${triple(t)} | ${fprOk} / 28 | ${podOk} / 28 |`);
+  }
+  lines.push(`| farringtonFlexible (α ${alpha}) | ${triple(pooled('farringtonFlexible', noufailyGroups))} | | |`, '');
+}
 const report = lines.join('\n') + '\n';
 writeFileSync(join(outDir, 'report.md'), report);
 writeFileSync(
   join(outDir, 'results.json'),
-  JSON.stringify({ seed, replicates, alpha, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
+  JSON.stringify({ seed, replicates, alpha, alphaGrid, equalFpr, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
 );
 process.stdout.write(report);

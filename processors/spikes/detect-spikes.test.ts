@@ -65,6 +65,30 @@ describe('detectSpikes', () => {
     ]);
   });
 
+  it('numbersFrom: numbers are judged from that week on only, exactly as on an input that starts there', () => {
+    // 16 weeks; the number series cover weeks 6–15 (the evaluator reads numbers over a shorter history).
+    // Week 4 holds a count that would be a spike if it were read; weeks 14–15 are a robocaller.
+    const long = weekRange('2015-11-23', 16);
+    const number = [0, 1, 0, 1, 40, 0, 1, 0, 1, 0, 1, 0, 1, 0, 300, 300];
+    const series: WeeklySeries[] = [
+      { scope: 'number', key: '+447700900001', counts: number, channelCounts: { HELPLINE: number } },
+      { scope: 'overall', key: 'ALL', counts: number.map((c) => 1000 + c) },
+      { scope: 'channel', key: 'HELPLINE', counts: number.map((c) => 600 + c) },
+    ];
+    const from6 = detectSpikes({ weeks: long, series, numbersFrom: 6 }).filter((v) => v.scope === 'number');
+    const sliced = detectSpikes({
+      weeks: long.slice(6),
+      series: series.map((s) => ({ ...s, counts: s.counts.slice(6), ...(s.channelCounts ? { channelCounts: { HELPLINE: number.slice(6) } } : {}) })),
+    }).filter((v) => v.scope === 'number');
+    expect(from6.map((v) => v.week)).toEqual([long[14], long[15]]);
+    expect(from6).toEqual(sliced);
+    // Read from the start, week 2 is a spike too.
+    expect(detectSpikes({ weeks: long, series }).filter((v) => v.scope === 'number').map((v) => v.week)).toEqual([long[4], long[14], long[15]]);
+    // The robocaller's excess is still attributed to the channel (weeks shifted back to the full axis):
+    // a SPIKE, not the level shift persistence alone would make of it.
+    expect(detectSpikes({ weeks: long, series, numbersFrom: 6 }).find((v) => v.scope === 'channel' && v.week === long[14])?.kind).toBe('SPIKE');
+  });
+
   it('rejects bad input with the series and the reason', () => {
     const overall: WeeklySeries = { scope: 'overall', key: 'ALL', counts: flat(10, 1) };
     expectInputError({ weeks, series: [] }, /no overall series/);
@@ -79,6 +103,9 @@ describe('detectSpikes', () => {
       /number "X" channel WEB: count at week index 9 is 0.5/,
     );
     expectInputError({ weeks, series: [overall, { scope: 'number', key: '', counts: flat(10, 0) }] }, /empty key/);
+    expectInputError({ weeks, series: [overall], numbersFrom: 11 }, /numbersFrom 11 is not a week index of the 10-week axis/);
+    expectInputError({ weeks, series: [overall], numbersFrom: -1 }, /numbersFrom -1 is not a week index/);
+    expectInputError({ weeks, series: [overall], numbersFrom: 1.5 }, /numbersFrom 1.5 is not a week index/);
   });
 
   it('addWeeks and weekRange step in whole weeks across month and year ends', () => {

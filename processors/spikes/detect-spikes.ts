@@ -41,6 +41,8 @@ export function validateSpikeInput(input: SpikeInput): WeeklySeries {
       overall = s;
     }
   }
+  const from = input.numbersFrom ?? 0;
+  if (!Number.isSafeInteger(from) || from < 0 || from > input.weeks.length) fail(`numbersFrom ${String(from)} is not a week index of the ${input.weeks.length}-week axis`, { numbersFrom: from });
   return overall ?? fail('no overall series: numbers are judged against the whole stream');
 }
 
@@ -59,6 +61,11 @@ function excessByWeek(results: readonly NumberResult[], weeks: number, share: (r
   return out;
 }
 
+function sliceSeries(s: WeeklySeries, from: number): WeeklySeries {
+  const channelCounts = s.channelCounts && Object.fromEntries(Object.entries(s.channelCounts).map(([c, counts]) => [c, counts.slice(from)]));
+  return { ...s, counts: s.counts.slice(from), ...(channelCounts ? { channelCounts } : {}) };
+}
+
 /**
  * Spike detection over one week axis: numbers first, then channels and overall.
  *
@@ -74,14 +81,21 @@ function excessByWeek(results: readonly NumberResult[], weeks: number, share: (r
 export function detectSpikes(input: SpikeInput, p: DetectorParams = DEFAULT_DETECTOR_PARAMS): SpikeVerdict[] {
   const overall = validateSpikeInput(input);
   const weeks = input.weeks.length;
-  const numbers = input.series.filter((s) => s.scope === 'number');
   const channels = input.series.filter((s) => s.scope === 'channel');
+  // Numbers are judged on the weeks they cover only (numbersFrom on): sliced there, verdicts shifted back.
+  const from = input.numbersFrom ?? 0;
+  const fullNumbers = new Map(input.series.filter((s) => s.scope === 'number').map((s) => [s.key, s]));
+  const numbers = [...fullNumbers.values()].map((s) => (from === 0 ? s : sliceSeries(s, from)));
+  const stream = overall.counts.slice(from);
 
-  const overdispersion = estimateOverdispersion(numbers.map((n) => n.counts), overall.counts, p.numberMaxOverdispersion);
-  const firstPass = runNumbers(numbers, overall.counts, overdispersion, p);
-  const firstExcess = excessByWeek(firstPass, weeks, () => 1);
-  const cleanStream = overall.counts.map((c, t) => Math.max(0, c - (firstExcess[t] ?? 0)));
-  const numberResults = runNumbers(numbers, cleanStream, overdispersion, p);
+  const overdispersion = estimateOverdispersion(numbers.map((n) => n.counts), stream, p.numberMaxOverdispersion);
+  const firstPass = runNumbers(numbers, stream, overdispersion, p);
+  const firstExcess = excessByWeek(firstPass, weeks - from, () => 1);
+  const cleanStream = stream.map((c, t) => Math.max(0, c - (firstExcess[t] ?? 0)));
+  const numberResults = runNumbers(numbers, cleanStream, overdispersion, p).map((r) => ({
+    series: fullNumbers.get(r.series.key) ?? r.series,
+    verdicts: r.verdicts.map((v) => ({ ...v, week: v.week + from })),
+  }));
 
   const verdicts: SpikeVerdict[] = [];
   const week = (t: number): string => input.weeks[t] ?? fail(`week index ${t} outside the axis`);

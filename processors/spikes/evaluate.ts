@@ -39,7 +39,7 @@ export interface EvaluationResult {
 
 /**
  * One evaluation: read the weekly series of the last `evaluateWeeks` weeks plus `historyWeeks` of
- * history from ClickHouse, run the detector over all of it, and make the stored verdicts of the
+ * channel and overall history (`numberHistoryWeeks` for numbers) from ClickHouse, run the detector over all of it, and make the stored verdicts of the
  * evaluated weeks equal to what it found. Idempotent: running again on unchanged data changes
  * nothing and sends no alert; late records that change a week change its verdicts on the next run,
  * which is how a week is re-evaluated. Alerts are sent before the table is written, so a crash in
@@ -49,7 +49,7 @@ export class SpikeEvaluator {
   constructor(
     private readonly ch: Clickhouse,
     private readonly alerts: AlertPublisher,
-    private readonly config: Pick<SpikesConfig, 'evaluateWeeks' | 'historyWeeks'> & DetectorParams,
+    private readonly config: Pick<SpikesConfig, 'evaluateWeeks' | 'historyWeeks' | 'numberHistoryWeeks'> & DetectorParams,
   ) {
     this.read = new ReadModel(ch);
   }
@@ -79,7 +79,9 @@ export class SpikeEvaluator {
     const latest = (a: string, b: string): string => (a > b ? a : b);
     const fromWeek = latest(addWeeks(toWeek, -(this.config.evaluateWeeks - 1)), firstWeek);
     const historyFrom = latest(addWeeks(fromWeek, -this.config.historyWeeks), firstWeek);
-    const input = await loadSpikeInput(this.read, { fromWeek: historyFrom, toWeek }, this.config.numberMinCount);
+    // Numbers need only their trailing baseline: they are read over a shorter history (never longer than the channels').
+    const numbersFrom = latest(addWeeks(fromWeek, -Math.min(this.config.numberHistoryWeeks, this.config.historyWeeks)), historyFrom);
+    const input = await loadSpikeInput(this.read, { fromWeek: historyFrom, toWeek }, this.config.numberMinCount, numbersFrom);
     countSeries(input);
     const verdicts = detectSpikes(input, this.config).filter((v) => v.week >= fromWeek);
 

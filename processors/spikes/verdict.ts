@@ -53,5 +53,13 @@ export interface WeeklySeries {
 export interface SpikeInput {
   weeks: readonly string[];
   series: readonly WeeklySeries[];
+  /**
+   * Index of the first week the number series cover (default 0). Channels and overall carry years of
+   * history for the long-history model; numbers only need their trailing baseline, so the evaluator
+   * reads them over the last weeks only. Their counts before this index are 0 and mean "not read":
+   * numbers are neither judged nor used as a baseline there, and those weeks' channel rises have no
+   * number spikes to be attributed to (their kind rests on persistence).
+   */
+  numbersFrom?: number;
 }
 

@@ -71,13 +71,23 @@ export class SeriesBuilder {
   }
 }
 
-/** Loads the detector's input for the window through the read model. */
-export async function loadSpikeInput(read: ReadModel, w: SeriesWindow, numberMinCount: number): Promise<SpikeInput> {
+/**
+ * Loads the detector's input for the window through the read model: overall and channels over the
+ * whole window, numbers from `numbersFromWeek` (default: the window's start) to its end only, with the
+ * input's `numbersFrom` set to match (verdict.ts).
+ */
+export async function loadSpikeInput(read: ReadModel, w: SeriesWindow, numberMinCount: number, numbersFromWeek: string = w.fromWeek): Promise<SpikeInput> {
   const builder = new SeriesBuilder(w);
+  const numbersFrom = weeksBetween(w.fromWeek, numbersFromWeek);
+  if (numbersFrom < 0 || numbersFrom >= builder.weeks.length) {
+    throw new CallwatchError('CW_ERR_SPIKES_INPUT', `numbers from ${numbersFromWeek}: outside the window ${w.fromWeek}…${w.toWeek}`);
+  }
+  const numberWindow = { fromWeek: numbersFromWeek, toWeek: w.toWeek };
   const [overall, channels, numbers] = await Promise.all([
     read.overallWeeks(w),
     read.channelWeeks(w),
-    read.numberChannelWeeks(w, numberMinCount, builder.weeks.length),
+    read.numberChannelWeeks(numberWindow, numberMinCount, builder.weeks.length - numbersFrom),
   ]);
-  return builder.build(overall, channels, numbers);
+  const input = builder.build(overall, channels, numbers);
+  return numbersFrom === 0 ? input : { ...input, numbersFrom };
 }

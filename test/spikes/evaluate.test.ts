@@ -10,6 +10,8 @@ import { metricsRegistry } from '../../core/metrics.ts';
 import { topicName } from '../../core/kafka/topics.ts';
 import { SpikeAlertSink, type SpikeAlert } from '../../processors/spikes/alert-sink.ts';
 import { SpikeEvaluator } from '../../processors/spikes/evaluate.ts';
+import { loadSpikeInput } from '../../processors/spikes/weekly-series.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
 import { weekRange } from '../../core/weeks.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 
@@ -178,5 +180,21 @@ describe.each(ENGINES)('spike evaluator on %s', (engine) => {
     for (const action of ['NEW', 'UPDATED', 'RETRACTED']) expect(changes).toMatch(new RegExp(`action="${action}"[^\\n]*\\} [1-9]`));
     expect(await metricsRegistry.getSingleMetricAsString('callwatch_spike_series_evaluated')).toMatch(/scope="number"\} 31\b/);
     expect(await metricsRegistry.getSingleMetricAsString('callwatch_spike_last_evaluation_timestamp_seconds')).toMatch(/seconds [1-9]/);
+  });
+
+  it('reads numbers over a shorter history than channels and overall (numberHistoryWeeks), and marks where they start', async () => {
+    const input = await loadSpikeInput(new ReadModel(ch), { fromWeek: week(0), toWeek: week(11) }, config.spikes.numberMinCount, week(9));
+    expect(input.numbersFrom).toBe(9);
+    const robocaller = input.series.find((s) => s.key === ROBOCALLER);
+    // Its 43 reports of week 8 are before the numbers' window: not read (the detector does not look there).
+    expect(robocaller).toBeUndefined();
+    const one = input.series.find((s) => s.key === numbers[0]);
+    expect(one?.counts).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 8]);
+    expect(input.series.find((s) => s.scope === 'channel' && s.key === 'HELPLINE')?.counts).toEqual([120, 120, 120, 120, 120, 120, 120, 120, 163, 120, 120, 120]);
+    // An evaluator reading numbers 2 weeks back from its 3 evaluated weeks judges week 9 on 2 weeks: no number verdict, the
+    // channels' long history unchanged (the launch is still a level shift).
+    const short = new SpikeEvaluator(ch, sink, { ...config.spikes, numberHistoryWeeks: 2, evaluateWeeks: 3 });
+    const r = await short.evaluate({ toWeek: week(11), now: new Date('2016-03-23T02:00:00Z') });
+    expect(r?.verdicts.map((v) => `${v.week} ${v.scope} ${v.key} ${v.kind}`).sort()).toEqual([`${week(10)} overall ALL LEVEL_SHIFT`, `${week(10)} channel WEB LEVEL_SHIFT`].sort());
   });
 });

@@ -32,8 +32,18 @@ export const spikesSection = z.strictObject({
   concentratedShare: fraction(0, 1).default(0.5),
   /** Evaluator: how many trailing weeks are re-evaluated on each run (late records within them are picked up). */
   evaluateWeeks: envInt(1, 104).default(8),
-  /** Evaluator: weeks of history read before the evaluated ones (baseline and past spikes). */
-  historyWeeks: envInt(2, 104).default(26),
+  /**
+   * Evaluator: weeks of channel and overall history read before the evaluated ones. 260 is the window
+   * of the long-history model (processors/spikes/detect-series.ts, DEFAULT_SERIES_MODEL.historyWeeks),
+   * the model bench/spikes measures; it needs 104 weeks of a channel's current segment, so with less
+   * than 104 here channels and overall only ever get the 8-week median bound.
+   */
+  historyWeeks: envInt(2, 520).default(260),
+  /**
+   * Evaluator: weeks of number history read before the evaluated ones (at most historyWeeks). A number's
+   * baseline is its trailing baselineWeeks, so years of per-number weeks would be read for nothing.
+   */
+  numberHistoryWeeks: envInt(2, 104).default(26),
   /** processors/spikes/main.ts: pause between evaluations. */
   intervalSeconds: envInt(1, 86_400).default(300),
   /** processors/spikes/main.ts: /metrics, /healthz, /readyz; 0 picks a free port (logged). */
@@ -43,6 +53,6 @@ export const spikesSection = z.strictObject({
 export type SpikesConfig = z.infer<typeof spikesSection>;
 
 /** The detector's parameters: the spikes section without the evaluator's keys. */
-export type DetectorParams = Omit<SpikesConfig, 'evaluateWeeks' | 'historyWeeks' | 'intervalSeconds' | 'httpPort' | 'httpHost'>;
+export type DetectorParams = Omit<SpikesConfig, 'evaluateWeeks' | 'historyWeeks' | 'numberHistoryWeeks' | 'intervalSeconds' | 'httpPort' | 'httpHost'>;
 
 export const DEFAULT_DETECTOR_PARAMS: DetectorParams = spikesSection.parse({});
