@@ -3,7 +3,7 @@ import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { counter, histogram, LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS } from '../../core/metrics.ts';
 import type { StoredRow, StreamDeclaration } from '../streams/stream.ts';
 import type { RecordRows } from '../transforms/to-rows.ts';
-import { contentColumnSql, contentDifferences, fromContentColumns, recordKeyOf } from './conflicts.ts';
+import { contentColumnSql, contentDifferences, fromContentColumns, judgeStoredCopy, recordKeyOf } from './conflicts.ts';
 import type { PoisonRecord } from './dead-letter.ts';
 
 // Stores each record once. Before inserting, the sink looks every record of the batch up in its
@@ -13,12 +13,16 @@ import type { PoisonRecord } from './dead-letter.ts';
 // - stored with the same content (a replay after a crash, a platform re-pushing a backlog): counted
 //   as deduplicated and inserted again, which changes no count (see below) and completes the views
 //   of a record whose earlier insert died half-way through them;
+// - stored in part, every stored row equal to the copy's (a report whose calls live on two shards, after
+//   an insert that stored one shard's rows and failed on the other): written whole, which completes it;
 // - stored with different content: refused as a conflict (sinks/conflicts.ts) for the dead-letter topic.
 // Copies within one batch are judged the same way against the first copy, and written once.
 //
 // Why that is exact whatever fails: the identity index row is written by the same INSERT as the
-// record (a materialized view runs after the record's part is written), so "in the index" implies
-// "stored", and a copy found there is identical to what is stored. Writing an identical copy again
+// record (a materialized view runs after the record's part is written), so a row in the index implies
+// its row stored, and a copy found there is identical to what is stored. On a cluster that holds row
+// by row, not record by record: a report's rows are sharded by their number, and a Distributed insert
+// can store one shard's rows (index included) and fail on another, hence "stored in part" above. Writing an identical copy again
 // leaves one row after ReplacingMergeTree's merge and adds nothing to a uniqExact/min/max state. Two instances racing past the
 // lookup (a rebalance) insert identical copies, which the ReplacingMergeTree and the idempotent
 // aggregate states absorb; a conflicting copy has the same Kafka key as the record (its identity),
@@ -140,9 +144,10 @@ export class ClickhouseRecordSink {
         fresh.push(r);
         continue;
       }
-      const fields = contentDifferences(stream, r.rows, copy);
-      if (fields.length === 0) again.push(r);
-      else conflict(r, fields, 'the stored record');
+      const verdict = judgeStoredCopy(stream, r.rows, copy);
+      if (verdict.kind === 'same') again.push(r);
+      else if (verdict.kind === 'incomplete') fresh.push(r); // stored in part: written whole (see above)
+      else conflict(r, verdict.fields, 'the stored record');
     }
     deduplicated += again.length;
     // Copies of stored records are written again: harmless (the table keeps one row, the states are
