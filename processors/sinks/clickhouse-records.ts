@@ -31,6 +31,7 @@ import type { PoisonRecord } from './dead-letter.ts';
 const metrics = {
   written: counter('callwatch_processor_rows_written_total', 'Rows inserted into ClickHouse', ['table']),
   deduplicated: counter('callwatch_processor_records_deduplicated_total', 'Copies of records already stored (written again, harmlessly) or repeated in the batch', ['table']),
+  completed: counter('callwatch_processor_records_completed_total', 'Records found stored in part (a report across shards after a failed insert) and written whole', ['table']),
   conflicts: counter('callwatch_processor_conflicts_total', 'Copies of stored records with different content, refused to the dead-letter topic', ['table']),
   insertSeconds: histogram('callwatch_processor_insert_seconds', 'Latency of one ClickHouse insert', ['table'], LATENCY_BUCKETS_SECONDS),
   insertRows: histogram('callwatch_processor_insert_rows', 'Rows per ClickHouse insert', ['table'], SIZE_BUCKETS),
@@ -138,6 +139,7 @@ export class ClickhouseRecordSink {
     const stored = await this.storedCopies(stream, [...first.values()]);
     const fresh: RecordRows[] = [];
     const again: RecordRows[] = [];
+    let completed = 0;
     for (const [key, r] of first) {
       const copy = stored.get(key);
       if (!copy) {
@@ -146,7 +148,10 @@ export class ClickhouseRecordSink {
       }
       const verdict = judgeStoredCopy(stream, r.rows, copy);
       if (verdict.kind === 'same') again.push(r);
-      else if (verdict.kind === 'incomplete') fresh.push(r); // stored in part: written whole (see above)
+      else if (verdict.kind === 'incomplete') {
+        fresh.push(r); // stored in part: written whole (see above)
+        completed += 1;
+      }
       else conflict(r, verdict.fields, 'the stored record');
     }
     deduplicated += again.length;
@@ -156,6 +161,7 @@ export class ClickhouseRecordSink {
     const rows = [...fresh, ...again].flatMap((r) => r.rows);
     await this.insert(stream.table, rows);
     metrics.deduplicated.inc({ table: stream.table }, deduplicated);
+    metrics.completed.inc({ table: stream.table }, completed);
     metrics.conflicts.inc({ table: stream.table }, conflicts.length);
     return { records: fresh.length, rows: rows.length, deduplicated };
   }
