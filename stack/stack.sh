@@ -93,7 +93,17 @@ start_bg() { # name, command...
   mkdir -p "$RUN" "$LOGS"
   # setsid: the service keeps running after this shell exits and gets no terminal signals.
   setsid "$@" >>"$LOGS/$name.out" 2>&1 </dev/null &
-  echo $! >"$RUN/$name.pid"
+  local pid=$! i
+  echo "$pid" >"$RUN/$name.pid"
+  # Until the child has exec'd the command it is a copy of this shell, whose command line is not the
+  # service's: is_running would say "not running" and wait_until would report an exit during start-up
+  # (seen under load: "kafka2 exited during start-up" while the broker came up; an immediate check
+  # missed 3 of 300 starts at load average 10). Wait for the exec, or for the child to be gone.
+  for ((i = 0; i < 500; i++)); do
+    is_running "$name" && return 0
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.01
+  done
 }
 
 wait_until() { # name, seconds, check-function

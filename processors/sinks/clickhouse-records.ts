@@ -3,7 +3,7 @@ import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { counter, histogram, LATENCY_BUCKETS_SECONDS, SIZE_BUCKETS } from '../../core/metrics.ts';
 import type { StoredRow, StreamDeclaration } from '../streams/stream.ts';
 import type { RecordRows } from '../transforms/to-rows.ts';
-import { contentColumnSql, contentDifferences, fromContentColumns, recordKeyOf } from './conflicts.ts';
+import { contentColumnSql, contentDifferences, fromContentColumns, judgeStoredCopy, recordKeyOf } from './conflicts.ts';
 import type { PoisonRecord } from './dead-letter.ts';
 
 // Stores each record once. Before inserting, the sink looks every record of the batch up in its
@@ -13,12 +13,16 @@ import type { PoisonRecord } from './dead-letter.ts';
 // - stored with the same content (a replay after a crash, a platform re-pushing a backlog): counted
 //   as deduplicated and inserted again, which changes no count (see below) and completes the views
 //   of a record whose earlier insert died half-way through them;
+// - stored in part, every stored row equal to the copy's (a report whose calls live on two shards, after
+//   an insert that stored one shard's rows and failed on the other): written whole, which completes it;
 // - stored with different content: refused as a conflict (sinks/conflicts.ts) for the dead-letter topic.
 // Copies within one batch are judged the same way against the first copy, and written once.
 //
 // Why that is exact whatever fails: the identity index row is written by the same INSERT as the
-// record (a materialized view runs after the record's part is written), so "in the index" implies
-// "stored", and a copy found there is identical to what is stored. Writing an identical copy again
+// record (a materialized view runs after the record's part is written), so a row in the index implies
+// its row stored, and a copy found there is identical to what is stored. On a cluster that holds row
+// by row, not record by record: a report's rows are sharded by their number, and a Distributed insert
+// can store one shard's rows (index included) and fail on another, hence "stored in part" above. Writing an identical copy again
 // leaves one row after ReplacingMergeTree's merge and adds nothing to a uniqExact/min/max state. Two instances racing past the
 // lookup (a rebalance) insert identical copies, which the ReplacingMergeTree and the idempotent
 // aggregate states absorb; a conflicting copy has the same Kafka key as the record (its identity),
@@ -27,6 +31,7 @@ import type { PoisonRecord } from './dead-letter.ts';
 const metrics = {
   written: counter('callwatch_processor_rows_written_total', 'Rows inserted into ClickHouse', ['table']),
   deduplicated: counter('callwatch_processor_records_deduplicated_total', 'Copies of records already stored (written again, harmlessly) or repeated in the batch', ['table']),
+  completed: counter('callwatch_processor_records_completed_total', 'Records found stored in part (a report across shards after a failed insert) and written whole', ['table']),
   conflicts: counter('callwatch_processor_conflicts_total', 'Copies of stored records with different content, refused to the dead-letter topic', ['table']),
   insertSeconds: histogram('callwatch_processor_insert_seconds', 'Latency of one ClickHouse insert', ['table'], LATENCY_BUCKETS_SECONDS),
   insertRows: histogram('callwatch_processor_insert_rows', 'Rows per ClickHouse insert', ['table'], SIZE_BUCKETS),
@@ -129,15 +134,20 @@ export class ClickhouseRecordSink {
     const stored = await this.storedCopies(stream, [...first.values()]);
     const fresh: RecordRows[] = [];
     const again: RecordRows[] = [];
+    let completed = 0;
     for (const [key, r] of first) {
       const copy = stored.get(key);
       if (!copy) {
         fresh.push(r);
         continue;
       }
-      const fields = contentDifferences(stream, r.rows, copy);
-      if (fields.length === 0) again.push(r);
-      else conflict(r, fields, 'the stored record');
+      const verdict = judgeStoredCopy(stream, r.rows, copy);
+      if (verdict.kind === 'same') again.push(r);
+      else if (verdict.kind === 'incomplete') {
+        fresh.push(r); // stored in part: written whole (see above)
+        completed += 1;
+      }
+      else conflict(r, verdict.fields, 'the stored record');
     }
     deduplicated += again.length;
     // Copies of stored records are written again: harmless (the table keeps one row, the states are
@@ -146,6 +156,7 @@ export class ClickhouseRecordSink {
     const rows = [...fresh, ...again].flatMap((r) => r.rows);
     await this.insert(stream.table, rows);
     metrics.deduplicated.inc({ table: stream.table }, deduplicated);
+    metrics.completed.inc({ table: stream.table }, completed);
     metrics.conflicts.inc({ table: stream.table }, conflicts.length);
     return { records: fresh.length, rows: rows.length, deduplicated };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { STREAM } from '../streams/index.ts';
 import type { StoredRow } from '../streams/stream.ts';
-import { contentDifferences, fromContentColumns, recordKeyOf } from './conflicts.ts';
+import { contentDifferences, fromContentColumns, judgeStoredCopy, recordKeyOf } from './conflicts.ts';
 
 const cdr: StoredRow = {
   platform: 'pbx',
@@ -76,5 +76,33 @@ describe('contentDifferences (copies of one record)', () => {
     });
     expect(contentDifferences(STREAM.cdrs, [cdr], [back])).toEqual([]);
     expect(recordKeyOf(STREAM.cdrs, back)).toBe(recordKeyOf(STREAM.cdrs, cdr));
+  });
+});
+
+describe('judgeStoredCopy (a copy against what is stored of its record)', () => {
+  const c0 = call(0, { call_count: 3 });
+  const c1 = call(1, { call_count: 3, number: '+447700900555' });
+  const c2 = call(2, { call_count: 3, number: '+447700900777' });
+  const report = [c0, c1, c2];
+
+  it('the same record, whatever the order of its rows', () => {
+    expect(judgeStoredCopy(STREAM.reports, report, [c2, c0, c1])).toEqual({ kind: 'same' });
+  });
+
+  it('stored in part (one shard stored its calls, the other failed): every stored call equal to the copy\'s', () => {
+    expect(judgeStoredCopy(STREAM.reports, report, [c0, c2])).toEqual({ kind: 'incomplete' });
+    expect(judgeStoredCopy(STREAM.reports, report, [c1])).toEqual({ kind: 'incomplete' });
+  });
+
+  it('a conflict when a stored call differs, when the stored record has calls the copy has not, or another call count', () => {
+    expect(judgeStoredCopy(STREAM.reports, report, [c0, { ...c1, number: '+447700900999' }])).toEqual({ kind: 'conflict', fields: ['call_index', 'number'] });
+    expect(judgeStoredCopy(STREAM.reports, [c0, c1], [c0, c1, c2]).kind).toBe('conflict');
+    expect(judgeStoredCopy(STREAM.reports, [c0, c1].map((c) => ({ ...c, call_count: 2 })), [c0]).kind).toBe('conflict');
+    expect(judgeStoredCopy(STREAM.reports, report, [c0, { ...c0 }]).kind).toBe('conflict');
+  });
+
+  it('a one-row record is the same or a conflict, never in part', () => {
+    expect(judgeStoredCopy(STREAM.cdrs, [cdr], [cdr])).toEqual({ kind: 'same' });
+    expect(judgeStoredCopy(STREAM.cdrs, [{ ...cdr, callee: '+447700900999' }], [cdr])).toEqual({ kind: 'conflict', fields: ['callee'] });
   });
 });

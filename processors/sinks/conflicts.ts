@@ -40,6 +40,25 @@ export function contentDifferences(stream: StreamDeclaration, incoming: readonly
   return [...differing];
 }
 
+/**
+ * A copy of a record against what is stored of it: the same record; the same record stored only in
+ * part (fewer rows, each equal to the copy's row of the same row key); or a conflict (the fields that
+ * differ). Part of a multi-row record is stored when its rows live on several shards (a report's calls
+ * are sharded by their number) and an insert failed on one shard after another had stored its rows:
+ * an INSERT into a Distributed table is not atomic across shards. Writing the copy completes it.
+ */
+export type StoredCopyVerdict = { kind: 'same' } | { kind: 'incomplete' } | { kind: 'conflict'; fields: string[] };
+
+export function judgeStoredCopy(stream: StreamDeclaration, incoming: readonly StoredRow[], stored: readonly StoredRow[]): StoredCopyVerdict {
+  const fields = contentDifferences(stream, incoming, stored);
+  if (fields.length === 0) return { kind: 'same' };
+  const storedKeys = new Set(stored.map((r) => rowKeyOf(stream, r)));
+  const incomingKeys = new Set(incoming.map((r) => rowKeyOf(stream, r)));
+  const part = storedKeys.size === stored.length && storedKeys.size < incomingKeys.size && [...storedKeys].every((k) => incomingKeys.has(k));
+  if (part && contentDifferences(stream, incoming.filter((r) => storedKeys.has(rowKeyOf(stream, r))), stored).length === 0) return { kind: 'incomplete' };
+  return { kind: 'conflict', fields };
+}
+
 /** The SELECT expression that reads a content column back in the form the processors insert it. */
 export function contentColumnSql(col: ContentColumn<StoredRow>): string {
   return col.datetime ? `toUInt32(${col.name}) AS ${col.name}_v` : `${col.name} AS ${col.name}_v`;
