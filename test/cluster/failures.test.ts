@@ -40,6 +40,26 @@ interface Run {
   harness: Harness;
   ch: Clickhouse;
   processors: ProcessorChild[];
+  /** Processors that exited on their own with an error and were started again (see supervise). */
+  restarts: string[];
+}
+
+/**
+ * As a service manager does in production (processors/README.md): a processor that exits on its own
+ * with an error is started again under its instance id. The one seen: a static member fenced by the
+ * group after its coordinator's broker was killed gets a fatal consumer error and exits (the consumer
+ * cannot be used again); its batch in hand was not committed, so the restarted instance reads it
+ * again and the idempotent sink absorbs it. Processes the test kills itself exit by signal and are
+ * left to the test.
+ */
+function supervise(run: Run, index: number, id: string): void {
+  const p = run.processors[index];
+  void p?.exited.then(({ code, signal }) => {
+    if (signal !== null || code === 0 || run.processors[index] !== p) return;
+    run.restarts.push(`${id} (exit ${String(code)}: ${/"err":"([^"]*)"/.exec(p.log.slice(-3000))?.[1] ?? 'no error logged'})`);
+    run.processors[index] = startProcessor(run.harness.config, id);
+    supervise(run, index, id);
+  });
 }
 
 let current: Run | undefined;
@@ -92,11 +112,12 @@ async function produceReports(run: Run, reports: readonly NuisanceReportRecord[]
 async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: NuisanceReportRecord[]; run: Run; stallsMs: number[] }> {
   const { harness, url } = await startCollector(s.label);
   const ch = await Clickhouse.connect(harness.config.clickhouse);
-  const run: Run = { harness, ch, processors: [] };
+  const run: Run = { harness, ch, processors: [], restarts: [] };
   current = run;
   expect(ch.cluster, 'run with CALLWATCH_STACK_PORTS_FILE=stack/cluster-ports.env').not.toBe('');
   await migrate(ch);
   run.processors = s.instances.map((id) => startProcessor(harness.config, id));
+  s.instances.forEach((id, i) => supervise(run, i, id));
   await waitFor('processors to consume', () => Promise.resolve(run.processors.every((p) => p.processing) ? true : undefined), 90_000, 100);
 
   const cdrs = generateCdrs({ seed: s.seed, count: RECORDS, fromMs: FROM, toMs: TO, platforms: ['pbx1'], callers: 3000, idPrefix: `${s.label}-` });
@@ -135,6 +156,7 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
         throw new Error(`${String(err)}; CDRs stored ${await storedCalls(ch)} of ${RECORDS}; ${(await aggregatesMatchTruth(ch, cdrs, reports)).diff}\n${logs}`);
       },
     );
+    if (run.restarts.length > 0) console.warn(`${s.label}: processors restarted after exiting on their own: ${run.restarts.join('; ')}`);
   } finally {
     sampling = false; // also when the wait fails: the sampler must not outlive the test
     await sampler;
