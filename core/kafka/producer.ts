@@ -131,29 +131,36 @@ export class KafkaProducer {
   private produceTracked(record: ProduceRecord, waiter: Pending): void {
     const id = this.nextId++;
     this.pending.set(id, waiter);
-    let deadline: number | undefined;
-    const attempt = (): void => {
-      try {
-        this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        const p = this.pending.get(id);
-        if (!p) return;
-        deadline ??= Date.now() + this.queueFullWaitMs;
-        if (code === KAFKA_ERRORS.ERR__QUEUE_FULL && Date.now() < deadline) {
-          this.producer.poll();
-          setTimeout(attempt, 5);
-          return;
+    // The common case without a closure per record: the hot path of the collectors.
+    try {
+      this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
+    } catch (err) {
+      this.refused(record, id, err, Date.now() + this.queueFullWaitMs);
+    }
+  }
+
+  /** librdkafka refused a record: while its local queue is full, try again until `deadline`; else fail its waiter. */
+  private refused(record: ProduceRecord, id: number, err: unknown, deadline: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    const code = (err as { code?: number }).code;
+    if (code === KAFKA_ERRORS.ERR__QUEUE_FULL && Date.now() < deadline) {
+      this.producer.poll();
+      setTimeout(() => {
+        try {
+          this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
+        } catch (again) {
+          this.refused(record, id, again, deadline);
         }
-        this.pending.delete(id);
-        p.failed(
-          code === KAFKA_ERRORS.ERR__QUEUE_FULL
-            ? new CallwatchError('CW_ERR_KAFKA_QUEUE_FULL', `still full after ${this.queueFullWaitMs} ms`)
-            : new CallwatchError('CW_ERR_KAFKA_PRODUCE', (err as Error).message, { kafkaCode: code }),
-        );
-      }
-    };
-    attempt();
+      }, 5);
+      return;
+    }
+    this.pending.delete(id);
+    p.failed(
+      code === KAFKA_ERRORS.ERR__QUEUE_FULL
+        ? new CallwatchError('CW_ERR_KAFKA_QUEUE_FULL', `still full after ${this.queueFullWaitMs} ms`)
+        : new CallwatchError('CW_ERR_KAFKA_PRODUCE', (err as Error).message, { kafkaCode: code }),
+    );
   }
 
   /** Sends every record; each settles on its own (one failure does not fail the others). */

@@ -64,6 +64,8 @@ export interface CdrInputContract {
   readonly lastTime: CdrClientField | undefined;
   /** Lookup by input field name (the fast check's switch). */
   readonly byName: ReadonlyMap<string, CdrClientField>;
+  /** Every field of the record set to null, in schema order: the shape the collector's records are copied from. */
+  readonly template: Readonly<Record<string, null>>;
   /** The same contract for zod: strict (unknown fields refused by name), errors as the collector reports them. */
   readonly zod: z.ZodObject<Record<string, z.ZodType>, z.core.$strict>;
 }
@@ -183,6 +185,7 @@ export function cdrInputContract(schema: unknown): CdrInputContract {
     requiredCount: inputFields.filter((f) => !f.optional).length,
     lastTime: inputFields.filter((f) => f.kind === 'time').pop(),
     byName: new Map(inputFields.map((f) => [f.name, f])),
+    template: Object.fromEntries(fields.map((f) => [f.name, null])),
     zod: z.strictObject(Object.fromEntries(inputFields.map((f) => [f.name, zodFor(f)]))),
   };
 }

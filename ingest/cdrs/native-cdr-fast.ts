@@ -16,7 +16,10 @@ export function acceptNativeCdr(input: unknown, contract: CdrInputContract = cdr
   if (proto !== Object.prototype && proto !== null) return undefined;
   const o = input as Record<string, unknown>;
   let required = 0;
-  for (const key of Object.keys(o)) {
+  // for…in, not Object.keys: no key array per record (the prototype is Object's or none, so every key is own
+  // unless Object.prototype itself was given enumerable properties, which is checked).
+  for (const key in o) {
+    if (!Object.hasOwn(o, key)) return undefined;
     const f = contract.byName.get(key);
     if (f === undefined) return undefined; // unknown field (or the platform): zod names it
     const v = o[key];
