@@ -24,6 +24,39 @@ interface Pending {
   failed: (e: Error) => void;
 }
 
+/**
+ * One promise for a batch of records: resolves at the last acknowledgement, rejects at the first
+ * failure. A class rather than closures in sendBatch, so that what waits for the acknowledgements
+ * does not keep the batch's records (values, keys) alive: librdkafka has its own copy of them.
+ */
+class BatchWaiter implements Pending {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (e: Error) => void;
+  private settled = false;
+
+  constructor(private unconfirmed: number) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  acked(): void {
+    this.unconfirmed--;
+    if (this.unconfirmed === 0 && !this.settled) {
+      this.settled = true;
+      this.resolve();
+    }
+  }
+
+  failed(e: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(e);
+  }
+}
+
 export interface ProducerOptions {
   clientId?: string;
   /** How long send() keeps retrying while librdkafka's local queue is full before giving up. */
@@ -106,25 +139,9 @@ export class KafkaProducer {
   sendBatch(records: readonly ProduceRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', 'producer closed'));
     if (records.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      let unconfirmed = records.length;
-      let settled = false;
-      const tracker: Pending = {
-        acked: () => {
-          unconfirmed--;
-          if (unconfirmed === 0 && !settled) {
-            settled = true;
-            resolve();
-          }
-        },
-        failed: (e) => {
-          if (settled) return;
-          settled = true;
-          reject(e);
-        },
-      };
-      for (const record of records) this.produceTracked(record, tracker);
-    });
+    const waiter = new BatchWaiter(records.length);
+    for (const record of records) this.produceTracked(record, waiter);
+    return waiter.done;
   }
 
   /** Hands one record to librdkafka; `waiter` hears its delivery report (or why it was refused). */
