@@ -6,7 +6,7 @@
 // Figures go to stdout and bench/results/ingest-<time>.json (git-ignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config/load.ts';
@@ -33,6 +33,9 @@ const { values: args } = parseArgs({
     'keep-topics': { type: 'boolean', default: false },
     'skip-reference': { type: 'boolean', default: false },
     'skip-half-rate': { type: 'boolean', default: false },
+    // Another checkout's collector (e.g. a `git archive` of the commit before a change), driven and
+    // measured by this checkout's bench: before/after in the same minutes.
+    'collector-root': { type: 'string' },
   },
 });
 const int = (name: string, v: string): number => {
@@ -67,6 +70,7 @@ function runLoad(options: DriveOptions): Promise<DriveResult> {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   await ensureTopics(kafka, projectTopics(kafka));
   const cdrTopic = topicName(kafka, 'cdrs');
   const referenceTopic = `${topicPrefix}producer-performance`;
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
   const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   try {
     say(`collector: topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
-    const collector = await startCollector(ROOT, collectorEnv.env, port, nodeFlags);
+    const collector = await startCollector(args['collector-root'] ?? ROOT, collectorEnv.env, port, nodeFlags);
     let load: DriveResult;
     let halfRate: DriveResult | undefined;
     let collectorPeakRss: number | undefined;
@@ -146,7 +150,8 @@ async function main(): Promise<void> {
     const result = {
       runId,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed) },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot: args['collector-root'] ?? ROOT },
+      loadAverage: { start: loadAtStart, end: loadavg() },
       collector: { ...load, peakRssMiB: collectorPeakRss, kafkaRecordBytes: size },
       halfRate,
       reference,
@@ -165,6 +170,7 @@ async function main(): Promise<void> {
         ? `reference  ProducerPerformance ${Math.round(reference.recordsPerSecond).toLocaleString('en-GB')} records/s of ${recordSize} B; latency p50 ${reference.p50Ms} ms, p99 ${reference.p99Ms} ms; peak RSS ${reference.peakRssMiB ?? '?'} MiB`
         : 'reference  skipped',
       result.ratio ? `ratio      collector / ProducerPerformance throughput = ${result.ratio.throughput}` : '',
+      `load avg   ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${result.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at the end`,
       `written    ${file}`,
     ];
     process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
