@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     let load: DriveResult;
     let halfRate: DriveResult | undefined;
     let collectorPeakRss: number | undefined;
+    let peakRssAtMaxRate: number | undefined;
     try {
       say(`load: ${records} CDRs (+${warmup} warm-up) in batches of ${batchSize}, ${concurrency} connections`);
       load = await runLoad({
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
         gzip: args.gzip,
         maxRetryWaitMs: 1000,
       });
+      peakRssAtMaxRate = collector.peakRss();
       if (!args['skip-half-rate']) {
         // The same records' shape at half the rate just reached, offered at a steady pace (new ids).
         const rate = Math.max(1, Math.round(load.cdrsPerSecond / 2));
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot: args['collector-root'] ?? ROOT },
       loadAverage: { start: loadAtStart, end: loadavg() },
-      collector: { ...load, peakRssMiB: collectorPeakRss, kafkaRecordBytes: size },
+      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
       halfRate,
       reference,
       ratio: reference ? { throughput: Math.round((load.cdrsPerSecond / reference.recordsPerSecond) * 1000) / 1000 } : undefined,
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     const lines = [
       `collector  ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${load.accepted}/${load.records} in ${(load.elapsedMs / 1000).toFixed(1)} s; ${load.shed} shed and retried)`,
-      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${collectorPeakRss ?? '?'} MiB`,
+      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases)`,
       halfRate
         ? `half rate  ${halfRate.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (offered ${Math.round(load.cdrsPerSecond / 2).toLocaleString('en-GB')}/s; ${halfRate.shed} shed); ack per request p50 ${halfRate.ackMs.p50} ms, p99 ${halfRate.ackMs.p99} ms, max ${halfRate.ackMs.max} ms`
         : '',
