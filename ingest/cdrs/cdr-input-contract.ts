@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CallwatchError } from '../../core/errors.ts';
 import { loadSchema } from '../../core/avro/schemas.ts';
+import type { FieldError, FieldWarning } from '../validation/reasons.ts';
+import type { CdrContext } from './validate-cdr.ts';
 
 // What a platform may send as a native CDR (POST /v1/cdrs, and what every adapter produces), derived
 // from the CDR's Avro schema (schemas/cdr.avsc) instead of written out again: the field list, each
@@ -64,13 +66,66 @@ export interface CdrInputContract {
   readonly lastTime: CdrClientField | undefined;
   /** Lookup by input field name (the fast check's switch). */
   readonly byName: ReadonlyMap<string, CdrClientField>;
-  /** Every field of the record set to null, in schema order: the shape the collector's records are copied from. */
-  readonly template: Readonly<Record<string, null>>;
+  /** Builds the record from an accepted input, every field by its kind, in schema order (compileAssembly). */
+  readonly assemble: AssembleCdr;
   /** The same contract for zod: strict (unknown fields refused by name), errors as the collector reports them. */
   readonly zod: z.ZodObject<Record<string, z.ZodType>, z.core.$strict>;
 }
 
 type AvroField = { name?: unknown; type?: unknown; default?: unknown };
+
+/** What the compiled assembly calls per kind of field; validate-cdr.ts provides it. */
+export interface CdrAssembly {
+  text(errors: FieldError[], field: string, value: string | null, ctx: CdrContext): string | null;
+  number(errors: FieldError[], warnings: FieldWarning[], field: string, raw: string, ctx: CdrContext): string;
+  /** Epoch ms; null when absent; undefined when unreadable (its error pushed). */
+  time(errors: FieldError[], field: string, value: unknown, ctx: CdrContext): number | null | undefined;
+  timeRules(errors: FieldError[], setup: number | null | undefined, answer: number | null | undefined, answerGiven: boolean, end: number | null | undefined, disposition: unknown): void;
+}
+
+export type AssembleCdr = (c: Readonly<Record<string, unknown>>, ctx: CdrContext, errors: FieldError[], warnings: FieldWarning[], h: CdrAssembly) => Record<string, unknown>;
+
+/**
+ * The record assembly for these fields as one function with every property named in its code
+ * (a generic loop reads and writes by a variable name, which V8 cannot specialise: 1.6× the CPU per
+ * CDR). Names come from the Avro schema (avsc allows only [A-Za-z_][A-Za-z0-9_]*) and are written as
+ * JSON string literals; defaults as JSON.
+ */
+function compileAssembly(fields: CdrInputContract['fields'], lastTime: CdrClientField | undefined): AssembleCdr {
+  const q = (name: string): string => JSON.stringify(name);
+  const has = (name: string): boolean => fields.some((f) => f.name === name && f.kind === 'time');
+  const lines = [`const out = {${fields.map((f) => `${q(f.name)}: null`).join(', ')}};`, 'let v;'];
+  fields.forEach((f, i) => {
+    const n = q(f.name);
+    switch (f.kind) {
+      case 'collector':
+        lines.push(`out[${n}] = ${f.source === 'apiKey' ? 'ctx.platform' : 'ctx.nowMs'};`);
+        break;
+      case 'raw':
+        lines.push(`out[${n}] = c[${q(f.of)}];`);
+        break;
+      case 'number':
+        lines.push(`out[${n}] = h.number(errors, warnings, ${n}, c[${n}], ctx);`);
+        break;
+      case 'text':
+        lines.push(`v = c[${n}]; out[${n}] = v === undefined ? ${JSON.stringify(f.absent ?? null)} : h.text(errors, ${n}, v, ctx);`);
+        break;
+      case 'time':
+        lines.push(`const t${String(i)} = h.time(errors, ${n}, c[${n}], ctx); out[${n}] = t${String(i)} ?? null;`);
+        if (f === lastTime) {
+          const t = (name: string): string => (has(name) ? `t${String(fields.findIndex((x) => x.name === name))}` : 'undefined');
+          const answerGiven = has('answer_time') ? `c[${q('answer_time')}] !== null && c[${q('answer_time')}] !== undefined` : 'false';
+          lines.push(`h.timeRules(errors, ${t('setup_time')}, ${t('answer_time')}, ${answerGiven}, ${t('end_time')}, c[${q('disposition')}]);`);
+        }
+        break;
+      default:
+        lines.push(`v = c[${n}]; out[${n}] = v === undefined ? ${JSON.stringify(f.absent ?? null)} : v;`);
+    }
+  });
+  lines.push('return out;');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled from the schema's field names (see above), not from input
+  return new Function('c', 'ctx', 'errors', 'warnings', 'h', lines.join('\n')) as AssembleCdr;
+}
 
 function bad(field: string, what: string): never {
   throw new CallwatchError('CW_ERR_AVRO_SCHEMA_FILE', `cdr input contract: field ${field}: ${what}`, { origin: 'schemas/cdr.avsc' });
@@ -179,13 +234,14 @@ export function cdrInputContract(schema: unknown): CdrInputContract {
     return d.kind === 'collector' || d.kind === 'raw' ? d : { ...d, optional: isOptional(d) };
   });
   const inputFields = fields.filter((f): f is CdrClientField => f.kind !== 'collector' && f.kind !== 'raw');
+  const lastTime = inputFields.filter((f) => f.kind === 'time').pop();
   return {
     fields,
     inputFields,
     requiredCount: inputFields.filter((f) => !f.optional).length,
-    lastTime: inputFields.filter((f) => f.kind === 'time').pop(),
+    lastTime,
     byName: new Map(inputFields.map((f) => [f.name, f])),
-    template: Object.fromEntries(fields.map((f) => [f.name, null])),
+    assemble: compileAssembly(fields, lastTime),
     zod: z.strictObject(Object.fromEntries(inputFields.map((f) => [f.name, zodFor(f)]))),
   };
 }

@@ -4,7 +4,7 @@ import { breachError, fieldError, fieldWarning, type FieldError, type FieldWarni
 import { checkEventTime, MIN_EVENT_TIME_MS } from '../validation/time.ts';
 import { textProblem, type TextRules } from '../validation/text.ts';
 import { issuesToFieldErrors, withoutUnknownKeys } from '../validation/zod-issues.ts';
-import { cdrContract, type CdrInputContract } from './cdr-input-contract.ts';
+import { cdrContract, type CdrAssembly, type CdrInputContract } from './cdr-input-contract.ts';
 import { acceptNativeCdr, type NativeCdrParsed } from './native-cdr-fast.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 
@@ -62,6 +62,26 @@ function checkNumber(
   return n.kind;
 }
 
+/** What the compiled assembly calls for each kind of field (cdr-input-contract.ts compileAssembly). */
+const ASSEMBLY: CdrAssembly = {
+  text: (errors, field, value, ctx) => checkText(errors, field, value, ctx.maxTextLength),
+  number: (errors, warnings, field, raw, ctx) => checkNumber(errors, warnings, field, raw, ctx.numbers),
+  time(errors, field, v, ctx) {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= MIN_EVENT_TIME_MS && v <= ctx.nowMs + ctx.futureSkewMs) return v; // the common case, without a result object
+    if (v === null || v === undefined) return null;
+    // The contract admitted only epoch ms or ISO text here.
+    const t = checkEventTime(v as number | string, ctx.nowMs, ctx.futureSkewMs);
+    if (t.ok) return t.ms;
+    errors.push(fieldError(field, t.reason, t.detail));
+    return undefined;
+  },
+  timeRules(errors, setup, answer, answerGiven, end, disposition) {
+    // The record invariants (core/record-invariants.ts), judged only on the times that could be read.
+    const order = cdrTimeBreaches({ setup_time: setup ?? undefined, answer_time: answerGiven ? answer : null, end_time: end ?? undefined, disposition: disposition as Disposition });
+    for (const b of order) errors.push(breachError(b));
+  },
+};
+
 /**
  * Validates and normalises one native CDR into the Avro record, or lists every field problem (in the
  * schema's field order, each time rule right after the last time field it judges). Fields are handled
@@ -86,63 +106,9 @@ export function validateCdr(input: unknown, ctx: CdrContext): Validated<CdrRecor
   }
   const errors: FieldError[] = [];
   const warnings: FieldWarning[] = [];
-  // A copy of the record's shape (every field, schema order): the stores below keep one hidden class.
-  const out: Record<string, unknown> = { ...contract.template };
-  let setup: number | null = null;
-  let answer: number | null = null;
-  let end: number | null = null;
-  let answerGiven = false;
-
-  for (const f of contract.fields) {
-    const name = f.name;
-    switch (f.kind) {
-      case 'collector':
-        out[name] = f.source === 'apiKey' ? ctx.platform : ctx.nowMs;
-        break;
-      case 'raw':
-        out[name] = c[f.of];
-        break;
-      case 'number':
-        out[name] = checkNumber(errors, warnings, name, c[name] as string, ctx.numbers);
-        break;
-      case 'text': {
-        const v = c[name] as string | null | undefined;
-        if (v === undefined) out[name] = f.absent ?? null;
-        else out[name] = checkText(errors, name, v, ctx.maxTextLength);
-        break;
-      }
-      case 'time': {
-        const v = c[name] as number | string | null | undefined;
-        let ms: number | null = null;
-        if (typeof v === 'number' && Number.isSafeInteger(v) && v >= MIN_EVENT_TIME_MS && v <= ctx.nowMs + ctx.futureSkewMs) ms = v; // the common case, without a result object
-        else if (v !== null && v !== undefined) {
-          const t = checkEventTime(v, ctx.nowMs, ctx.futureSkewMs);
-          if (t.ok) ms = t.ms;
-          else errors.push(fieldError(name, t.reason, t.detail));
-        }
-        out[name] = ms;
-        if (name === 'setup_time') setup = ms;
-        else if (name === 'end_time') end = ms;
-        else if (name === 'answer_time') {
-          answer = ms;
-          answerGiven = v !== null && v !== undefined;
-        }
-        if (f === contract.lastTime) {
-          // The record invariants (core/record-invariants.ts), judged only on the times that could be read.
-          const order = cdrTimeBreaches({ setup_time: setup ?? undefined, answer_time: answerGiven ? (answer ?? undefined) : null, end_time: end ?? undefined, disposition: c.disposition as Disposition });
-          for (const b of order) errors.push(breachError(b));
-        }
-        break;
-      }
-      case 'enum':
-        out[name] = c[name] ?? f.absent;
-        break;
-      default: {
-        const v = c[name];
-        out[name] = v === undefined ? (f.absent ?? null) : v;
-      }
-    }
-  }
+  // Every field by its kind in the contract, in schema order (a function compiled from the contract).
+  const out = contract.assemble(c, ctx, errors, warnings, ASSEMBLY);
+  const { setup_time: setup, answer_time: answer, end_time: end } = out as { setup_time: number | null; answer_time: number | null; end_time: number | null };
 
   if (errors.length > 0 || setup === null || end === null) return { ok: false, errors };
   // Durations the platform left out are the collector's to derive (cdr-input-contract.ts CDR_INPUT_RULES).
