@@ -30,6 +30,9 @@ export interface RuleBreach {
   detail: string;
 }
 
+/** What a record that breaks no rule gets: one shared empty list (the collectors check every record). */
+const NO_BREACHES: readonly RuleBreach[] = Object.freeze([]);
+
 /**
  * A CDR's times as far as they are known: a number, null when the record has none (answer_time
  * only), undefined when the value could not be read (its own error is reported elsewhere, and no
@@ -43,22 +46,22 @@ export interface CdrTimes {
 }
 
 /** End not before setup; an answer between setup and end; an ANSWERED call has an answer time. */
-export function cdrTimeBreaches(c: CdrTimes): RuleBreach[] {
-  const out: RuleBreach[] = [];
+export function cdrTimeBreaches(c: CdrTimes): readonly RuleBreach[] {
+  let out: RuleBreach[] | undefined;
   const { setup_time: setup, answer_time: answer, end_time: end } = c;
-  if (setup !== undefined && end !== undefined && end < setup) out.push({ field: 'end_time', rule: 'time_order', detail: 'end_time before setup_time' });
-  if (typeof answer === 'number' && setup !== undefined && answer < setup) out.push({ field: 'answer_time', rule: 'time_order', detail: 'answer_time before setup_time' });
-  if (typeof answer === 'number' && end !== undefined && answer > end) out.push({ field: 'answer_time', rule: 'time_order', detail: 'answer_time after end_time' });
-  if (c.disposition === 'ANSWERED' && answer === null) out.push({ field: 'answer_time', rule: 'required', detail: 'an ANSWERED call needs answer_time' });
-  return out;
+  if (setup !== undefined && end !== undefined && end < setup) (out ??= []).push({ field: 'end_time', rule: 'time_order', detail: 'end_time before setup_time' });
+  if (typeof answer === 'number' && setup !== undefined && answer < setup) (out ??= []).push({ field: 'answer_time', rule: 'time_order', detail: 'answer_time before setup_time' });
+  if (typeof answer === 'number' && end !== undefined && answer > end) (out ??= []).push({ field: 'answer_time', rule: 'time_order', detail: 'answer_time after end_time' });
+  if (c.disposition === 'ANSWERED' && answer === null) (out ??= []).push({ field: 'answer_time', rule: 'required', detail: 'an ANSWERED call needs answer_time' });
+  return out ?? NO_BREACHES;
 }
 
 /**
  * Billable time (answer to end) never exceeds the duration (setup to end). The collectors refuse a
  * CDR that breaks it; the processors do not re-check it (see processors/transforms/validate.ts).
  */
-export function cdrDurationBreaches(c: { duration_ms: number; billable_ms: number }): RuleBreach[] {
-  return c.billable_ms > c.duration_ms ? [{ field: 'billable_ms', rule: 'inconsistent', detail: 'billable_ms exceeds duration_ms' }] : [];
+export function cdrDurationBreaches(c: { duration_ms: number; billable_ms: number }): readonly RuleBreach[] {
+  return c.billable_ms > c.duration_ms ? [{ field: 'billable_ms', rule: 'inconsistent', detail: 'billable_ms exceeds duration_ms' }] : NO_BREACHES;
 }
 
 /** A report holds at least one call and at most `max` (the contract's limit unless a collector's is lower). */

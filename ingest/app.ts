@@ -20,6 +20,7 @@ import { KeyedRateLimiter } from '../core/limits/token-bucket.ts';
 import { ingestMetrics } from './metrics.ts';
 import { SUBJECT_CATEGORIES } from './reports/subjects.ts';
 import { ReportSubmitter } from './reports/submit-report.ts';
+import { CdrSubmitter } from './cdrs/submit-cdrs.ts';
 import { reportFormPlugin } from './form/plugin.ts';
 import { NumberNormaliser } from './validation/numbers.ts';
 
@@ -50,6 +51,8 @@ export interface IngestServices {
   clock: () => number;
   /** Validate, pseudonymise and deliver one report (resolves after Kafka's ack). */
   reports: ReportSubmitter;
+  /** Validate, normalise and deliver a batch of adapted CDRs, any format (resolves after Kafka's acks). */
+  cdrs: CdrSubmitter;
   /** Per-client-IP limiter for unauthenticated submissions (formRateLimitPerMinute / formRateLimitBurst). */
   formRateLimiter: KeyedRateLimiter;
   /** Shedding decision (producer queue pressure, event-loop lag). */
@@ -109,12 +112,14 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     numbers,
     clock,
   });
+  const cdrs = new CdrSubmitter({ config, topic: deps.topics.cdrs, producer: deps.producer, serde: deps.serde, numbers, clock });
   app.decorate('ingest', {
     config,
     numbers,
     pseudonymiser,
     clock,
     reports,
+    cdrs,
     formRateLimiter: new KeyedRateLimiter({ ratePerSecond: config.formRateLimitPerMinute / 60, burst: config.formRateLimitBurst }),
     overload,
     subjects: SUBJECT_CATEGORIES,
@@ -141,7 +146,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     api.removeAllContentTypeParsers();
     api.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     api.addHook('onRequest', apiGuard({ keys, limiter, overload, config }));
-    registerCdrRoute(api, { config, topic: deps.topics.cdrs, producer: deps.producer, serde: deps.serde, numbers, clock });
+    registerCdrRoute(api, { config, cdrs });
     registerReportRoute(api, { config, reports });
     done();
   });

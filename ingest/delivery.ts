@@ -17,17 +17,28 @@ export interface RecordProducer {
  * CW_ERR_INGEST_UNAVAILABLE when any failed or the bound passed. The client is then told to retry
  * the whole request; records that were delivered anyway are duplicates the processors drop (same
  * platform + cdr_id, same report_id). So a 2xx always means delivered, never the reverse.
+ * The records are handed over before this returns and not kept while the acknowledgement is awaited.
  */
-export async function deliverAll(producer: RecordProducer, records: readonly ProduceRecord[], ackTimeoutMs: number, kind: 'cdr' | 'report'): Promise<void> {
-  if (records.length === 0) return;
+export function deliverAll(producer: RecordProducer, records: readonly ProduceRecord[], ackTimeoutMs: number, kind: 'cdr' | 'report'): Promise<void> {
+  if (records.length === 0) return Promise.resolve();
   const started = process.hrtime.bigint();
+  let sent: Promise<void>;
+  try {
+    sent = producer.sendBatch(records);
+  } catch (err) {
+    sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+  return awaitAcknowledgement(sent, records.length, started, ackTimeoutMs, kind);
+}
+
+async function awaitAcknowledgement(sent: Promise<void>, count: number, started: bigint, ackTimeoutMs: number, kind: 'cdr' | 'report'): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CallwatchError('CW_ERR_INGEST_UNAVAILABLE', `no acknowledgement within ${ackTimeoutMs} ms`, { ackTimeoutMs })), ackTimeoutMs);
   });
   try {
-    await Promise.race([producer.sendBatch(records), timeout]);
-    ingestMetrics.produced.inc({ kind }, records.length);
+    await Promise.race([sent, timeout]);
+    ingestMetrics.produced.inc({ kind }, count);
     ingestMetrics.produceLatency.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
   } catch (err) {
     ingestMetrics.produceFailed.inc({ kind });

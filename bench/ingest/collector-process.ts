@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { watchPeakRss } from './proc-status.ts';
+import { peakRssMiB, watchPeakRss } from './proc-status.ts';
 
 export interface CollectorProcess {
   child: ChildProcess;
   baseUrl: string;
   /** Sends SIGTERM, waits for exit (bounded), returns the collector's peak RSS in MiB. */
   stop: () => Promise<number | undefined>;
+  /** The collector's peak RSS so far, in MiB. */
+  peakRss: () => number | undefined;
   output: () => string;
 }
 
@@ -49,6 +51,7 @@ export async function startCollector(root: string, env: NodeJS.ProcessEnv, port:
     child,
     baseUrl,
     output: () => out,
+    peakRss: () => peakRssMiB(child.pid ?? -1),
     stop: async () => {
       const peak = rss.stop();
       child.kill('SIGTERM');

@@ -1,11 +1,12 @@
-// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof]
+// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof --skip-half-rate]
 //
-// One collector process, driven by a separate load process with batched native-JSON CDR requests,
+// One collector process, driven by a separate load process with batched native-JSON CDR requests
+// (closed loop: the maximum rate; then open loop at half of it, for the acknowledgement latency there),
 // next to Kafka's own ProducerPerformance with the same record count and size, in one invocation.
 // Figures go to stdout and bench/results/ingest-<time>.json (git-ignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../core/config/load.ts';
@@ -31,6 +32,10 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'keep-topics': { type: 'boolean', default: false },
     'skip-reference': { type: 'boolean', default: false },
+    'skip-half-rate': { type: 'boolean', default: false },
+    // Another checkout's collector (e.g. a `git archive` of the commit before a change), driven and
+    // measured by this checkout's bench: before/after in the same minutes.
+    'collector-root': { type: 'string' },
   },
 });
 const int = (name: string, v: string): number => {
@@ -65,6 +70,7 @@ function runLoad(options: DriveOptions): Promise<DriveResult> {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg();
   await ensureTopics(kafka, projectTopics(kafka));
   const cdrTopic = topicName(kafka, 'cdrs');
   const referenceTopic = `${topicPrefix}producer-performance`;
@@ -73,9 +79,11 @@ async function main(): Promise<void> {
   const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   try {
     say(`collector: topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
-    const collector = await startCollector(ROOT, collectorEnv.env, port, nodeFlags);
+    const collector = await startCollector(args['collector-root'] ?? ROOT, collectorEnv.env, port, nodeFlags);
     let load: DriveResult;
+    let halfRate: DriveResult | undefined;
     let collectorPeakRss: number | undefined;
+    let peakRssAtMaxRate: number | undefined;
     try {
       say(`load: ${records} CDRs (+${warmup} warm-up) in batches of ${batchSize}, ${concurrency} connections`);
       load = await runLoad({
@@ -90,6 +98,25 @@ async function main(): Promise<void> {
         gzip: args.gzip,
         maxRetryWaitMs: 1000,
       });
+      peakRssAtMaxRate = collector.peakRss();
+      if (!args['skip-half-rate']) {
+        // The same records' shape at half the rate just reached, offered at a steady pace (new ids).
+        const rate = Math.max(1, Math.round(load.cdrsPerSecond / 2));
+        say(`load: ${records} CDRs at half the maximum rate, ${rate} CDRs/s (open loop)`);
+        halfRate = await runLoad({
+          url: `${collector.baseUrl}/v1/cdrs`,
+          headers: collectorEnv.headers,
+          records,
+          batchSize,
+          concurrency: concurrency * 4,
+          warmupRecords: 0,
+          seed: Number(args.seed) + 1,
+          idPrefix: `${runId}-half-`,
+          gzip: args.gzip,
+          maxRetryWaitMs: 1000,
+          rate,
+        });
+      }
     } finally {
       collectorPeakRss = await collector.stop();
     }
@@ -125,8 +152,10 @@ async function main(): Promise<void> {
     const result = {
       runId,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed) },
-      collector: { ...load, peakRssMiB: collectorPeakRss, kafkaRecordBytes: size },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot: args['collector-root'] ?? ROOT },
+      loadAverage: { start: loadAtStart, end: loadavg() },
+      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
+      halfRate,
       reference,
       ratio: reference ? { throughput: Math.round((load.cdrsPerSecond / reference.recordsPerSecond) * 1000) / 1000 } : undefined,
     };
@@ -135,11 +164,15 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     const lines = [
       `collector  ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${load.accepted}/${load.records} in ${(load.elapsedMs / 1000).toFixed(1)} s; ${load.shed} shed and retried)`,
-      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${collectorPeakRss ?? '?'} MiB`,
+      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases)`,
+      halfRate
+        ? `half rate  ${halfRate.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (offered ${Math.round(load.cdrsPerSecond / 2).toLocaleString('en-GB')}/s; ${halfRate.shed} shed); ack per request p50 ${halfRate.ackMs.p50} ms, p99 ${halfRate.ackMs.p99} ms, max ${halfRate.ackMs.max} ms`
+        : '',
       reference
         ? `reference  ProducerPerformance ${Math.round(reference.recordsPerSecond).toLocaleString('en-GB')} records/s of ${recordSize} B; latency p50 ${reference.p50Ms} ms, p99 ${reference.p99Ms} ms; peak RSS ${reference.peakRssMiB ?? '?'} MiB`
         : 'reference  skipped',
       result.ratio ? `ratio      collector / ProducerPerformance throughput = ${result.ratio.throughput}` : '',
+      `load avg   ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${result.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at the end`,
       `written    ${file}`,
     ];
     process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);

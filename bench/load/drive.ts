@@ -19,6 +19,12 @@ export const driveOptionsSchema = z.strictObject({
   gzip: z.boolean().default(false),
   /** Longest a shed (429/503) request waits before it is sent again. */
   maxRetryWaitMs: z.number().int().positive().default(1000),
+  /**
+   * Offered load in CDRs/s (open loop): a request starts every batchSize/rate seconds whether or not
+   * earlier ones were answered (at most `concurrency` connections; more wait for one, and that wait
+   * counts in their time). Absent: closed loop, `concurrency` requests always in flight (the maximum rate).
+   */
+  rate: z.number().positive().optional(),
 });
 export type DriveOptions = z.infer<typeof driveOptionsSchema>;
 
@@ -99,12 +105,9 @@ async function send(options: DriveOptions, agent: Agent, batches: readonly Buffe
   };
   const result = { requests: 0, accepted: 0, rejected: 0, shed: 0, failed: 0, statuses: {} as Record<string, number>, firstRejection: undefined as string | undefined };
   let nextBatch = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = nextBatch++; i < batches.length; i = nextBatch++) {
-      const body = batches[i];
-      if (!body) continue;
-      // Retried until acknowledged: every record must be acknowledged once for the figure to count.
-      for (;;) {
+  const one = async (body: Buffer): Promise<void> => {
+    // Retried until acknowledged: every record must be acknowledged once for the figure to count.
+    for (;;) {
         const started = process.hrtime.bigint();
         const answer = await post(agent, url, headers, body);
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -126,10 +129,28 @@ async function send(options: DriveOptions, agent: Agent, batches: readonly Buffe
         result.rejected += c.rejected;
         if (c.firstRejection) result.firstRejection ??= c.firstRejection;
         break;
-      }
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  const worker = async (): Promise<void> => {
+    for (let i = nextBatch++; i < batches.length; i = nextBatch++) {
+      const body = batches[i];
+      if (body) await one(body);
+    }
+  };
+  if (options.rate === undefined || latencies === null) await Promise.all(Array.from({ length: options.concurrency }, worker));
+  else {
+    // Open loop: request i starts at i × batchSize / rate, answered or not.
+    const everyMs = (options.batchSize / options.rate) * 1000;
+    const start = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < batches.length; i++) {
+      const wait = start + i * everyMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const body = batches[i];
+      if (body) inFlight.push(one(body));
+    }
+    await Promise.all(inFlight);
+  }
   return { ...result, ...(result.firstRejection ? { firstRejection: result.firstRejection } : {}) };
 }
 

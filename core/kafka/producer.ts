@@ -24,6 +24,39 @@ interface Pending {
   failed: (e: Error) => void;
 }
 
+/**
+ * One promise for a batch of records: resolves at the last acknowledgement, rejects at the first
+ * failure. A class rather than closures in sendBatch, so that what waits for the acknowledgements
+ * does not keep the batch's records (values, keys) alive: librdkafka has its own copy of them.
+ */
+class BatchWaiter implements Pending {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (e: Error) => void;
+  private settled = false;
+
+  constructor(private unconfirmed: number) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  acked(): void {
+    this.unconfirmed--;
+    if (this.unconfirmed === 0 && !this.settled) {
+      this.settled = true;
+      this.resolve();
+    }
+  }
+
+  failed(e: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(e);
+  }
+}
+
 export interface ProducerOptions {
   clientId?: string;
   /** How long send() keeps retrying while librdkafka's local queue is full before giving up. */
@@ -106,54 +139,45 @@ export class KafkaProducer {
   sendBatch(records: readonly ProduceRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new CallwatchError('CW_ERR_KAFKA_NOT_CONNECTED', 'producer closed'));
     if (records.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      let unconfirmed = records.length;
-      let settled = false;
-      const tracker: Pending = {
-        acked: () => {
-          unconfirmed--;
-          if (unconfirmed === 0 && !settled) {
-            settled = true;
-            resolve();
-          }
-        },
-        failed: (e) => {
-          if (settled) return;
-          settled = true;
-          reject(e);
-        },
-      };
-      for (const record of records) this.produceTracked(record, tracker);
-    });
+    const waiter = new BatchWaiter(records.length);
+    for (const record of records) this.produceTracked(record, waiter);
+    return waiter.done;
   }
 
   /** Hands one record to librdkafka; `waiter` hears its delivery report (or why it was refused). */
   private produceTracked(record: ProduceRecord, waiter: Pending): void {
     const id = this.nextId++;
     this.pending.set(id, waiter);
-    let deadline: number | undefined;
-    const attempt = (): void => {
-      try {
-        this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
-      } catch (err) {
-        const code = (err as { code?: number }).code;
-        const p = this.pending.get(id);
-        if (!p) return;
-        deadline ??= Date.now() + this.queueFullWaitMs;
-        if (code === KAFKA_ERRORS.ERR__QUEUE_FULL && Date.now() < deadline) {
-          this.producer.poll();
-          setTimeout(attempt, 5);
-          return;
+    // The common case without a closure per record: the hot path of the collectors.
+    try {
+      this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
+    } catch (err) {
+      this.refused(record, id, err, Date.now() + this.queueFullWaitMs);
+    }
+  }
+
+  /** librdkafka refused a record: while its local queue is full, try again until `deadline`; else fail its waiter. */
+  private refused(record: ProduceRecord, id: number, err: unknown, deadline: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    const code = (err as { code?: number }).code;
+    if (code === KAFKA_ERRORS.ERR__QUEUE_FULL && Date.now() < deadline) {
+      this.producer.poll();
+      setTimeout(() => {
+        try {
+          this.producer.produce(record.topic, record.partition ?? null, record.value, record.key ?? null, record.timestamp ?? null, id, record.headers);
+        } catch (again) {
+          this.refused(record, id, again, deadline);
         }
-        this.pending.delete(id);
-        p.failed(
-          code === KAFKA_ERRORS.ERR__QUEUE_FULL
-            ? new CallwatchError('CW_ERR_KAFKA_QUEUE_FULL', `still full after ${this.queueFullWaitMs} ms`)
-            : new CallwatchError('CW_ERR_KAFKA_PRODUCE', (err as Error).message, { kafkaCode: code }),
-        );
-      }
-    };
-    attempt();
+      }, 5);
+      return;
+    }
+    this.pending.delete(id);
+    p.failed(
+      code === KAFKA_ERRORS.ERR__QUEUE_FULL
+        ? new CallwatchError('CW_ERR_KAFKA_QUEUE_FULL', `still full after ${this.queueFullWaitMs} ms`)
+        : new CallwatchError('CW_ERR_KAFKA_PRODUCE', (err as Error).message, { kafkaCode: code }),
+    );
   }
 
   /** Sends every record; each settles on its own (one failure does not fail the others). */

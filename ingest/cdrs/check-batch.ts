@@ -29,6 +29,11 @@ function rename<T extends { field: string }>(errors: readonly T[], names: Readon
   return errors.map((e) => ({ ...e, field: names[e.field] ?? e.field }));
 }
 
+/** Where a rejected record was in the request. */
+function where(r: AdaptedRecord): { index: number; line?: number } {
+  return { index: r.index, ...(r.line === undefined ? {} : { line: r.line }) };
+}
+
 /**
  * Validates every adapted record of one request and refuses later records that repeat an earlier
  * record's cdr_id (the platform is the same for the whole request, so the id alone identifies it).
@@ -37,7 +42,6 @@ export function checkCdrBatch(records: readonly AdaptedRecord[], ctx: CdrContext
   const out: CheckedBatch = { accepted: [], rejections: [], warnings: [], rejectedRecords: 0 };
   const firstIndexById = new Map<string, number>();
   for (const r of records) {
-    const where = { index: r.index, ...(r.line === undefined ? {} : { line: r.line }) };
     let errors: FieldError[];
     if ('errors' in r) errors = r.errors;
     else {
@@ -47,18 +51,20 @@ export function checkCdrBatch(records: readonly AdaptedRecord[], ctx: CdrContext
         if (first === undefined) {
           firstIndexById.set(v.value.cdr_id, r.index);
           out.accepted.push({ index: r.index, record: v.value });
-          for (const w of [...(r.warnings ?? []), ...rename(v.warnings, r.fieldNames)]) out.warnings.push({ ...w, index: r.index, cdr_id: v.value.cdr_id });
+          // Most records have no warning: nothing is allocated for them.
+          if (r.warnings !== undefined) for (const w of r.warnings) out.warnings.push({ ...w, index: r.index, cdr_id: v.value.cdr_id });
+          for (const w of v.warnings) out.warnings.push({ ...w, field: r.fieldNames?.[w.field] ?? w.field, index: r.index, cdr_id: v.value.cdr_id });
           continue;
         }
         errors = [fieldError(r.fieldNames?.cdr_id ?? 'cdr_id', 'duplicate_id', `record ${first} has the same cdr_id`)];
-        out.rejections.push(...errors.map((e) => ({ ...e, ...where, cdr_id: v.value.cdr_id })));
+        out.rejections.push(...errors.map((e) => ({ ...e, ...where(r), cdr_id: v.value.cdr_id })));
         out.rejectedRecords++;
         continue;
       }
       errors = rename(v.errors, r.fieldNames);
     }
     const id = 'input' in r && typeof r.input.cdr_id === 'string' && r.input.cdr_id.length <= ctx.maxTextLength ? r.input.cdr_id : undefined;
-    out.rejections.push(...errors.map((e) => ({ ...e, ...where, ...(id === undefined ? {} : { cdr_id: id }) })));
+    out.rejections.push(...errors.map((e) => ({ ...e, ...where(r), ...(id === undefined ? {} : { cdr_id: id }) })));
     out.rejectedRecords++;
   }
   return out;

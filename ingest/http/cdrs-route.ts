@@ -1,12 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { AvroSerde } from '../../core/avro/serde.ts';
 import type { IngestConfig } from '../../core/config/sections/ingest.ts';
 import { CallwatchError } from '../../core/errors.ts';
-import { checkCdrBatch } from '../cdrs/check-batch.ts';
-import { deliverAll, type RecordProducer } from '../delivery.ts';
-import { ingestMetrics } from '../metrics.ts';
-import type { NumberNormaliser } from '../validation/numbers.ts';
+import type { ApiKeyEntry } from '../../core/config/sections/auth.ts';
+import type { CdrSubmitResult, CdrSubmitter } from '../cdrs/submit-cdrs.ts';
 import { ingestPlatform } from './scopes.ts';
 import { contentTypeOf, decodeContentEncoding } from './body.ts';
 import { adaptCdrBody, FORMAT_PARAM_VALUES } from './cdr-formats.ts';
@@ -21,17 +18,15 @@ const cdrQuery = z.object({
 
 export interface CdrRouteDeps {
   config: IngestConfig;
-  topic: string;
-  producer: RecordProducer;
-  serde: Pick<AvroSerde, 'encodeAll'>;
-  numbers: NumberNormaliser;
-  clock: () => number;
+  /** Validation and delivery, the same for every format (the CDR submitter). */
+  cdrs: CdrSubmitter;
 }
 
 /**
- * POST /v1/cdrs: a batch of CDRs in any supported format. Good records are produced and the answer
- * waits for Kafka's acknowledgement; bad ones are listed (index, field, reason). `?atomic=true`:
- * one bad record and nothing is produced.
+ * POST /v1/cdrs: a batch of CDRs in any supported format, read by its adapter (cdr-formats.ts) and
+ * handed to the CDR submitter. Good records are produced and the answer waits for Kafka's
+ * acknowledgement; bad ones are listed (index, field, reason). `?atomic=true`: one bad record and
+ * nothing is produced.
  */
 export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void {
   const { config } = deps;
@@ -44,46 +39,36 @@ export function registerCdrRoute(app: FastifyInstance, deps: CdrRouteDeps): void
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const { mediaType, charset } = contentTypeOf(request.headers['content-type']);
     const raw = await decodeContentEncoding(body, request.headers['content-encoding'], config.maxDecompressedBytes);
-    const key = principal.entry;
-    const { format, records } = adaptCdrBody({
-      mediaType,
-      ...(charset === undefined ? {} : { charset }),
-      body: raw,
-      ...(q.data.format === undefined ? {} : { format: q.data.format }),
-      ...(q.data.uuid === undefined ? {} : { uuid: q.data.uuid }),
-      timeZone: key.timeZone ?? key.asteriskTimeZone ?? config.asteriskTimeZone,
-      maxRecords: config.maxRecordsPerRequest,
-      ...(key.csv === undefined ? {} : { csvMapping: key.csv }),
-    });
-    if (records.length === 0) throw new CallwatchError('CW_ERR_INGEST_EMPTY_BATCH');
-    ingestMetrics.received.inc({ kind: 'cdr', format }, records.length);
-
-    const nowMs = deps.clock();
-    const checked = checkCdrBatch(records, {
-      platform,
-      nowMs,
-      futureSkewMs: config.futureSkewSeconds * 1000,
-      maxTextLength: config.maxTextLength,
-      numbers: deps.numbers.forRegion(key.defaultRegion),
-    });
-    const seen = new Set<number>();
-    for (const r of checked.rejections) {
-      if (seen.has(r.index)) continue;
-      seen.add(r.index);
-      ingestMetrics.rejected.inc({ kind: 'cdr', reason: r.reason });
+    // Read and submitted in one synchronous step: the parsed records are never held by this handler
+    // while it waits for the acknowledgement (see CdrSubmitter.submit).
+    const result = await submitBody(deps, principal.entry, platform, q.data, mediaType, charset, raw);
+    if (!result.ok) {
+      const e = new CallwatchError('CW_ERR_INGEST_REJECTED', result.atomic ? 'atomic request: nothing was accepted' : 'no record was valid');
+      return reply.status(e.status).send({ error: { code: e.code, message: e.message }, accepted: 0, ids: [], ...result.summary });
     }
-    const atomic = q.data.atomic ?? false;
-    const summary = { format, received: records.length, rejected: checked.rejectedRecords, rejections: checked.rejections, warnings: checked.warnings };
-    if (checked.accepted.length === 0 || (atomic && checked.rejectedRecords > 0)) {
-      const e = new CallwatchError('CW_ERR_INGEST_REJECTED', atomic ? 'atomic request: nothing was accepted' : 'no record was valid');
-      return reply.status(e.status).send({ error: { code: e.code, message: e.message }, accepted: 0, ids: [], ...summary });
-    }
-
-    // One buffer for the request's records (AvroSerde.encodeAll), a view per record.
-    const values = deps.serde.encodeAll('cdr', checked.accepted.map((a) => a.record));
-    const produce = checked.accepted.map(({ record }, i) => ({ topic: deps.topic, key: `${record.platform}/${record.cdr_id}`, value: values[i] as Buffer }));
-    await deliverAll(deps.producer, produce, config.ackTimeoutMs, 'cdr');
-    ingestMetrics.accepted.inc({ kind: 'cdr' }, produce.length);
-    return reply.status(200).send({ accepted: produce.length, ids: checked.accepted.map((a) => a.record.cdr_id), ...summary });
+    return reply.status(200).send({ accepted: result.accepted, ids: result.ids, ...result.summary });
   });
 }
+
+function submitBody(
+  deps: CdrRouteDeps,
+  key: ApiKeyEntry,
+  platform: string,
+  query: z.infer<typeof cdrQuery>,
+  mediaType: string,
+  charset: string | undefined,
+  body: Buffer,
+): Promise<CdrSubmitResult> {
+  const { format, records } = adaptCdrBody({
+    mediaType,
+    ...(charset === undefined ? {} : { charset }),
+    body,
+    ...(query.format === undefined ? {} : { format: query.format }),
+    ...(query.uuid === undefined ? {} : { uuid: query.uuid }),
+    timeZone: key.timeZone ?? key.asteriskTimeZone ?? deps.config.asteriskTimeZone,
+    maxRecords: deps.config.maxRecordsPerRequest,
+    ...(key.csv === undefined ? {} : { csvMapping: key.csv }),
+  });
+  return deps.cdrs.submit(records, { platform, format, atomic: query.atomic ?? false, defaultRegion: key.defaultRegion });
+}
+

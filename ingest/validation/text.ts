@@ -8,6 +8,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+// Anything but white space (the same set String.prototype.trim removes): a test, not a trimmed copy.
+const NOT_SPACE = /\S/;
 
 export type TextProblem = 'too_long' | 'control_characters' | 'invalid_unicode' | 'empty' | 'format_characters';
 
@@ -26,7 +28,7 @@ export interface TextRules {
 /** The first problem with a text value, or undefined. */
 export function textProblem(value: string, maxLength: number, options: TextRules = {}): TextProblem | undefined {
   if (value.length > maxLength) return 'too_long';
-  if (!options.allowEmpty && value.trim().length === 0) return 'empty';
+  if (!options.allowEmpty && !NOT_SPACE.test(value)) return 'empty';
   if ((options.multiline ? CONTROL_EXCEPT_LAYOUT : CONTROL).test(value)) return 'control_characters';
   if (LONE_SURROGATE.test(value)) return 'invalid_unicode';
   if (options.identifier && hasFormatCharacters(value)) return 'format_characters';

@@ -8,31 +8,19 @@ import type { RowContext, StreamDeclaration } from './stream.ts';
 // Everything derived here depends only on the record and the processing configuration, so a replayed
 // record always produces the identical row. DateTimes are epoch seconds (both engines accept them).
 
-export type CdrRow = {
-  platform: string;
-  cdr_id: string;
-  setup_time: number;
-  answer_time: number | null;
-  end_time: number;
+/**
+ * A CDR row: every field of the record (core/records.generated.ts, from schemas/cdr.avsc) as stored —
+ * times in epoch seconds, no queue or agent as '' — plus what processing derives. Derived from the
+ * record type, so a field added to the schema fails type-checking here until cdrRow maps it.
+ */
+export type CdrRow = Omit<CdrRecord, 'queue' | 'agent'> & {
+  queue: string;
+  agent: string;
   week_start: string;
   hour_of_week: number;
-  caller: string;
-  caller_raw: string;
-  callee: string;
-  callee_raw: string;
-  direction: string;
-  disposition: string;
   is_answered: number;
   is_short: number;
-  duration_ms: number;
-  billable_ms: number;
-  queue: string;
-  queue_wait_ms: number | null;
   wait_ms: number;
-  agent: string;
-  channel: string;
-  hangup_cause: number | null;
-  received_at: number;
   version: number;
   kafka_partition: number;
   kafka_offset: number;

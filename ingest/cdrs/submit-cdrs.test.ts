@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { frame, readHeader } from '../../core/avro/serde.ts';
+import { loadSchema } from '../../core/avro/schemas.ts';
+import { ingestSection } from '../../core/config/sections/ingest.ts';
+import { CallwatchError, isCallwatchError } from '../../core/errors.ts';
+import type { ProduceRecord } from '../../core/kafka/producer.ts';
+import type { RecordOf } from '../../core/records.ts';
+import type { RecordProducer } from '../delivery.ts';
+import { NumberNormaliser } from '../validation/numbers.ts';
+import { CdrSubmitter } from './submit-cdrs.ts';
+
+// The CDR submitter's decisions (what is produced, with which key, what the answer says, what a
+// delivery failure becomes), with a producer that records what it is given. Kafka itself: the
+// integration suites (test/ingest) post every format through the real collector.
+
+const NOW = Date.UTC(2024, 4, 1, 12);
+const T0 = Date.UTC(2024, 4, 1, 9);
+const cdr = (id: string, extra: Record<string, unknown> = {}) => ({ cdr_id: id, setup_time: T0, end_time: T0 + 10_000, caller: '07700900123', callee: '02079460000', disposition: 'NO_ANSWER', ...extra });
+
+function producer(fail?: Error): RecordProducer & { sent: ProduceRecord[] } {
+  const sent: ProduceRecord[] = [];
+  return {
+    sent,
+    send: () => Promise.reject(new Error('not used')),
+    sendBatch: (records) => {
+      sent.push(...records);
+      return fail ? Promise.reject(fail) : Promise.resolve();
+    },
+    queuePressure: 0,
+    inFlight: 0,
+    metadata: () => Promise.resolve({}),
+  };
+}
+
+const serde = {
+  encodeAll: <K extends 'cdr' | 'nuisanceReport' | 'spikeAlert'>(key: K, values: readonly RecordOf<K>[]) => values.map((v) => frame(7, loadSchema(key).type.toBuffer(v))),
+};
+
+function submitter(p: RecordProducer) {
+  return new CdrSubmitter({ config: ingestSection.parse({}), topic: 't.cdrs', producer: p, serde, numbers: new NumberNormaliser('GB'), clock: () => NOW });
+}
+
+const adapted = (inputs: unknown[]) => inputs.map((input, index) => ({ index, input: input as Record<string, unknown> }));
+
+describe('CdrSubmitter', () => {
+  it('produces the valid records with key platform/cdr_id, lists the rest, and answers after delivery', async () => {
+    const p = producer();
+    const result = await submitter(p).submit(adapted([cdr('a'), cdr('b', { caller: 447700900123 }), cdr('c', { caller: 'Anonymous' })]), { platform: 'pbx', format: 'json', atomic: false });
+    expect(result.ok && result.ids).toEqual(['a', 'c']);
+    expect(result.summary).toMatchObject({ format: 'json', received: 3, rejected: 1 });
+    expect(result.summary.rejections.map((r) => [r.index, r.field, r.reason, r.cdr_id])).toEqual([[1, 'caller', 'wrong_type', 'b']]);
+    expect(result.summary.warnings.map((w) => [w.index, w.field, w.reason])).toEqual([[2, 'caller', 'number_withheld']]);
+    expect(p.sent.map((r) => [r.topic, r.key])).toEqual([['t.cdrs', 'pbx/a'], ['t.cdrs', 'pbx/c']]);
+    const first = loadSchema('cdr').type.fromBuffer(readHeader(p.sent[0]?.value ?? Buffer.alloc(5)).body) as RecordOf<'cdr'>;
+    expect([first.platform, first.caller, first.received_at]).toEqual(['pbx', '+447700900123', NOW]);
+  });
+
+  it('produces nothing when nothing is valid, or when an atomic request has one bad record', async () => {
+    const p = producer();
+    const none = await submitter(p).submit(adapted([cdr('x', { disposition: 'MAYBE' })]), { platform: 'pbx', format: 'json', atomic: false });
+    const atomic = await submitter(p).submit(adapted([cdr('a'), cdr('x', { disposition: 'MAYBE' })]), { platform: 'pbx', format: 'ndjson', atomic: true });
+    expect([none.ok, !none.ok && none.atomic, atomic.ok, !atomic.ok && atomic.atomic]).toEqual([false, false, false, true]);
+    expect(p.sent).toEqual([]);
+  });
+
+  it('refuses an empty batch, and turns a delivery failure into 503 CW_ERR_INGEST_UNAVAILABLE', async () => {
+    const code = (e: unknown) => (isCallwatchError(e) ? `${e.code} ${e.status}` : String(e));
+    await expect(submitter(producer()).submit([], { platform: 'pbx', format: 'json', atomic: false }).catch(code)).resolves.toBe('CW_ERR_INGEST_EMPTY_BATCH 400');
+    const failing = producer(new CallwatchError('CW_ERR_KAFKA_PRODUCE', 'broker down'));
+    await expect(submitter(failing).submit(adapted([cdr('a')]), { platform: 'pbx', format: 'json', atomic: false }).catch(code)).resolves.toBe('CW_ERR_INGEST_UNAVAILABLE 503');
+  });
+});
