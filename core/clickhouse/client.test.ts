@@ -25,6 +25,15 @@ describe('classifyClickhouseError', () => {
     expect(classifyClickhouseError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:25121'), { code: 'ECONNREFUSED' }), 'SELECT 1').code).toBe('CW_ERR_CLICKHOUSE_UNAVAILABLE');
   });
 
+  it('takes a replica that died while a Distributed insert was sent to it (Code 32) for an outage', () => {
+    // As the cluster's replica-SIGKILL test saw it (the insert is repeated whole; the sink absorbs the copies).
+    const text =
+      'Code: 32, e.displayText() = DB::Exception: Attempt to read after eof: while receiving packet from 127.0.0.1:25903, e.what() = DB::Exception';
+    const err = classifyClickhouseError(new Error(text), 'INSERT INTO db.report_call_records');
+    expect(err.code).toBe('CW_ERR_CLICKHOUSE_UNAVAILABLE');
+    expect(err.details).toEqual({ chCode: 32 });
+  });
+
   it('keeps a bad statement a query error, with its code and the statement', () => {
     const err = classifyClickhouseError(new Error('Code: 60, e.displayText() = DB::Exception: Table db.nope doesn\'t exist., e.what() = DB::Exception'), 'SELECT * FROM db.nope');
     expect(err.code).toBe('CW_ERR_CLICKHOUSE_QUERY');

@@ -24,6 +24,7 @@ export function clickhouseErrorCode(err: unknown): number | undefined {
  * bad statement or bad data.
  */
 export const TRANSIENT_CLICKHOUSE_CODES: ReadonlySet<number> = new Set([
+  32, // ATTEMPT_TO_READ_AFTER_EOF
   159, // TIMEOUT_EXCEEDED
   202, // TOO_MANY_SIMULTANEOUS_QUERIES
   209, // SOCKET_TIMEOUT
