@@ -8,6 +8,7 @@ import { TOP_ORDERS } from '../../core/read-model/lists.ts';
 import { Rng } from '../../core/rng.ts';
 import { addWeeks } from '../../core/weeks.ts';
 import { expandQuery } from '../../dashboards/macros.ts';
+import { refreshNumberCdrTotals } from '../../processors/totals/number-cdr-totals.ts';
 import { refreshWeekTotals } from '../../processors/totals/week-totals.ts';
 import { defaultSettings } from '../../dashboards/settings.ts';
 import { clickhouseQueries } from '../../test/dashboards/queries.ts';
@@ -67,6 +68,13 @@ const totalsAgainStart = performance.now();
 await refreshWeekTotals(admin, 20);
 const totalsAgainSeconds = (performance.now() - totalsAgainStart) / 1000;
 log(`week totals: ${JSON.stringify(totals)} in ${totalsSeconds.toFixed(1)} s; an unchanged re-run ${totalsAgainSeconds.toFixed(2)} s`);
+const numberTotalsStart = performance.now();
+const numberTotals = await refreshNumberCdrTotals(admin);
+const numberTotalsSeconds = (performance.now() - numberTotalsStart) / 1000;
+const numberTotalsAgainStart = performance.now();
+await refreshNumberCdrTotals(admin);
+const numberTotalsAgainSeconds = (performance.now() - numberTotalsAgainStart) / 1000;
+log(`busy callers' week totals: ${JSON.stringify(numberTotals)} in ${numberTotalsSeconds.toFixed(1)} s; an unchanged re-run ${numberTotalsAgainSeconds.toFixed(2)} s`);
 const tagged = taggedClient(base, runId);
 const read = new ReadModel(tagged.ch);
 
@@ -212,6 +220,7 @@ const out = {
   loadAverage: { start: loadSamples[0]?.load, end: loadavg() },
   upgrade: { applied: upgrade.applied, seconds: upgradeSeconds, settle: upgradeSettle },
   weekTotals: { written: totals, seconds: totalsSeconds, unchangedRerunSeconds: totalsAgainSeconds },
+  numberTotals: { written: numberTotals, seconds: numberTotalsSeconds, unchangedRerunSeconds: numberTotalsAgainSeconds },
   loadSamples,
   results: results.map((r) => ({ ...r, server: serverSide[r.name] ?? null })),
   shapes,

@@ -1,5 +1,6 @@
-import { ident, sql, type RawSql } from '../clickhouse/escape.ts';
+import { ident, raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { weekBounds, type WeekFilter } from './filters.ts';
+import { currentCdrTotalsSql, staleCdrWeeksSql } from './cdr-totals.ts';
 import { tableSql } from './tables.ts';
 
 // One number's evidence beyond its weekly rows: distinct counts over a whole range of weeks (a
@@ -44,13 +45,35 @@ export interface CdrSummary {
   last_seen: string;
 }
 
+/**
+ * Calls and answered calls add up over weeks (a CDR is in one week): busy callers' closed weeks from
+ * their finished figures where current (./cdr-totals.ts), the other weeks merged from their states.
+ * Distinct callees over several weeks, and first and last seen, merge the week states (`src` 3).
+ */
+function cdrRangeSql(db: string, where: RawSql, withCallees: boolean): RawSql {
+  const callees = withCallees ? 'uniqExactMerge(callees)' : 'toUInt64(0)';
+  return raw(sql`SELECT toUInt8(1) AS src, t_calls AS c, t_answered AS a, toUInt64(0) AS ce, toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
+  FROM (${currentCdrTotalsSql(db, where)})
+  UNION ALL
+  SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, uniqExactIfMerge(answered_calls) AS a, toUInt64(0) AS ce,
+    toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  PREWHERE (caller, week_start) GLOBAL IN (${staleCdrWeeksSql(db, where)})
+  WHERE ${where}
+  GROUP BY caller, week_start
+  UNION ALL
+  SELECT toUInt8(3) AS src, toUInt64(0) AS c, toUInt64(0) AS a, ${raw(callees)} AS ce, minMerge(first_call) AS f, maxMerge(last_call) AS l
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  WHERE ${where}
+  GROUP BY caller`);
+}
+
 export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter): string {
+  const where = raw(sql`caller = ${number} AND ${weekBounds('week_start', f)}`);
   return sql`SELECT m_calls AS calls, m_callees AS callees, m_answered AS answered_calls, toString(m_first) AS first_seen, toString(m_last) AS last_seen
 FROM (
-  SELECT uniqExactMerge(calls) AS m_calls, uniqExactMerge(callees) AS m_callees, uniqExactIfMerge(answered_calls) AS m_answered,
-    minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
-  FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  WHERE caller = ${number} AND ${weekBounds('week_start', f)}
+  SELECT sum(c) AS m_calls, sum(ce) AS m_callees, sum(a) AS m_answered, anyIf(f, src = 3) AS m_first, anyIf(l, src = 3) AS m_last
+  FROM (${cdrRangeSql(db, where, true)})
 )`;
 }
 
@@ -81,15 +104,27 @@ export interface HourOfWeekRow {
   answered: number;
 }
 
-/** Calls a number made per hour of the week, over the weeks for which `weekCondition` (SQL over week_start) holds. */
+/**
+ * Calls a number made per hour of the week, over the weeks for which `weekCondition` (SQL over
+ * week_start) holds: busy callers' closed weeks from the hours of their finished figures where current
+ * (./cdr-totals.ts), the other weeks from their hour states (each CDR is in one week and hour, so
+ * the parts add up).
+ */
 export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawSql): string {
-  return sql`SELECT hour_of_week AS hour_of_week, m_calls AS calls, m_answered AS answered
+  const where = raw(sql`caller = ${number} AND (${weekCondition})`);
+  return sql`SELECT hour_of_week AS hour_of_week, sum(n) AS calls, sum(an) AS answered
 FROM (
-  SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS m_calls, uniqExactIfMerge(answered_calls) AS m_answered
+  SELECT h AS hour_of_week, n, an
+  FROM (${currentCdrTotalsSql(db, where)})
+  ARRAY JOIN t_hours AS h, t_hour_calls AS n, t_hour_answered AS an
+  UNION ALL
+  SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
   FROM ${tableSql(db, 'numberCdrHistory')}
-  WHERE caller = ${number} AND (${weekCondition})
+  PREWHERE (caller, week_start) GLOBAL IN (${staleCdrWeeksSql(db, where)})
+  WHERE ${where}
   GROUP BY hour_of_week
 )
+GROUP BY hour_of_week
 ORDER BY hour_of_week`;
 }
 
@@ -133,7 +168,7 @@ FROM (
   FROM ${tableSql(db, 'numberReportHistory')} WHERE number = ${number}
 ) AS r
 CROSS JOIN (
-  SELECT uniqExactMerge(calls) AS c_n, minMerge(first_call) AS c_first, maxMerge(last_call) AS c_last
-  FROM ${tableSql(db, 'numberCdrWeekHistory')} WHERE caller = ${number}
+  SELECT sum(c) AS c_n, anyIf(f, src = 3) AS c_first, anyIf(l, src = 3) AS c_last
+  FROM (${cdrRangeSql(db, raw(sql`caller = ${number}`), false)})
 ) AS c`;
 }

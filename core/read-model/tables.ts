@@ -1,6 +1,6 @@
 import { ident, raw, type RawSql } from '../clickhouse/escape.ts';
 
-// The tables and views the read side queries (created by core/clickhouse/migrations/0100, 0300, 0320),
+// The tables and views the read side queries (created by core/clickhouse/migrations/0100, 0300, 0320, 0330, 0340),
 // named once. Record tables are written by the processors; the aggregate tables are filled by
 // materialized views on the record tables and hold idempotent states (read with -Merge, never FINAL).
 export const TABLES = {
@@ -22,6 +22,12 @@ export const TABLES = {
   numberCdrWeekHistory: 'number_cdr_week_history',
   /** Per caller, week and hour of the week (partitioned by year, caller first): the states of numberCdrWeeks, per hour (busiest hour, calls by hour). */
   numberCdrHistory: 'number_cdr_history',
+  /** Finished figures per caller and week for busy callers, with the `changes` of numberCdrWeekHistory and numberCdrHistory they were computed from (migration 0340). */
+  numberCdrWeekTotals: 'number_cdr_week_totals',
+  /** Record rows per week of setup (sum state): which weeks the number-totals task looks at again. */
+  cdrWeekChanges: 'cdr_week_changes',
+  /** The weeks the number-totals task has looked at, with cdrWeekChanges' `changes` then. */
+  numberCdrTotalScans: 'number_cdr_total_scans',
   /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls, and `changes` (rows inserted). */
   channelWeekStates: 'channel_week_states',
   /** Per CDR channel, queue and week: the set of offered contacts (platform, cdr_id, answered, wait ms, billable ms), and `changes`. */

@@ -1,6 +1,7 @@
 import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { KPI_SQL } from '../kpi/definitions.ts';
 import { inList, weekBounds, type WeekFilter } from './filters.ts';
+import { currentCdrTotalsSql, staleCdrWeeksSql } from './cdr-totals.ts';
 import { isNumberSql, tableSql } from './tables.ts';
 
 // The weekly aggregates, as SQL builders (Grafana panels wrap them; the typed ReadModel runs them).
@@ -70,22 +71,29 @@ export interface NumberCdrWeek {
 }
 
 /**
- * From the caller-first histories: the week's figures from its week states, the busiest hour from the
+ * From the caller-first histories: a busy caller's closed weeks from their finished figures where
+ * current (./cdr-totals.ts), every other week from its week states, with the busiest hour from the
  * calls states of its hours (calls of different hours are different CDRs, so the hours add up to the
  * week); a week's lists rank on number_cdr_weeks (./lists.ts).
  */
 export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
-  return sql`SELECT number AS number, week AS week, anyIf(c, src = 1) AS calls, anyIf(ce, src = 1) AS callees,
-  anyIf(a, src = 1) AS answered_calls, answered_calls / calls AS answered_share,
-  anyIf(s, src = 1) AS short_calls, short_calls / calls AS short_share,
-  anyIf(h, src = 2) AS busiest_hour, anyIf(hc, src = 2) AS busiest_hour_calls,
-  toString(anyIf(fs, src = 1)) AS first_seen, toString(anyIf(ls, src = 1)) AS last_seen
+  const stale = staleCdrWeeksSql(db, where);
+  return sql`SELECT number AS number, week AS week, anyIf(c, src != 2) AS calls, anyIf(ce, src != 2) AS callees,
+  anyIf(a, src != 2) AS answered_calls, answered_calls / calls AS answered_share,
+  anyIf(s, src != 2) AS short_calls, short_calls / calls AS short_share,
+  anyIf(h, src != 1) AS busiest_hour, anyIf(hc, src != 1) AS busiest_hour_calls,
+  toString(anyIf(fs, src != 2)) AS first_seen, toString(anyIf(ls, src != 2)) AS last_seen
 FROM (
+  SELECT toUInt8(0) AS src, caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a, t_short AS s,
+    t_first AS fs, t_last AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc
+  FROM (${currentCdrTotalsSql(db, where)})
+  UNION ALL
   SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce,
     uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s, minMerge(first_call) AS fs, maxMerge(last_call) AS ls,
     toUInt8(0) AS h, toUInt64(0) AS hc
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  PREWHERE (caller, week_start) GLOBAL IN (${stale})
   WHERE ${where}
   GROUP BY caller, week_start
   UNION ALL
@@ -94,6 +102,7 @@ FROM (
   FROM (
     SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n
     FROM ${tableSql(db, 'numberCdrHistory')}
+    PREWHERE (caller, week_start) GLOBAL IN (${stale})
     WHERE ${where}
     GROUP BY caller, week_start, hour_of_week
   )

@@ -14,6 +14,7 @@ import { KafkaProducer } from '../../core/kafka/producer.ts';
 import { enableDefaultMetrics } from '../../core/metrics.ts';
 import { runService } from '../../core/service/lifecycle.ts';
 import { startOpsServer } from '../http.ts';
+import { refreshNumberCdrTotals } from '../totals/number-cdr-totals.ts';
 import { refreshWeekTotals } from '../totals/week-totals.ts';
 import { SpikeAlertSink } from './alert-sink.ts';
 import { SpikeEvaluator } from './evaluate.ts';
@@ -48,6 +49,8 @@ await runService({
         try {
           const totals = await refreshWeekTotals(ch, config.processors.serviceLevelSeconds);
           log.info(totals, 'week totals brought up to date');
+          const numberTotals = await refreshNumberCdrTotals(ch);
+          log.info(numberTotals, 'busy callers\' week totals brought up to date');
           const r = await evaluator.evaluate();
           health.healthy = true;
           if (r) log.info({ fromWeek: r.fromWeek, toWeek: r.toWeek, verdicts: r.verdicts.length, added: r.added, updated: r.updated, retracted: r.retracted }, 'spikes evaluated');

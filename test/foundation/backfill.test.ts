@@ -5,7 +5,8 @@ import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../core/clickhouse/migrate.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
-import { A, CDRS, REPORT_CALLS, seed, W2 } from '../api/seed.ts';
+import { refreshNumberCdrTotals } from '../../processors/totals/number-cdr-totals.ts';
+import { A, CDRS, REPORT_CALLS, seed, W1, W2 } from '../api/seed.ts';
 import { auditAggregates, storedCounts } from '../support/aggregate-audit.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 
@@ -80,13 +81,43 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       // As if 0320 had died after its back-fills and were run again from the start.
       const m320 = readMigrations().find((m) => m.version === 320);
       for (const statement of m320?.statements ?? []) await ch.command(statement.replaceAll('{db}', ch.database));
-      expect((await migrate(ch)).applied).toEqual([321, 322, 330, 331]);
+      expect((await migrate(ch)).applied).toEqual([321, 322, 330, 331, 340]);
       const tables = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${ch.database} ORDER BY name`)).map((t) => t.name);
       for (const gone of ['number_cdr_hours', 'channel_weeks', 'queue_contact_weeks']) expect(tables).not.toContain(gone);
       expect((await auditAggregates(ch)).problems).toEqual([]);
       expect(await read.numberReportWeeks({ numbers: [...new Set(before.map((r) => r.number))] })).toEqual(before);
       const w2 = (await read.numberReportWeeks({ numbers: [A], fromWeek: W2, toWeek: W2 }))[0];
       expect([w2?.reports, w2?.reporters]).toEqual([4, 3]);
+    } finally {
+      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      await ch.close();
+    }
+  });
+
+  it('counts the changes of CDR states stored before migration 0340, which runs twice without harm', async () => {
+    const ch = await Clickhouse.connect(testConfig(uniqueTag(`backfill340${engine}`), engine).clickhouse);
+    try {
+      await migrate(ch, migrationsUpTo(331));
+      await seed(ch);
+      // A's calls, moved a week back, make W1 a closed week with CDRs.
+      const earlier = CDRS.map((c) => {
+        const setup = Number(c.setup_time) - 7 * 86_400;
+        return { ...c, cdr_id: `w1-${String(c.cdr_id)}`, week_start: W1, setup_time: setup, answer_time: c.answer_time === null ? null : setup + 5, end_time: Number(c.end_time) - 7 * 86_400 };
+      });
+      await ch.insert(`${ch.database}.cdr_records`, earlier);
+      // 0340 and a copy of it as 0341: the second run meets the columns, views and rows the first made.
+      const dir = migrationsUpTo(340);
+      cpSync(`${MIGRATIONS_DIR}0340_number_cdr_totals.sql`, `${dir}0341_number_cdr_totals_again.sql`);
+      expect((await migrate(ch, dir)).applied).toEqual([340, 341]);
+      const read = new ReadModel(ch);
+      const before = { weeks: await read.numberCdrWeeks(), summary: await read.cdrSummary(A), hours: await read.callsByHourOfWeek(A) };
+      // A: 4 calls to 3 callees, 1 answered, in each week (E calls too, but is not asked for).
+      expect(before.summary).toMatchObject({ calls: 8, callees: 3, answered_calls: 2 });
+      const views = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${ch.database} AND name LIKE 'number_cdr%mv' ORDER BY name`)).map((t) => t.name);
+      expect(views).toEqual(['number_cdr_history_counted_mv', 'number_cdr_week_history_counted_mv', 'number_cdr_weeks_counted_mv']);
+      expect(await refreshNumberCdrTotals(ch, 1)).toEqual({ weeks: 1, totals: 2 }); // A and E in W1
+      expect({ weeks: await read.numberCdrWeeks(), summary: await read.cdrSummary(A), hours: await read.callsByHourOfWeek(A) }).toEqual(before);
+      expect((await auditAggregates(ch)).problems).toEqual([]);
     } finally {
       await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
       await ch.close();

@@ -1,15 +1,19 @@
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
+import { ident, raw, sql } from '../../core/clickhouse/escape.ts';
 import { KPI_SQL } from '../../core/kpi/definitions.ts';
+import { currentCdrTotalsSql } from '../../core/read-model/cdr-totals.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
 import { numberReportWeeksSql } from '../../core/read-model/weekly.ts';
+import { refreshNumberCdrTotals } from '../../processors/totals/number-cdr-totals.ts';
 import { refreshWeekTotals } from '../../processors/totals/week-totals.ts';
 
 // An independent check of the aggregates the materialized views keep: every aggregate recomputed
 // from the stored record rows (one row per record identity, whatever copies are still unmerged) and
 // compared with what the read model returns, plus the storage invariants the exactness rests on. The
 // weekly series are compared twice: merged from their states, and after the week-totals task ran
-// (read from the totals where they are current), so the audit writes those totals.
+// (read from the totals where they are current), so the audit writes those totals; the callers' weekly
+// figures likewise, after the number-totals task has written a total for every caller of every closed
+// week, and those totals are checked against the records themselves.
 // Used after the exactly-once runs (SIGKILLs, replays, duplicates, rebalances, late records).
 
 export interface AuditResult {
@@ -88,6 +92,34 @@ function tableChecks(ch: Clickhouse): Record<string, [string, string]> {
   };
 }
 
+/** The current number totals, whole, against the same figures from the records: [totals, records]. */
+function numberTotalsChecks(ch: Clickhouse): Record<string, [string, string]> {
+  const cdrs = `(SELECT * FROM ${t(ch, 'cdr_records')} LIMIT 1 BY platform, cdr_id)`;
+  const current = currentCdrTotalsSql(ch.database, raw('1')).text;
+  const keyed = `(week_start, caller) IN (SELECT week_start, caller FROM (${current}))`;
+  return {
+    numberCdrWeekTotals: [
+      `SELECT toString(week_start) AS w, caller AS c, t_calls AS calls, t_callees AS callees, t_answered AS answered, t_short AS short,
+  toString(t_first) AS f, toString(t_last) AS l, t_busiest_hour AS bh, t_busiest_hour_calls AS bhc FROM (${current}) ORDER BY w, c`,
+      `SELECT w, c, sum(n) AS calls, uniqExactMerge(callee_state) AS callees, sum(an) AS answered, sum(sh) AS short, toString(min(fs)) AS f,
+  toString(max(ls)) AS l, argMax(hour, n * 256 + (255 - hour)) AS bh, max(n) AS bhc
+FROM (SELECT toString(week_start) AS w, caller AS c, hour_of_week AS hour, count() AS n, uniqExactState(callee) AS callee_state, sum(is_answered) AS an,
+  sum(is_short) AS sh, min(setup_time) AS fs, max(setup_time) AS ls FROM ${cdrs} WHERE ${keyed} GROUP BY week_start, caller, hour_of_week)
+GROUP BY w, c ORDER BY w, c`,
+    ],
+    numberCdrWeekTotalHours: [
+      `SELECT toString(week_start) AS w, caller AS c, h AS hour, n, an FROM (${current})
+  ARRAY JOIN t_hours AS h, t_hour_calls AS n, t_hour_answered AS an ORDER BY w, c, hour`,
+      `SELECT toString(week_start) AS w, caller AS c, hour_of_week AS hour, count() AS n, sum(is_answered) AS an FROM ${cdrs} WHERE ${keyed}
+  GROUP BY week_start, caller, hour_of_week ORDER BY w, c, hour`,
+    ],
+    closedCallerWeeksWithoutTotal: [
+      `SELECT count() AS n FROM (SELECT DISTINCT week_start, caller FROM ${cdrs} WHERE week_start < (SELECT max(week_start) FROM ${t(ch, 'cdr_records')})) WHERE NOT ${keyed}`,
+      'SELECT toUInt64(0) AS n',
+    ],
+  };
+}
+
 /** Rounds floats so that two exact computations in different orders compare equal. */
 function canonical(rows: readonly object[]): string {
   return JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v));
@@ -121,10 +153,22 @@ export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20):
   // The weekly series again once the week-totals task has run: read from the totals where current.
   await refreshWeekTotals(ch, serviceLevelSeconds);
   for (const name of ['channelWeeks', 'overallWeeks', 'kpiWeeks']) await compare(name, checks[name] ?? '', ' (from week totals)');
+  // Likewise the callers' weeks, with a total for every caller of every closed week (threshold 1 call).
+  await refreshNumberCdrTotals(ch, 1);
+  await compare('numberCdrWeeks', checks.numberCdrWeeks ?? '', ' (from number totals)');
+  for (const [name, [totals, records]] of Object.entries(numberTotalsChecks(ch))) {
+    fromModel[name] = () => ch.query<object>(totals);
+    await compare(name, records, '');
+  }
   // Every copy of a record in one place, and the identity indexes naming exactly the stored records.
   const invariants: [string, string][] = [
     ['CDRs stored at two placements', sql`SELECT count() AS n FROM (SELECT platform, cdr_id FROM ${ident(ch.database)}.cdr_records GROUP BY platform, cdr_id HAVING uniqExact(caller, week_start) > 1)`],
     ['reported calls stored at two placements', sql`SELECT count() AS n FROM (SELECT report_id, call_index FROM ${ident(ch.database)}.report_call_records GROUP BY report_id, call_index HAVING uniqExact(number, call_week) > 1)`],
+    [
+      // The number-totals task finds a week's busy callers by `changes` alone (migration 0340).
+      'callers of a week with fewer `changes` in number_cdr_weeks than calls',
+      sql`SELECT count() AS n FROM (SELECT sumMerge(changes) AS m_n, uniqExactMerge(calls) AS m_calls FROM ${ident(ch.database)}.number_cdr_weeks GROUP BY week_start, caller) WHERE m_n < m_calls`,
+    ],
     [
       'CDR identities without exactly one stored record',
       sql`SELECT abs(toInt64((SELECT uniqExact(platform, cdr_id) FROM ${ident(ch.database)}.cdr_identities)) - toInt64((SELECT uniqExact(platform, cdr_id) FROM ${ident(ch.database)}.cdr_records))) AS n`,

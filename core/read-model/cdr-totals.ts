@@ -1,0 +1,37 @@
+import { raw, type RawSql } from '../clickhouse/escape.ts';
+import { tableSql } from './tables.ts';
+
+// Which of a caller's weeks can be read from their finished figures (migration 0340,
+// processors/totals/number-cdr-totals.ts) and which must be merged from their states. A total is
+// current while both `changes` it was computed from, of number_cdr_week_history and of
+// number_cdr_history, still equal the states' own: any row inserted since, even a copy of a stored
+// record, changes them. Only busy callers' closed weeks have totals; every other (caller, week) is
+// stale here and merged as before, so a read is exact whether or not the task has run. `where` is SQL
+// over `caller` and `week_start`, which all three tables have. GLOBAL IN keeps the subqueries valid
+// through Distributed tables on a cluster.
+
+function changesSql(states: RawSql, where: RawSql): string {
+  return `SELECT caller, week_start, sumMerge(changes) AS n FROM ${states.text} WHERE ${where.text} GROUP BY caller, week_start`;
+}
+
+/**
+ * The current totals of the (caller, week)s in `where`, one row each: caller, week_start and the
+ * figures as t_calls, t_answered, t_short, t_callees, t_first, t_last, t_busiest_hour,
+ * t_busiest_hour_calls, t_hours, t_hour_calls, t_hour_answered.
+ */
+export function currentCdrTotalsSql(db: string, where: RawSql): RawSql {
+  return raw(`SELECT caller, week_start, any(calls) AS t_calls, any(answered_calls) AS t_answered, any(short_calls) AS t_short,
+    any(callees) AS t_callees, any(first_call) AS t_first, any(last_call) AS t_last, any(busiest_hour) AS t_busiest_hour,
+    any(busiest_hour_calls) AS t_busiest_hour_calls, any(hours) AS t_hours, any(hour_calls) AS t_hour_calls, any(hour_answered) AS t_hour_answered
+  FROM ${tableSql(db, 'numberCdrWeekTotals').text}
+  WHERE ${where.text}
+    AND (caller, week_start, changes) GLOBAL IN (${changesSql(tableSql(db, 'numberCdrWeekHistory'), where)})
+    AND (caller, week_start, hour_changes) GLOBAL IN (${changesSql(tableSql(db, 'numberCdrHistory'), where)})
+  GROUP BY caller, week_start`);
+}
+
+/** The (caller, week_start)s in `where` with states and no current total: the ones to merge. */
+export function staleCdrWeeksSql(db: string, where: RawSql): RawSql {
+  return raw(`SELECT caller, week_start FROM (${changesSql(tableSql(db, 'numberCdrWeekHistory'), where)})
+  WHERE (caller, week_start) NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where).text}))`);
+}

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ident, sql } from '../../core/clickhouse/escape.ts';
+import { migrate } from '../../core/clickhouse/migrate.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
+import { allTimeSummarySql } from '../../core/read-model/number.ts';
+import { refreshNumberCdrTotals } from '../../processors/totals/number-cdr-totals.ts';
+import { CDRS, seed, W1, W2 } from '../api/seed.ts';
+import { auditAggregates } from '../support/aggregate-audit.ts';
+import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+
+// The busy callers' week totals (migration 0340, processors/totals/number-cdr-totals.ts): a closed
+// week of a caller with at least `minCalls` calls is read from its finished figures while the states
+// they came from are unchanged, and from the states otherwise. The profile's reads (weekly series,
+// summary, calls by hour, the all-time summary) must give the same answers either way; a late record
+// or a re-delivered copy shows at once and is totalled on the next run.
+
+const R = '+447700900777';
+const MIN_CALLS = 3;
+
+/** A CDR of the robocaller R, `day` days and `hour` hours into `week` (UTC = London time in March 2016). */
+function call(id: string, week: string, day: number, hour: number, callee: string, answered = false): Record<string, unknown> {
+  const base = CDRS[0] ?? {};
+  const setup = Math.floor(Date.parse(`${week}T00:00:00Z`) / 1000) + day * 86_400 + hour * 3_600;
+  return {
+    ...base,
+    cdr_id: id,
+    caller: R,
+    caller_raw: R,
+    callee,
+    callee_raw: callee,
+    setup_time: setup,
+    answer_time: answered ? setup + 5 : null,
+    end_time: setup + (answered ? 65 : 20),
+    week_start: week,
+    hour_of_week: day * 24 + hour,
+    disposition: answered ? 'ANSWERED' : 'NO_ANSWER',
+    is_answered: answered ? 1 : 0,
+    is_short: answered ? 0 : 1,
+    billable_ms: answered ? 60_000 : 0,
+    version: 1,
+  };
+}
+
+// W1 (closed: W2 is the newest week with CDRs): four calls to three callees, two at Monday 09h, one
+// answered at Tuesday 14h, one Wednesday 09h; W2: one call to a callee already called in W1.
+const R_CALLS = [
+  call('r1', W1, 0, 9, '+441632960101'),
+  call('r2', W1, 0, 9, '+441632960102'),
+  call('r3', W1, 1, 14, '+441632960103', true),
+  call('r4', W1, 2, 9, '+441632960101'),
+  call('r5', W2, 0, 11, '+441632960102'),
+];
+
+describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
+  let ch: Clickhouse;
+  let read: ReadModel;
+  const cdrs = (): string => `${ch.database}.cdr_records`;
+
+  /** Everything the profile reads of R's CDRs, all weeks and W1 alone. */
+  async function profile(): Promise<unknown> {
+    return {
+      weeks: await read.numberCdrWeeks({ numbers: [R] }),
+      summary: await read.cdrSummary(R),
+      summaryW1: await read.cdrSummary(R, { fromWeek: W1, toWeek: W1 }),
+      hours: await read.callsByHourOfWeek(R),
+      hoursW1: await read.callsByHourOfWeek(R, { fromWeek: W1, toWeek: W1 }),
+      allTime: await ch.query(allTimeSummarySql(ch.database, R)),
+    };
+  }
+
+  const totalRows = async (): Promise<number> =>
+    (await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.number_cdr_week_totals WHERE caller = ${R}`))[0]?.n ?? 0;
+
+  beforeAll(async () => {
+    ch = await Clickhouse.connect(testConfig(uniqueTag(`ntotals${engine}`), engine).clickhouse);
+    await migrate(ch);
+    await seed(ch);
+    await ch.insert(cdrs(), R_CALLS);
+    read = new ReadModel(ch);
+  });
+
+  afterAll(async () => {
+    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await ch.close();
+  });
+
+  it('serves the same answers from a closed week\'s total as from its states, and totals only busy callers\' closed weeks', async () => {
+    const before = await profile();
+    const w1 = (await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0];
+    expect([w1?.calls, w1?.callees, w1?.answered_calls, w1?.short_calls, w1?.busiest_hour, w1?.busiest_hour_calls]).toEqual([4, 3, 1, 3, 9, 2]);
+    expect(await read.cdrSummary(R)).toMatchObject({ calls: 5, callees: 3, answered_calls: 1 });
+
+    // W1 is closed; R has 4 calls there (>= 3), A and E call only in W2, the newest week.
+    expect(await refreshNumberCdrTotals(ch, MIN_CALLS)).toEqual({ weeks: 1, totals: 1 });
+    expect(await totalRows()).toBe(1);
+    expect(await profile()).toEqual(before);
+    expect(await refreshNumberCdrTotals(ch, MIN_CALLS)).toEqual({ weeks: 0, totals: 0 });
+    // A higher threshold is a scan of its own, and R is below it.
+    expect(await refreshNumberCdrTotals(ch, 5)).toEqual({ weeks: 1, totals: 0 });
+  });
+
+  it('shows a late record at once, then totals it on the next run', async () => {
+    await refreshNumberCdrTotals(ch, MIN_CALLS);
+    await ch.insert(cdrs(), [call('r6', W1, 6, 23, '+441632960104', true)]);
+    const w1 = (await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0];
+    expect([w1?.calls, w1?.callees, w1?.answered_calls]).toEqual([5, 4, 2]);
+    const hours = await read.callsByHourOfWeek(R);
+    expect([hours[9], hours[24 + 14], hours[6 * 24 + 23], hours[11]]).toEqual([2, 1, 1, 1]);
+    const before = await profile();
+    expect(await refreshNumberCdrTotals(ch, MIN_CALLS)).toEqual({ weeks: 1, totals: 1 });
+    expect(await profile()).toEqual(before);
+    expect((await auditAggregates(ch)).problems).toEqual([]);
+  });
+
+  it('counts a re-delivered copy once, from the states and from the totals', async () => {
+    await refreshNumberCdrTotals(ch, MIN_CALLS);
+    const before = await profile();
+    await ch.insert(cdrs(), R_CALLS.slice(0, 2));
+    expect(await profile()).toEqual(before);
+    expect(await refreshNumberCdrTotals(ch, MIN_CALLS)).toEqual({ weeks: 1, totals: 1 });
+    expect(await profile()).toEqual(before);
+  });
+
+  it('reads a total only while both of its `changes` match the states', async () => {
+    await refreshNumberCdrTotals(ch, MIN_CALLS);
+    const [current] = await ch.query<{ changes: number; hour_changes: number }>(
+      sql`SELECT changes, hour_changes FROM ${ident(ch.database)}.number_cdr_week_totals WHERE caller = ${R} ORDER BY computed_at DESC, changes DESC LIMIT 1`,
+    );
+    expect(current).toBeDefined();
+    const forged = (changes: number, hourChanges: number): Record<string, unknown> => ({
+      week_start: W1, caller: R, changes, hour_changes: hourChanges, calls: 999, answered_calls: 0, short_calls: 0, callees: 0,
+      first_call: 0, last_call: 0, busiest_hour: 0, busiest_hour_calls: 0, hours: [], hour_calls: [], hour_answered: [], computed_at: 2_000_000_000,
+    });
+    const truth = (await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls;
+    // Outdated in one table or the other: ignored.
+    await ch.insert(`${ch.database}.number_cdr_week_totals`, [forged((current?.changes ?? 0) + 1, current?.hour_changes ?? 0), forged(current?.changes ?? 0, (current?.hour_changes ?? 0) + 1)]);
+    expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(truth);
+    // Current in both: read as it stands (which is why only the task may write it). Computed later, it
+    // replaces the task's row of the same key once merged.
+    await ch.insert(`${ch.database}.number_cdr_week_totals`, [forged(current?.changes ?? 0, current?.hour_changes ?? 0)]);
+    await ch.command(sql`OPTIMIZE TABLE ${ident(ch.database)}.number_cdr_week_totals FINAL`);
+    expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(999);
+    expect((await read.cdrSummary(R, { fromWeek: W1, toWeek: W1 }))?.calls).toBe(999);
+  });
+});
