@@ -5,6 +5,7 @@ import {
   isReportOrder,
   newNumbersSql,
   numbersByPrefixSql,
+  topCallerBoundsSql,
   topCallersSql,
   topNumbersByReportsSql,
   type NewNumberRow,
@@ -49,6 +50,9 @@ import {
 // range. The processors only write.
 
 export type { WeekFilter, Page } from './filters.ts';
+
+/** Callers ranked exactly by ReadModel.topCallers before it ranks every caller of the week instead. */
+const MAX_BOUNDED_CANDIDATES = 6_400;
 
 export class ReadModel {
   constructor(
@@ -133,7 +137,7 @@ export class ReadModel {
     if (isReportOrder(by)) {
       ranked = await this.ch.query<Ranked>(`${topNumbersByReportsSql(this.db, week, by)}\n${limitSql(page).text}`);
     } else {
-      const callers = await this.ch.query<{ number: string }>(`${topCallersSql(this.db, week)}\n${limitSql(page).text}`);
+      const callers = await this.topCallers(week, page);
       const prev = previousWeek(week);
       const reportWeeks = callers.length === 0 ? [] : await this.numberReportWeeks({ numbers: callers.map((c) => c.number), fromWeek: prev, toWeek: week });
       const of = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);
@@ -151,6 +155,25 @@ export class ReadModel {
       const c = cdrs.get(r.number);
       return { ...r, cdr_calls: c?.calls ?? 0, callees: c?.callees ?? 0, answered_share: c && c.calls > 0 ? c.answered_share : null };
     });
+  }
+
+  /**
+   * A page of the week's callers by CDR calls (ties by number), ranked exactly on the callers whose
+   * upper bound (topCallerBoundsSql) could reach the page: when the page's last caller has more calls
+   * than the next bound, no other caller can rank before it. Widens the candidates until that holds,
+   * or ranks every caller (topCallersSql) past MAX_BOUNDED_CANDIDATES.
+   */
+  private async topCallers(week: string, page: Page): Promise<{ number: string }[]> {
+    const need = page.offset + page.limit;
+    for (let k = Math.max(2 * need, 100); k <= MAX_BOUNDED_CANDIDATES; k *= 4) {
+      const bounds = await this.ch.query<{ number: string; bound: number }>(`${topCallerBoundsSql(this.db, week)}\n${limitSql({ offset: 0, limit: k + 1 }).text}`);
+      const candidates = bounds.slice(0, k).map((b) => b.number);
+      const next = bounds.length > k ? (bounds[k]?.bound ?? 0) : 0;
+      const calls = candidates.length === 0 ? [] : await this.ch.query<{ number: string; cdr_calls: number }>(topCallersSql(this.db, week, candidates));
+      const last = calls[need - 1];
+      if (bounds.length <= k || (last !== undefined && last.cdr_calls > next)) return calls.slice(page.offset, need);
+    }
+    return this.ch.query<{ number: string }>(`${topCallersSql(this.db, week)}\n${limitSql(page).text}`);
   }
 
   countTopNumbers(week: string, by: TopOrder): Promise<number> {

@@ -1,7 +1,7 @@
 import { ident, raw, sql } from '../clickhouse/escape.ts';
 import { CallwatchError } from '../errors.ts';
 import { previousWeek } from '../weeks.ts';
-import { weekBounds, type WeekBound, type WeekFilter } from './filters.ts';
+import { inList, weekBounds, type WeekBound, type WeekFilter } from './filters.ts';
 import { isNumberSql, tableSql } from './tables.ts';
 import { numberReportWeeksSql } from './weekly.ts';
 
@@ -31,19 +31,36 @@ export interface TopNumberRow {
 
 /**
  * A week's callers ranked by CDR calls (the order `cdr_calls`), from the week's partition of
- * number_cdr_weeks (one row per caller and week, merging only the calls state); the other figures are
- * read for the page's numbers afterwards (ReadModel.topNumbers).
+ * number_cdr_weeks (one row per caller and week, merging only the calls state), all of them or the
+ * `callers` named; the other figures are read for the page's numbers afterwards (ReadModel.topNumbers).
  */
-export function topCallersSql(db: string, week: string): string {
+export function topCallersSql(db: string, week: string, callers?: readonly string[]): string {
   return sql`SELECT number AS number, m_calls AS cdr_calls
 FROM (
   SELECT caller AS number, uniqExactMerge(calls) AS m_calls
   FROM ${tableSql(db, 'numberCdrWeeks')}
-  WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')}
+  WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')} AND ${inList('caller', callers)}
   GROUP BY caller
 )
 WHERE cdr_calls > 0
 ORDER BY cdr_calls DESC, number`;
+}
+
+/**
+ * Upper bounds of a week's callers' CDR calls, highest first: number_cdr_weeks' `changes` (rows
+ * inserted, copies included, so at least the distinct calls; migration 0340), a sum of integers where
+ * the calls are a merge of identity sets. ReadModel.topNumbers ranks exactly on the callers whose
+ * bound could reach the page.
+ */
+export function topCallerBoundsSql(db: string, week: string): string {
+  return sql`SELECT number AS number, m_bound AS bound
+FROM (
+  SELECT caller AS number, sumMerge(changes) AS m_bound
+  FROM ${tableSql(db, 'numberCdrWeeks')}
+  WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')}
+  GROUP BY caller
+)
+ORDER BY bound DESC, number`;
 }
 
 /** The orders a week's report aggregate alone can rank by: every listed number was reported that week (the other order, cdr_calls, ranks on the CDR aggregate alone). */
