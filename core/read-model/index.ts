@@ -132,28 +132,36 @@ export class ReadModel {
    * orders, the CDR one for cdr_calls), then the other figures read for the page's numbers only.
    */
   async topNumbers(week: string, by: TopOrder, page: Page): Promise<TopNumberRow[]> {
-    type Ranked = Omit<TopNumberRow, 'cdr_calls' | 'callees' | 'answered_share'>;
-    let ranked: Ranked[];
-    if (isReportOrder(by)) {
-      ranked = await this.ch.query<Ranked>(`${topNumbersByReportsSql(this.db, week, by)}\n${limitSql(page).text}`);
-    } else {
-      const callers = await this.topCallers(week, page);
-      const prev = previousWeek(week);
-      const reportWeeks = callers.length === 0 ? [] : await this.numberReportWeeks({ numbers: callers.map((c) => c.number), fromWeek: prev, toWeek: week });
-      const of = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);
-      ranked = callers.map(({ number }) => {
-        const now = of(number, week);
-        const before = of(number, prev);
-        const reports = now?.reports ?? 0;
-        const previous = before?.reports ?? 0;
-        return { number, reports, reporters: now?.reporters ?? 0, reported_calls: now?.reported_calls ?? 0, previous_reports: previous, growth: reports - previous };
-      });
-    }
-    if (ranked.length === 0) return [];
-    const cdrs = new Map((await this.numberCdrWeeks({ numbers: ranked.map((r) => r.number), fromWeek: week, toWeek: week })).map((c) => [c.number, c]));
-    return ranked.map((r) => {
-      const c = cdrs.get(r.number);
-      return { ...r, cdr_calls: c?.calls ?? 0, callees: c?.callees ?? 0, answered_share: c && c.calls > 0 ? c.answered_share : null };
+    const numbers = (
+      isReportOrder(by)
+        ? await this.ch.query<{ number: string }>(`${topNumbersByReportsSql(this.db, week, by)}\n${limitSql(page).text}`)
+        : await this.topCallers(week, page)
+    ).map((r) => r.number);
+    if (numbers.length === 0) return [];
+    const prev = previousWeek(week);
+    const [reportWeeks, cdrWeeks] = await Promise.all([
+      this.numberReportWeeks({ numbers, fromWeek: prev, toWeek: week }),
+      this.numberCdrWeeks({ numbers, fromWeek: week, toWeek: week }),
+    ]);
+    const reportsOf = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);
+    const cdrs = new Map(cdrWeeks.map((c) => [c.number, c]));
+    return numbers.map((number) => {
+      const now = reportsOf(number, week);
+      const before = reportsOf(number, prev);
+      const reports = now?.reports ?? 0;
+      const previous = before?.reports ?? 0;
+      const c = cdrs.get(number);
+      return {
+        number,
+        reports,
+        reporters: now?.reporters ?? 0,
+        reported_calls: now?.reported_calls ?? 0,
+        previous_reports: previous,
+        growth: reports - previous,
+        cdr_calls: c?.calls ?? 0,
+        callees: c?.callees ?? 0,
+        answered_share: c && c.calls > 0 ? c.answered_share : null,
+      };
     });
   }
 

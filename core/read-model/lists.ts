@@ -1,4 +1,4 @@
-import { ident, raw, sql } from '../clickhouse/escape.ts';
+import { raw, sql } from '../clickhouse/escape.ts';
 import { CallwatchError } from '../errors.ts';
 import { previousWeek } from '../weeks.ts';
 import { inList, weekBounds, type WeekBound, type WeekFilter } from './filters.ts';
@@ -71,24 +71,36 @@ export function isReportOrder(order: TopOrder): order is ReportOrder {
 }
 
 /**
- * A week's top numbers by a report figure, ranked on the report aggregate alone (the week's and the
- * previous week's partitions): a number with no report in the week has reports = 0 and growth ≤ 0,
- * so it is never listed, and the CDR figures are read afterwards for the page's numbers only
- * (ReadModel.topNumbers), instead of merging every caller of the week.
+ * A week's numbers ranked by a report figure (column `rank`), merging only the state the order needs
+ * from the week's partition of number_report_weeks (and the previous week's for `growth`): a number
+ * with no report in the week has reports = 0 and growth ≤ 0, so it is never listed. The other figures
+ * are read for the page's numbers afterwards (ReadModel.topNumbers), instead of merging every state
+ * of every number of the week.
  */
 export function topNumbersByReportsSql(db: string, week: string, order: ReportOrder): string {
-  const prev = previousWeek(week);
-  return sql`SELECT number AS number, sum(r) AS reports, sum(rp) AS reporters, sum(rc) AS reported_calls,
-  sum(pr) AS previous_reports, toInt64(reports) - toInt64(previous_reports) AS growth
+  const t = tableSql(db, 'numberReportWeeks');
+  if (order === 'growth') {
+    const prev = previousWeek(week);
+    return sql`SELECT number AS number, toInt64(sumIf(m, w = toDate(${week}))) - toInt64(sumIf(m, w = toDate(${prev}))) AS rank
 FROM (
-  SELECT number AS number, toUInt64(if(week = ${week}, reports, 0)) AS r, toUInt64(if(week = ${week}, reporters, 0)) AS rp,
-    toUInt64(if(week = ${week}, reported_calls, 0)) AS rc, toUInt64(if(week = ${prev}, reports, 0)) AS pr
-  FROM (${raw(numberReportWeeksSql(db, { fromWeek: prev, toWeek: week }))})
+  SELECT number AS number, call_week AS w, uniqExactMerge(reports) AS m
+  FROM ${t}
+  WHERE call_week IN (toDate(${prev}), toDate(${week})) AND ${isNumberSql('number')}
+  GROUP BY number, call_week
 )
-WHERE ${isNumberSql('number')}
 GROUP BY number
-HAVING ${ident(order)} > 0
-ORDER BY ${ident(order)} DESC, number`;
+HAVING rank > 0
+ORDER BY rank DESC, number`;
+  }
+  const merge = order === 'reports' ? raw('uniqExactMerge(reports)') : raw('uniqExactMerge(reporters)');
+  return sql`SELECT number AS number, m AS rank
+FROM (
+  SELECT number AS number, ${merge} AS m
+  FROM ${t}
+  WHERE call_week = toDate(${week}) AND ${isNumberSql('number')}
+  GROUP BY number
+)
+ORDER BY rank DESC, number`;
 }
 
 export interface NewNumberRow {

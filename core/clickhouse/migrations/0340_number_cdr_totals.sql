@@ -96,6 +96,8 @@ FROM (SELECT DISTINCT week_start FROM {db}.number_cdr_weeks);
 -- of number_cdr_history (`hour_changes`) they were computed from. Several rows may exist for a key
 -- (one per computation); any row whose two `changes` equal the states' current ones is exact.
 -- `hours`, `hour_calls` and `hour_answered` list the hours of the week with calls (0 = Monday 00h).
+-- Granules of 64 rows: a row holds up to 168 hours (a few kB), and a look-up reads one caller's rows
+-- (at 8,192 rows a granule, one caller's look-up read 44 MB of other callers' hours at 100M CDRs).
 -- shard_by: cityHash64(caller)
 CREATE TABLE IF NOT EXISTS {db}.number_cdr_week_totals (
   week_start Date,
@@ -116,7 +118,8 @@ CREATE TABLE IF NOT EXISTS {db}.number_cdr_week_totals (
   computed_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(computed_at)
 PARTITION BY toYear(week_start)
-ORDER BY (caller, week_start, changes, hour_changes);
+ORDER BY (caller, week_start, changes, hour_changes)
+SETTINGS index_granularity = 64;
 
 -- The weeks the task has looked at, with cdr_week_changes' `changes` when it did.
 -- shard_by: cityHash64(week_start)
