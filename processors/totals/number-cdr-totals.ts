@@ -1,7 +1,7 @@
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
 import { raw, sql } from '../../core/clickhouse/escape.ts';
 import { currentCdrTotalsSql } from '../../core/read-model/cdr-totals.ts';
-import { tableSql } from '../../core/read-model/tables.ts';
+import { isNumberSql, tableSql } from '../../core/read-model/tables.ts';
 
 // The number-totals task (migration 0340, processors/README.md "Number totals"): finished weekly CDR
 // figures for busy callers, so that a robocaller's profile, weekly series and a week's top numbers
@@ -43,7 +43,9 @@ WHERE week_start < (SELECT max(week_start) FROM ${hints})
 ORDER BY week_start`);
   const result: NumberCdrTotalsResult = { weeks: weeks.length, totals: 0 };
   for (const { week, n } of weeks) {
-    const busy = sql`SELECT caller FROM ${tableSql(db, 'numberCdrWeeks')} WHERE week_start = toDate(${week}) GROUP BY caller HAVING sumMerge(changes) >= ${minCalls}`;
+    // The WITHHELD and INVALID buckets are no number anyone looks up (and the busiest "caller" of all).
+    const busy = sql`SELECT caller FROM ${tableSql(db, 'numberCdrWeeks')} WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')}
+  GROUP BY caller HAVING sumMerge(changes) >= ${minCalls}`;
     const current = currentCdrTotalsSql(db, raw(sql`week_start = toDate(${week}) AND caller IN (${raw(busy)})`));
     const stale = await ch.query<{ caller: string }>(`SELECT caller FROM (${busy}) WHERE caller NOT IN (SELECT caller FROM (${current.text}))`);
     for (let i = 0; i < stale.length; i += CALLERS_PER_STATEMENT) {

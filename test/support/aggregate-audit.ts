@@ -13,7 +13,7 @@ import { refreshWeekTotals } from '../../processors/totals/week-totals.ts';
 // weekly series are compared twice: merged from their states, and after the week-totals task ran
 // (read from the totals where they are current), so the audit writes those totals; the callers' weekly
 // figures likewise, after the number-totals task has written a total for every caller of every closed
-// week, and those totals are checked against the records themselves.
+// week (the WITHHELD and INVALID buckets aside), and those totals are checked against the records.
 // Used after the exactly-once runs (SIGKILLs, replays, duplicates, rebalances, late records).
 
 export interface AuditResult {
@@ -114,7 +114,8 @@ GROUP BY w, c ORDER BY w, c`,
   GROUP BY week_start, caller, hour_of_week ORDER BY w, c, hour`,
     ],
     closedCallerWeeksWithoutTotal: [
-      `SELECT count() AS n FROM (SELECT DISTINCT week_start, caller FROM ${cdrs} WHERE week_start < (SELECT max(week_start) FROM ${t(ch, 'cdr_records')})) WHERE NOT ${keyed}`,
+      `SELECT count() AS n FROM (SELECT DISTINCT week_start, caller FROM ${cdrs} WHERE week_start < (SELECT max(week_start) FROM ${t(ch, 'cdr_records')})
+  AND caller NOT IN ('WITHHELD', 'INVALID')) WHERE NOT ${keyed}`,
       'SELECT toUInt64(0) AS n',
     ],
   };
@@ -153,7 +154,7 @@ export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20):
   // The weekly series again once the week-totals task has run: read from the totals where current.
   await refreshWeekTotals(ch, serviceLevelSeconds);
   for (const name of ['channelWeeks', 'overallWeeks', 'kpiWeeks']) await compare(name, checks[name] ?? '', ' (from week totals)');
-  // Likewise the callers' weeks, with a total for every caller of every closed week (threshold 1 call).
+  // Likewise the callers' weeks, with a total for every caller of every closed week (threshold 1 call; not the buckets).
   await refreshNumberCdrTotals(ch, 1);
   await compare('numberCdrWeeks', checks.numberCdrWeeks ?? '', ' (from number totals)');
   for (const [name, [totals, records]] of Object.entries(numberTotalsChecks(ch))) {
