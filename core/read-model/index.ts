@@ -8,6 +8,7 @@ import {
   topCallerBoundsSql,
   topCallersSql,
   topNumbersByReportsSql,
+  weekNumbersSql,
   type NewNumberRow,
   type PrefixNumberRow,
   type TopNumberRow,
@@ -185,7 +186,7 @@ export class ReadModel {
   }
 
   countTopNumbers(week: string, by: TopOrder): Promise<number> {
-    return this.count(isReportOrder(by) ? topNumbersByReportsSql(this.db, week, by) : topCallersSql(this.db, week));
+    return this.count(by === 'growth' ? topNumbersByReportsSql(this.db, week, by) : weekNumbersSql(this.db, week, by === 'cdr_calls' ? 'cdrs' : 'reports'));
   }
 
   newNumbers(week: string, page: Page): Promise<NewNumberRow[]> {

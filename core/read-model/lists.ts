@@ -103,6 +103,17 @@ FROM (
 ORDER BY rank DESC, number`;
 }
 
+/**
+ * The numbers with a report for a call in the week, or with a CDR set up in it (the callers): every
+ * one of them has reports and reporters, or calls, above 0, so this counts the lists ranked by those
+ * without merging a state (the aggregates hold a row for a (number, week) only once a record had it).
+ */
+export function weekNumbersSql(db: string, week: string, from: 'reports' | 'cdrs'): string {
+  return from === 'reports'
+    ? sql`SELECT number FROM ${tableSql(db, 'numberReportWeeks')} WHERE call_week = toDate(${week}) AND ${isNumberSql('number')} GROUP BY number`
+    : sql`SELECT caller FROM ${tableSql(db, 'numberCdrWeeks')} WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')} GROUP BY caller`;
+}
+
 export interface NewNumberRow {
   number: string;
   reports: number;

@@ -187,6 +187,9 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
     expect(await order('cdr_calls')).toEqual([A, E]);
     // B had 1 report in each week: growth 0, not listed.
     expect(await order('growth')).toEqual([A, D, C]);
+    for (const [by, total] of [['reports', 4], ['reporters', 4], ['cdr_calls', 2], ['growth', 3]] as const) {
+      expect((await get(`/v1/top-numbers?week=${W2}&by=${by}&limit=1`)).json<{ page: { total: number } }>().page.total, by).toBe(total);
+    }
     const top = (await get(`/v1/top-numbers?week=${W2}`)).json<{ week: string; previous_week: string; by: string; items: unknown[] }>();
     expect(top).toMatchObject({ week: W2, previous_week: W1, by: 'reports' });
     expect(top.items[0]).toEqual({ rank: 1, number: A, reports: 4, reporters: 3, reported_calls: 4, previous_reports: 2, growth: 2, cdr_calls: 4, callees: 3, answered_share: 0.25 });
