@@ -4,7 +4,7 @@ import { tableSql } from '../../core/read-model/tables.ts';
 
 // "Visible in the weekly aggregate", the end condition of both sides of the throughput benchmark
 // (the processor and ClickHouse's Kafka engine): the CDR calls the per-caller weekly aggregate
-// (number_cdr_weeks, kept by materialized views as records are inserted) shows, summed over every
+// (caller_weeks, kept by materialized views as records are inserted) shows, summed over every
 // caller and week. Each record counts in exactly one caller x week, so the sum is the
 // number of distinct CDRs stored. Cheaper than the read model's full per-number series (~1 s at
 // 200,000 records, most of it shipping 200,000 rows of JSON), which is checked after the clock stops.

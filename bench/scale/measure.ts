@@ -112,7 +112,7 @@ const rangeTo = new Date(Date.parse(`${lastWeek}T00:00:00Z`) + 7 * 86_400_000 - 
 // The busiest robocallers: the 20 robocaller numbers with the most CDRs in the last week, from the data.
 const busiest = (
   await admin.query<{ caller: string }>(sql`SELECT caller AS caller, sum(c) AS calls FROM (
-  SELECT caller, uniqExactMerge(calls) AS c FROM ${raw(`${database}.number_cdr_weeks`)}
+  SELECT caller, uniqExactMerge(calls) AS c FROM ${raw(`${database}.caller_weeks`)}
   WHERE week_start = toDate(${lastWeek}) AND startsWith(caller, ${scalePrefix('robocaller', '')})
   GROUP BY caller
 ) GROUP BY caller ORDER BY calls DESC, caller LIMIT 20`)

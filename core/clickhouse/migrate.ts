@@ -71,21 +71,6 @@ export function plannedStatements(migrations: readonly Migration[], cluster: str
   );
 }
 
-const ADD_COLUMN_IF_NOT_EXISTS = /^(ALTER\s+TABLE\s+`?([A-Za-z0-9_]+)`?\.`?([A-Za-z0-9_]+)`?(?:\s+ON\s+CLUSTER\s+\S+)?\s+ADD\s+COLUMN\s+)IF\s+NOT\s+EXISTS\s+(`?([A-Za-z0-9_]+)`?[\s\S]*)$/i;
-
-/**
- * `ALTER TABLE db.t ADD COLUMN IF NOT EXISTS c …` as ClickHouse 18.16 can run it (it lacks the
- * clause): without the clause, or nothing to run when the column exists, so that a migration that
- * died after its ALTER can be run again. (On a cluster the check is on this node's replica.)
- */
-async function withoutExistingColumn(ch: Clickhouse, statement: string): Promise<string | undefined> {
-  const m = ADD_COLUMN_IF_NOT_EXISTS.exec(statement);
-  const [, alter, database, table, rest, column] = m ?? [];
-  if (alter === undefined || database === undefined || table === undefined || rest === undefined || column === undefined) return statement;
-  const found = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM system.columns WHERE database = ${database} AND table = ${table} AND name = ${column}`);
-  return (found[0]?.n ?? 0) > 0 ? undefined : `${alter}${rest}`;
-}
-
 export async function migrate(ch: Clickhouse, dir = MIGRATIONS_DIR): Promise<MigrateResult> {
   const db = ident(ch.database);
   const cluster = ch.cluster;
@@ -114,8 +99,7 @@ export async function migrate(ch: Clickhouse, dir = MIGRATIONS_DIR): Promise<Mig
     }
     for (const statement of planned[i] ?? []) {
       try {
-        const runnable = await withoutExistingColumn(ch, statement.replaceAll('{db}', ch.database));
-        if (runnable !== undefined) await ch.command(runnable);
+        await ch.command(statement.replaceAll('{db}', ch.database));
       } catch (err) {
         throw new CallwatchError('CW_ERR_MIGRATION', `${mig.version}_${mig.name}: ${errorMessage(err)}`, { version: mig.version }, { cause: err });
       }

@@ -3,8 +3,8 @@ import { tableSql } from './tables.ts';
 
 // Which of a caller's weeks can be read from their finished figures (migration 0340,
 // processors/totals/number-cdr-totals.ts) and which must be merged from their states. A total is
-// current while both `changes` it was computed from, of number_cdr_week_history and of
-// number_cdr_history, still equal the states' own: any row inserted since, even a copy of a stored
+// current while both `changes` it was computed from, of caller_week_history and of
+// caller_hour_history, still equal the states' own: any row inserted since, even a copy of a stored
 // record, changes them. Only busy callers' closed weeks have totals; every other (caller, week) is
 // stale here and merged as before, so a read is exact whether or not the task has run. `where` is SQL
 // over `caller` and `week_start`, which all three tables have. GLOBAL IN keeps the subqueries valid

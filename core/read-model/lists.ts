@@ -31,7 +31,7 @@ export interface TopNumberRow {
 
 /**
  * A week's callers ranked by CDR calls (the order `cdr_calls`), from the week's partition of
- * number_cdr_weeks (one row per caller and week, merging only the calls state), all of them or the
+ * caller_weeks (one row per caller and week, merging only the calls state), all of them or the
  * `callers` named; the other figures are read for the page's numbers afterwards (ReadModel.topNumbers).
  */
 export function topCallersSql(db: string, week: string, callers?: readonly string[]): string {
@@ -47,7 +47,7 @@ ORDER BY cdr_calls DESC, number`;
 }
 
 /**
- * Upper bounds of a week's callers' CDR calls, highest first: number_cdr_weeks' `changes` (rows
+ * Upper bounds of a week's callers' CDR calls, highest first: caller_weeks' `changes` (rows
  * inserted, copies included, so at least the distinct calls; migration 0340), a sum of integers where
  * the calls are a merge of identity sets. ReadModel.topNumbers ranks exactly on the callers whose
  * bound could reach the page.

@@ -16,18 +16,18 @@ export const TABLES = {
   numberReportHistory: 'number_report_history',
   /** Per number: the first week it was reported for a call (minState; buckets excluded). */
   numberFirstReport: 'number_first_report',
-  /** Per caller and week (partitioned by week: a week's lists): uniqExact states of calls, answered, short calls, callees; min/max setup. */
-  numberCdrWeeks: 'number_cdr_weeks',
-  /** Per caller and week (partitioned by year, caller first: one number's look-ups): the states of numberCdrWeeks. */
-  numberCdrWeekHistory: 'number_cdr_week_history',
-  /** Per caller, week and hour of the week (partitioned by year, caller first): the states of numberCdrWeeks, per hour (busiest hour, calls by hour). */
-  numberCdrHistory: 'number_cdr_history',
+  /** Per caller and week (partitioned by week: a week's lists): `changes` (rows inserted, at least the calls); uniqExact states of calls, answered, short calls, callees; min/max setup. */
+  numberCdrWeeks: 'caller_weeks',
+  /** Per caller and week (partitioned by year, caller first: one number's look-ups): `changes` and the states of numberCdrWeeks. */
+  numberCdrWeekHistory: 'caller_week_history',
+  /** Per caller, week and hour of the week (partitioned by year, caller first): `changes` and the states of numberCdrWeeks, per hour (busiest hour, calls by hour). */
+  numberCdrHistory: 'caller_hour_history',
   /** Finished figures per caller and week for busy callers, with the `changes` of numberCdrWeekHistory and numberCdrHistory they were computed from (migration 0340). */
-  numberCdrWeekTotals: 'number_cdr_week_totals',
+  numberCdrWeekTotals: 'caller_week_totals',
   /** Record rows per week of setup (sum state): which weeks the number-totals task looks at again. */
   cdrWeekChanges: 'cdr_week_changes',
   /** The weeks the number-totals task has looked at, with cdrWeekChanges' `changes` then. */
-  numberCdrTotalScans: 'number_cdr_total_scans',
+  numberCdrTotalScans: 'caller_total_scans',
   /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls, and `changes` (rows inserted). */
   channelWeekStates: 'channel_week_states',
   /** Per CDR channel, queue and week: the set of offered contacts (platform, cdr_id, answered, wait ms, billable ms), and `changes`. */

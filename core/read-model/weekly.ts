@@ -74,7 +74,7 @@ export interface NumberCdrWeek {
  * From the caller-first histories: a busy caller's closed weeks from their finished figures where
  * current (./cdr-totals.ts), every other week from its week states, with the busiest hour from the
  * calls states of its hours (calls of different hours are different CDRs, so the hours add up to the
- * week); a week's lists rank on number_cdr_weeks (./lists.ts).
+ * week); a week's lists rank on caller_weeks (./lists.ts).
  */
 export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);

@@ -7,7 +7,7 @@ import { isNumberSql, tableSql } from '../../core/read-model/tables.ts';
 // figures for busy callers, so that a robocaller's profile, weekly series and a week's top numbers
 // read a few integers per week instead of merging thousands of call identities. For every closed week
 // whose record rows changed since the task last looked (cdr_week_changes), it finds the callers with
-// at least `minCalls` rows that week (number_cdr_weeks' `changes`, an upper bound of their calls) and
+// at least `minCalls` rows that week (caller_weeks' `changes`, an upper bound of their calls) and
 // (re)computes the totals of those whose states changed since their total was written. Each total
 // carries the `changes` of the two state tables it was computed from, each read in the same SELECT as
 // that table's figures; the read model uses a total only while both still match

@@ -70,7 +70,7 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
   }
 
   const totalRows = async (): Promise<number> =>
-    (await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.number_cdr_week_totals WHERE caller = ${R}`))[0]?.n ?? 0;
+    (await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.caller_week_totals WHERE caller = ${R}`))[0]?.n ?? 0;
 
   beforeAll(async () => {
     ch = await Clickhouse.connect(testConfig(uniqueTag(`ntotals${engine}`), engine).clickhouse);
@@ -125,7 +125,7 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
   it('reads a total only while both of its `changes` match the states', async () => {
     await refreshNumberCdrTotals(ch, MIN_CALLS);
     const [current] = await ch.query<{ changes: number; hour_changes: number }>(
-      sql`SELECT changes, hour_changes FROM ${ident(ch.database)}.number_cdr_week_totals WHERE caller = ${R} ORDER BY computed_at DESC, changes DESC LIMIT 1`,
+      sql`SELECT changes, hour_changes FROM ${ident(ch.database)}.caller_week_totals WHERE caller = ${R} ORDER BY computed_at DESC, changes DESC LIMIT 1`,
     );
     expect(current).toBeDefined();
     const forged = (changes: number, hourChanges: number): Record<string, unknown> => ({
@@ -134,12 +134,12 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
     });
     const truth = (await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls;
     // Outdated in one table or the other: ignored.
-    await ch.insert(`${ch.database}.number_cdr_week_totals`, [forged((current?.changes ?? 0) + 1, current?.hour_changes ?? 0), forged(current?.changes ?? 0, (current?.hour_changes ?? 0) + 1)]);
+    await ch.insert(`${ch.database}.caller_week_totals`, [forged((current?.changes ?? 0) + 1, current?.hour_changes ?? 0), forged(current?.changes ?? 0, (current?.hour_changes ?? 0) + 1)]);
     expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(truth);
     // Current in both: read as it stands (which is why only the task may write it). Computed later, it
     // replaces the task's row of the same key once merged.
-    await ch.insert(`${ch.database}.number_cdr_week_totals`, [forged(current?.changes ?? 0, current?.hour_changes ?? 0)]);
-    await ch.command(sql`OPTIMIZE TABLE ${ident(ch.database)}.number_cdr_week_totals FINAL`);
+    await ch.insert(`${ch.database}.caller_week_totals`, [forged(current?.changes ?? 0, current?.hour_changes ?? 0)]);
+    await ch.command(sql`OPTIMIZE TABLE ${ident(ch.database)}.caller_week_totals FINAL`);
     expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(999);
     expect((await read.cdrSummary(R, { fromWeek: W1, toWeek: W1 }))?.calls).toBe(999);
   });

@@ -64,7 +64,7 @@ function tableChecks(ch: Clickhouse): Record<string, [string, string]> {
   const calls = `(SELECT * FROM ${t(ch, 'report_call_records')} LIMIT 1 BY report_id, call_index)`;
   return {
     ...Object.fromEntries(
-      ['number_cdr_weeks', 'number_cdr_week_history'].map((table): [string, [string, string]] => [
+      ['caller_weeks', 'caller_week_history'].map((table): [string, [string, string]] => [
         table,
         [
           `SELECT w, c, m_calls, m_callees, m_answered, m_short, toString(m_first) AS f, toString(m_last) AS l FROM (
@@ -167,8 +167,8 @@ export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20):
     ['reported calls stored at two placements', sql`SELECT count() AS n FROM (SELECT report_id, call_index FROM ${ident(ch.database)}.report_call_records GROUP BY report_id, call_index HAVING uniqExact(number, call_week) > 1)`],
     [
       // The number-totals task finds a week's busy callers by `changes` alone (migration 0340).
-      'callers of a week with fewer `changes` in number_cdr_weeks than calls',
-      sql`SELECT count() AS n FROM (SELECT sumMerge(changes) AS m_n, uniqExactMerge(calls) AS m_calls FROM ${ident(ch.database)}.number_cdr_weeks GROUP BY week_start, caller) WHERE m_n < m_calls`,
+      'callers of a week with fewer `changes` in caller_weeks than calls',
+      sql`SELECT count() AS n FROM (SELECT sumMerge(changes) AS m_n, uniqExactMerge(calls) AS m_calls FROM ${ident(ch.database)}.caller_weeks GROUP BY week_start, caller) WHERE m_n < m_calls`,
     ],
     [
       'CDR identities without exactly one stored record',
