@@ -33,5 +33,5 @@ export function currentCdrTotalsSql(db: string, where: RawSql): RawSql {
 /** The (caller, week_start)s in `where` with states and no current total: the ones to merge. */
 export function staleCdrWeeksSql(db: string, where: RawSql): RawSql {
   return raw(`SELECT caller, week_start FROM (${changesSql(tableSql(db, 'numberCdrWeekHistory'), where)})
-  WHERE (caller, week_start) NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where).text}))`);
+  WHERE (caller, week_start) GLOBAL NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where).text}))`);
 }

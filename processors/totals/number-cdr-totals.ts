@@ -39,15 +39,16 @@ export async function refreshNumberCdrTotals(ch: Clickhouse, minCalls = NUMBER_T
   const weeks = await ch.query<{ week: string; n: number }>(sql`SELECT toString(week_start) AS week, n
 FROM (SELECT week_start, sumMerge(changes) AS n FROM ${hints} GROUP BY week_start)
 WHERE week_start < (SELECT max(week_start) FROM ${hints})
-  AND (week_start, n, toUInt64(${minCalls})) NOT IN (SELECT week_start, changes, min_calls FROM ${scans})
+  AND (week_start, n, toUInt64(${minCalls})) GLOBAL NOT IN (SELECT week_start, changes, min_calls FROM ${scans})
 ORDER BY week_start`);
   const result: NumberCdrTotalsResult = { weeks: weeks.length, totals: 0 };
   for (const { week, n } of weeks) {
     // The WITHHELD and INVALID buckets are no number anyone looks up (and the busiest "caller" of all).
     const busy = sql`SELECT caller FROM ${tableSql(db, 'numberCdrWeeks')} WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')}
   GROUP BY caller HAVING sumMerge(changes) >= ${minCalls}`;
-    const current = currentCdrTotalsSql(db, raw(sql`week_start = toDate(${week}) AND caller IN (${raw(busy)})`));
-    const stale = await ch.query<{ caller: string }>(`SELECT caller FROM (${busy}) WHERE caller NOT IN (SELECT caller FROM (${current.text}))`);
+    const current = currentCdrTotalsSql(db, raw(sql`week_start = toDate(${week}) AND caller GLOBAL IN (${raw(busy)})`));
+    // GLOBAL: on a cluster the subqueries read Distributed tables inside queries that read them too.
+    const stale = await ch.query<{ caller: string }>(`SELECT caller FROM (${busy}) WHERE caller GLOBAL NOT IN (SELECT caller FROM (${current.text}))`);
     for (let i = 0; i < stale.length; i += CALLERS_PER_STATEMENT) {
       const callers = stale.slice(i, i + CALLERS_PER_STATEMENT).map((r) => r.caller);
       await writeTotals(ch, week, callers);

@@ -96,7 +96,7 @@ function tableChecks(ch: Clickhouse): Record<string, [string, string]> {
 function numberTotalsChecks(ch: Clickhouse): Record<string, [string, string]> {
   const cdrs = `(SELECT * FROM ${t(ch, 'cdr_records')} LIMIT 1 BY platform, cdr_id)`;
   const current = currentCdrTotalsSql(ch.database, raw('1')).text;
-  const keyed = `(week_start, caller) IN (SELECT week_start, caller FROM (${current}))`;
+  const keyed = `(week_start, caller) GLOBAL IN (SELECT week_start, caller FROM (${current}))`;
   return {
     numberCdrWeekTotals: [
       `SELECT toString(week_start) AS w, caller AS c, t_calls AS calls, t_callees AS callees, t_answered AS answered, t_short AS short,
