@@ -1,4 +1,5 @@
-// The collector service: `npx tsx ingest/main.ts`. Configuration from CALLWATCH_INGEST__* (see
+// The collector service: `npm run start:ingest` after `npm run build` (node dist/ingest/main.js; in
+// development `npx tsx ingest/main.ts`). Configuration from CALLWATCH_INGEST__* (see
 // core/config/sections/ingest.ts); CALLWATCH_INGEST__HMAC_KEY is required (the collector's schema,
 // checked before anything connects). Lifecycle: core/service/lifecycle.ts.
 import { setFlagsFromString } from 'node:v8';
