@@ -1,11 +1,11 @@
-// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof --skip-half-rate]
+// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof --skip-half-rate --tsx]
 //
 // One collector process, driven by a separate load process with batched native-JSON CDR requests
 // (closed loop: the maximum rate; then open loop at half of it, for the acknowledgement latency there),
 // next to Kafka's own ProducerPerformance with the same record count and size, in one invocation.
 // Figures go to stdout and bench/results/ingest-<time>.json (git-ignored).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin
 import { TOPICS, topicName } from '../../core/kafka/topics.ts';
 import type { DriveOptions, DriveResult } from '../load/drive.ts';
 import { benchCollectorEnv } from './collector-env.ts';
-import { startCollector } from './collector-process.ts';
+import { startCollector, type CollectorRuntime } from './collector-process.ts';
 import { meanMessageBytes } from './message-size.ts';
 import { runProducerPerformance } from './producer-performance.ts';
 
@@ -36,6 +36,9 @@ const { values: args } = parseArgs({
     // Another checkout's collector (e.g. a `git archive` of the commit before a change), driven and
     // measured by this checkout's bench: before/after in the same minutes.
     'collector-root': { type: 'string' },
+    // Run the collector from its TypeScript sources through tsx (development) instead of the
+    // production build (`npm run build`, node dist/ingest/main.js): for A/B runs of the two.
+    tsx: { type: 'boolean', default: false },
   },
 });
 const int = (name: string, v: string): number => {
@@ -55,6 +58,19 @@ const topicPrefix = `bench.${runId}.`;
 const base = loadConfig();
 const kafka = { ...base.kafka, topicPrefix };
 const say = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+const collectorRoot = args['collector-root'] ?? ROOT;
+const runtime: CollectorRuntime = args.tsx ? 'tsx' : 'dist';
+
+/**
+ * The collector as production runs it: build the checkout being measured (a fresh build, never a
+ * stale dist/). A checkout from before the build existed can only run with --tsx.
+ */
+function buildCollector(root: string): void {
+  const script = `${root.replace(/\/?$/, '/')}scripts/build.sh`;
+  if (!existsSync(script)) throw new Error(`${root} has no scripts/build.sh (a checkout from before the production build): run it with --tsx`);
+  say(`building ${root} (scripts/build.sh)`);
+  execFileSync('bash', [script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 
 function runLoad(options: DriveOptions): Promise<DriveResult> {
   return new Promise((resolve, reject) => {
@@ -78,8 +94,9 @@ async function main(): Promise<void> {
   const profDir = `${ROOT}bench/results/prof-${runId}`;
   const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
   try {
-    say(`collector: topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
-    const collector = await startCollector(args['collector-root'] ?? ROOT, collectorEnv.env, port, nodeFlags);
+    if (runtime === 'dist') buildCollector(collectorRoot);
+    say(`collector (${runtime === 'dist' ? 'node dist/ingest/main.js' : 'node --import tsx ingest/main.ts'}): topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
+    const collector = await startCollector(collectorRoot, collectorEnv.env, port, runtime, nodeFlags);
     let load: DriveResult;
     let halfRate: DriveResult | undefined;
     let collectorPeakRss: number | undefined;
@@ -152,7 +169,7 @@ async function main(): Promise<void> {
     const result = {
       runId,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot: args['collector-root'] ?? ROOT },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime },
       loadAverage: { start: loadAtStart, end: loadavg() },
       collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
       halfRate,
