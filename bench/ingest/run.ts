@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     // Run the collector from its TypeScript sources through tsx (development) instead of the
     // production build (`npm run build`, node dist/ingest/main.js): for A/B runs of the two.
     tsx: { type: 'boolean', default: false },
+    // Extra node flags for the collector process only (e.g. "--max-semi-space-size=8"), space-separated.
+    'collector-node-flags': { type: 'string', default: '' },
   },
 });
 const int = (name: string, v: string): number => {
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
   const referenceTopic = `${topicPrefix}producer-performance`;
   const collectorEnv = benchCollectorEnv({ topicPrefix, port });
   const profDir = `${ROOT}bench/results/prof-${runId}`;
-  const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const nodeFlags = [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...args['collector-node-flags'].split(' ').filter(Boolean)];
   try {
     if (runtime === 'dist') buildCollector(collectorRoot);
     say(`collector (${runtime === 'dist' ? 'node dist/ingest/main.js' : 'node --import tsx ingest/main.ts'}): topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
     const result = {
       runId,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime, collectorNodeFlags: nodeFlags },
       loadAverage: { start: loadAtStart, end: loadavg() },
       collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
       halfRate,
