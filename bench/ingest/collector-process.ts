@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { peakRssMiB, watchPeakRss } from './proc-status.ts';
+import { cpuSeconds, peakRssMiB, watchPeakRss } from './proc-status.ts';
 
 export interface CollectorProcess {
   child: ChildProcess;
@@ -8,6 +8,8 @@ export interface CollectorProcess {
   stop: () => Promise<number | undefined>;
   /** The collector's peak RSS so far, in MiB. */
   peakRss: () => number | undefined;
+  /** CPU seconds the collector has used so far (all its threads). */
+  cpuSeconds: () => number | undefined;
   output: () => string;
 }
 
@@ -60,6 +62,7 @@ export async function startCollector(root: string, env: NodeJS.ProcessEnv, port:
     baseUrl,
     output: () => out,
     peakRss: () => peakRssMiB(child.pid ?? -1),
+    cpuSeconds: () => cpuSeconds(child.pid ?? -1),
     stop: async () => {
       const peak = rss.stop();
       child.kill('SIGTERM');

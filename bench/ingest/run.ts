@@ -103,7 +103,9 @@ async function main(): Promise<void> {
     let halfRate: DriveResult | undefined;
     let collectorPeakRss: number | undefined;
     let peakRssAtMaxRate: number | undefined;
+    let cpuUsPerCdr: { maxRate?: number; halfRate?: number } = {};
     try {
+      const cpuAtStart = collector.cpuSeconds();
       say(`load: ${records} CDRs (+${warmup} warm-up) in batches of ${batchSize}, ${concurrency} connections`);
       load = await runLoad({
         url: `${collector.baseUrl}/v1/cdrs`,
@@ -118,7 +120,11 @@ async function main(): Promise<void> {
         maxRetryWaitMs: 1000,
       });
       peakRssAtMaxRate = collector.peakRss();
-      if (!args['skip-half-rate']) {
+      const cpuAfterMax = collector.cpuSeconds();
+      // CPU per record (warm-up included): what the collector costs, much steadier than its rate on a busy machine.
+      const perCdr = (from: number | undefined, to: number | undefined, n: number): number | undefined =>
+        from === undefined || to === undefined ? undefined : Math.round(((to - from) * 1e6) / n * 10) / 10;
+      cpuUsPerCdr = { maxRate: perCdr(cpuAtStart, cpuAfterMax, records + warmup) };      if (!args['skip-half-rate']) {
         // The same records' shape at half the rate just reached, offered at a steady pace (new ids).
         const rate = Math.max(1, Math.round(load.cdrsPerSecond / 2));
         say(`load: ${records} CDRs at half the maximum rate, ${rate} CDRs/s (open loop)`);
@@ -135,6 +141,7 @@ async function main(): Promise<void> {
           maxRetryWaitMs: 1000,
           rate,
         });
+        cpuUsPerCdr.halfRate = perCdr(cpuAfterMax, collector.cpuSeconds(), records);
       }
     } finally {
       collectorPeakRss = await collector.stop();
@@ -173,7 +180,7 @@ async function main(): Promise<void> {
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
       settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime, collectorNodeFlags: nodeFlags },
       loadAverage: { start: loadAtStart, end: loadavg() },
-      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
+      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, cpuUsPerCdr, kafkaRecordBytes: size },
       halfRate,
       reference,
       ratio: reference ? { throughput: Math.round((load.cdrsPerSecond / reference.recordsPerSecond) * 1000) / 1000 } : undefined,
@@ -183,7 +190,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     const lines = [
       `collector  ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${load.accepted}/${load.records} in ${(load.elapsedMs / 1000).toFixed(1)} s; ${load.shed} shed and retried)`,
-      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases)`,
+      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases); CPU ${cpuUsPerCdr.maxRate ?? '?'} µs/CDR (${cpuUsPerCdr.halfRate ?? '?'} at half rate)`,
       halfRate
         ? `half rate  ${halfRate.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (offered ${Math.round(load.cdrsPerSecond / 2).toLocaleString('en-GB')}/s; ${halfRate.shed} shed); ack per request p50 ${halfRate.ackMs.p50} ms, p99 ${halfRate.ackMs.p99} ms, max ${halfRate.ackMs.max} ms`
         : '',
