@@ -1,4 +1,4 @@
-// The investigator API: `npx tsx api/main.ts`. Configuration: CALLWATCH_API__* (core/config/sections/api.ts);
+// The investigator API: `npm run start:api` after `npm run build` (in development `npx tsx api/main.ts`). Configuration: CALLWATCH_API__* (core/config/sections/api.ts);
 // keys with the `investigate` scope in CALLWATCH_AUTH__API_KEYS (the deployment's one key list).
 // Reads go through the read-only ClickHouse user; the writer user only appends to the audit log.
 // Lifecycle: core/service/lifecycle.ts.

@@ -102,7 +102,11 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
 
   const numbers = new NumberNormaliser(config.defaultRegion);
   const pseudonymiser = new Pseudonymiser(config.hmacKey);
-  const overload = new OverloadGuard(deps.producer, { maxQueuePressure: config.shedQueuePressure, maxEventLoopLagMs: config.shedEventLoopLagMs });
+  const overload = new OverloadGuard(deps.producer, {
+    maxQueuePressure: config.shedQueuePressure,
+    maxRecordsInFlight: config.shedRecordsInFlight,
+    maxEventLoopLagMs: config.shedEventLoopLagMs,
+  });
   const reports = new ReportSubmitter({
     config,
     topic: deps.topics.reports,

@@ -1,6 +1,6 @@
 // The stream processors: Kafka (CDRs, nuisance reports) -> ClickHouse records and weekly aggregates.
-// Run: npx tsx processors/main.ts   (configuration: core/config, section `processors`; lifecycle:
-// core/service/lifecycle.ts).
+// Run: npm run start:processors after npm run build (in development: npx tsx processors/main.ts).
+// Configuration: core/config, section `processors`; lifecycle: core/service/lifecycle.ts.
 import { AvroSerde } from '../core/avro/serde.ts';
 import { Clickhouse } from '../core/clickhouse/client.ts';
 import { migrate } from '../core/clickhouse/migrate.ts';

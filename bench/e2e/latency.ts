@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   };
   const config: Config = loadConfig({ env: { ...process.env, ...shared } });
   const ch = await Clickhouse.connect(config.clickhouse);
-  const ingest = await startCollector(ROOT, shared, collectorPort);
+  const ingest = await startCollector(ROOT, shared, collectorPort, 'tsx');
   const processor = await startProcessor(shared, `http://127.0.0.1:${processorPort}/readyz`);
   console.log(`collector pid ${ingest.child.pid}, processor pid ${processor.pid}; rates ${rates.join(', ')} CDRs/s for ${SECONDS} s each`);
 

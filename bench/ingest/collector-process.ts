@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { peakRssMiB, watchPeakRss } from './proc-status.ts';
+import { cpuSeconds, peakRssMiB, watchPeakRss } from './proc-status.ts';
 
 export interface CollectorProcess {
   child: ChildProcess;
@@ -8,17 +8,27 @@ export interface CollectorProcess {
   stop: () => Promise<number | undefined>;
   /** The collector's peak RSS so far, in MiB. */
   peakRss: () => number | undefined;
+  /** CPU seconds the collector has used so far (all its threads). */
+  cpuSeconds: () => number | undefined;
   output: () => string;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Starts one collector as its own node process (node with the tsx loader, so the PID is the
- * collector itself and /proc/<pid>/status gives its own peak RSS), and waits until /readyz says yes.
+ * How the collector runs: 'dist' as production runs it (`npm run build`'s compiled JavaScript,
+ * `node dist/ingest/main.js`), 'tsx' from the TypeScript sources through the tsx loader (as in
+ * development; its loader adds ~40 MiB of RSS).
  */
-export async function startCollector(root: string, env: NodeJS.ProcessEnv, port: number, nodeFlags: readonly string[] = []): Promise<CollectorProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'ingest/main.ts'], {
+export type CollectorRuntime = 'dist' | 'tsx';
+
+/**
+ * Starts one collector as its own node process (node itself, so the PID is the collector and
+ * /proc/<pid>/status gives its own peak RSS), and waits until /readyz says yes.
+ */
+export async function startCollector(root: string, env: NodeJS.ProcessEnv, port: number, runtime: CollectorRuntime, nodeFlags: readonly string[] = []): Promise<CollectorProcess> {
+  const entry = runtime === 'dist' ? ['dist/ingest/main.js'] : ['--import', 'tsx', 'ingest/main.ts'];
+  const child = spawn(process.execPath, [...nodeFlags, ...entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +62,7 @@ export async function startCollector(root: string, env: NodeJS.ProcessEnv, port:
     baseUrl,
     output: () => out,
     peakRss: () => peakRssMiB(child.pid ?? -1),
+    cpuSeconds: () => cpuSeconds(child.pid ?? -1),
     stop: async () => {
       const peak = rss.stop();
       child.kill('SIGTERM');

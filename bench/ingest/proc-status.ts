@@ -29,3 +29,22 @@ export function watchPeakRss(pid: number, everyMs = 250): { stop: () => number |
     },
   };
 }
+
+/**
+ * CPU time a process has used so far (user + system, all its threads: for the collector also
+ * librdkafka's), in seconds, from /proc/<pid>/stat; undefined once it is gone or off Linux. Unlike
+ * throughput, CPU per record barely depends on what else the machine's cores are doing.
+ */
+export function cpuSeconds(pid: number, ticksPerSecond = 100): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (which may hold spaces) in parentheses: state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / ticksPerSecond : undefined;
+}

@@ -1,11 +1,11 @@
-// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof --skip-half-rate]
+// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof --skip-half-rate --tsx]
 //
 // One collector process, driven by a separate load process with batched native-JSON CDR requests
 // (closed loop: the maximum rate; then open loop at half of it, for the acknowledgement latency there),
 // next to Kafka's own ProducerPerformance with the same record count and size, in one invocation.
 // Figures go to stdout and bench/results/ingest-<time>.json (git-ignored).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ import { deleteTopic, ensureTopics, projectTopics } from '../../core/kafka/admin
 import { TOPICS, topicName } from '../../core/kafka/topics.ts';
 import type { DriveOptions, DriveResult } from '../load/drive.ts';
 import { benchCollectorEnv } from './collector-env.ts';
-import { startCollector } from './collector-process.ts';
+import { startCollector, type CollectorRuntime } from './collector-process.ts';
 import { meanMessageBytes } from './message-size.ts';
 import { runProducerPerformance } from './producer-performance.ts';
 
@@ -36,6 +36,11 @@ const { values: args } = parseArgs({
     // Another checkout's collector (e.g. a `git archive` of the commit before a change), driven and
     // measured by this checkout's bench: before/after in the same minutes.
     'collector-root': { type: 'string' },
+    // Run the collector from its TypeScript sources through tsx (development) instead of the
+    // production build (`npm run build`, node dist/ingest/main.js): for A/B runs of the two.
+    tsx: { type: 'boolean', default: false },
+    // Extra node flags for the collector process only (e.g. "--max-semi-space-size=8"), space-separated.
+    'collector-node-flags': { type: 'string', default: '' },
   },
 });
 const int = (name: string, v: string): number => {
@@ -55,6 +60,19 @@ const topicPrefix = `bench.${runId}.`;
 const base = loadConfig();
 const kafka = { ...base.kafka, topicPrefix };
 const say = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+const collectorRoot = args['collector-root'] ?? ROOT;
+const runtime: CollectorRuntime = args.tsx ? 'tsx' : 'dist';
+
+/**
+ * The collector as production runs it: build the checkout being measured (a fresh build, never a
+ * stale dist/). A checkout from before the build existed can only run with --tsx.
+ */
+function buildCollector(root: string): void {
+  const script = `${root.replace(/\/?$/, '/')}scripts/build.sh`;
+  if (!existsSync(script)) throw new Error(`${root} has no scripts/build.sh (a checkout from before the production build): run it with --tsx`);
+  say(`building ${root} (scripts/build.sh)`);
+  execFileSync('bash', [script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
 
 function runLoad(options: DriveOptions): Promise<DriveResult> {
   return new Promise((resolve, reject) => {
@@ -76,15 +94,18 @@ async function main(): Promise<void> {
   const referenceTopic = `${topicPrefix}producer-performance`;
   const collectorEnv = benchCollectorEnv({ topicPrefix, port });
   const profDir = `${ROOT}bench/results/prof-${runId}`;
-  const nodeFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+  const nodeFlags = [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...args['collector-node-flags'].split(' ').filter(Boolean)];
   try {
-    say(`collector: topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
-    const collector = await startCollector(args['collector-root'] ?? ROOT, collectorEnv.env, port, nodeFlags);
+    if (runtime === 'dist') buildCollector(collectorRoot);
+    say(`collector (${runtime === 'dist' ? 'node dist/ingest/main.js' : 'node --import tsx ingest/main.ts'}): topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
+    const collector = await startCollector(collectorRoot, collectorEnv.env, port, runtime, nodeFlags);
     let load: DriveResult;
     let halfRate: DriveResult | undefined;
     let collectorPeakRss: number | undefined;
     let peakRssAtMaxRate: number | undefined;
+    let cpuUsPerCdr: { maxRate?: number; halfRate?: number } = {};
     try {
+      const cpuAtStart = collector.cpuSeconds();
       say(`load: ${records} CDRs (+${warmup} warm-up) in batches of ${batchSize}, ${concurrency} connections`);
       load = await runLoad({
         url: `${collector.baseUrl}/v1/cdrs`,
@@ -99,7 +120,11 @@ async function main(): Promise<void> {
         maxRetryWaitMs: 1000,
       });
       peakRssAtMaxRate = collector.peakRss();
-      if (!args['skip-half-rate']) {
+      const cpuAfterMax = collector.cpuSeconds();
+      // CPU per record (warm-up included): what the collector costs, much steadier than its rate on a busy machine.
+      const perCdr = (from: number | undefined, to: number | undefined, n: number): number | undefined =>
+        from === undefined || to === undefined ? undefined : Math.round(((to - from) * 1e6) / n * 10) / 10;
+      cpuUsPerCdr = { maxRate: perCdr(cpuAtStart, cpuAfterMax, records + warmup) };      if (!args['skip-half-rate']) {
         // The same records' shape at half the rate just reached, offered at a steady pace (new ids).
         const rate = Math.max(1, Math.round(load.cdrsPerSecond / 2));
         say(`load: ${records} CDRs at half the maximum rate, ${rate} CDRs/s (open loop)`);
@@ -116,6 +141,7 @@ async function main(): Promise<void> {
           maxRetryWaitMs: 1000,
           rate,
         });
+        cpuUsPerCdr.halfRate = perCdr(cpuAfterMax, collector.cpuSeconds(), records);
       }
     } finally {
       collectorPeakRss = await collector.stop();
@@ -152,9 +178,9 @@ async function main(): Promise<void> {
     const result = {
       runId,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot: args['collector-root'] ?? ROOT },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime, collectorNodeFlags: nodeFlags },
       loadAverage: { start: loadAtStart, end: loadavg() },
-      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
+      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, cpuUsPerCdr, kafkaRecordBytes: size },
       halfRate,
       reference,
       ratio: reference ? { throughput: Math.round((load.cdrsPerSecond / reference.recordsPerSecond) * 1000) / 1000 } : undefined,
@@ -164,7 +190,7 @@ async function main(): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     const lines = [
       `collector  ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${load.accepted}/${load.records} in ${(load.elapsedMs / 1000).toFixed(1)} s; ${load.shed} shed and retried)`,
-      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases)`,
+      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases); CPU ${cpuUsPerCdr.maxRate ?? '?'} µs/CDR (${cpuUsPerCdr.halfRate ?? '?'} at half rate)`,
       halfRate
         ? `half rate  ${halfRate.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (offered ${Math.round(load.cdrsPerSecond / 2).toLocaleString('en-GB')}/s; ${halfRate.shed} shed); ack per request p50 ${halfRate.ackMs.p50} ms, p99 ${halfRate.ackMs.p99} ms, max ${halfRate.ackMs.max} ms`
         : '',

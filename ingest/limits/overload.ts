@@ -3,6 +3,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 export interface PressureSource {
   /** 0..1, how full the producer's local queue is. */
   readonly queuePressure: number;
+  /** Records handed to the producer and not yet acknowledged or failed. */
+  readonly inFlight: number;
 }
 
 /** The part of perf_hooks' IntervalHistogram the guard reads (injectable for tests). */
@@ -11,9 +13,10 @@ export type LagHistogram = Pick<IntervalHistogram, 'enable' | 'disable' | 'reset
 export type OverloadVerdict = { overloaded: false } | { overloaded: true; reason: 'producer_queue' | 'event_loop_lag' };
 
 /**
- * Decides whether to shed new work: the producer's queue is too full (Kafka slower than intake), or
- * the event loop lags (CPU saturated: accepting more would slow every request). Lag is the p99
- * event-loop delay over the last sampling interval.
+ * Decides whether to shed new work: the producer's queue is too full or holds too many records
+ * waiting for Kafka (Kafka slower than intake; each waiting record costs memory), or the event loop
+ * lags (CPU saturated: accepting more would slow every request). Lag is the p99 event-loop delay over
+ * the last sampling interval.
  */
 export class OverloadGuard {
   private readonly histogram: LagHistogram;
@@ -22,7 +25,7 @@ export class OverloadGuard {
 
   constructor(
     private readonly producer: PressureSource,
-    private readonly limits: { maxQueuePressure: number; maxEventLoopLagMs: number },
+    private readonly limits: { maxQueuePressure: number; maxRecordsInFlight: number; maxEventLoopLagMs: number },
     intervalMs = 500,
     histogram?: LagHistogram,
   ) {
@@ -41,7 +44,7 @@ export class OverloadGuard {
   }
 
   verdict(): OverloadVerdict {
-    if (this.producer.queuePressure >= this.limits.maxQueuePressure) return { overloaded: true, reason: 'producer_queue' };
+    if (this.producer.queuePressure >= this.limits.maxQueuePressure || this.producer.inFlight >= this.limits.maxRecordsInFlight) return { overloaded: true, reason: 'producer_queue' };
     if (this.lagMs >= this.limits.maxEventLoopLagMs) return { overloaded: true, reason: 'event_loop_lag' };
     return { overloaded: false };
   }

@@ -2,8 +2,8 @@
 // (processors/totals: the finished weekly figures dashboards and the evaluation read for closed
 // weeks), then evaluates the latest weeks, writes verdicts to ClickHouse (`spike_verdicts`, view
 // `spikes`) and changes to the alert topic.
-// Run: npx tsx processors/spikes/main.ts [--once]   (configuration: core/config, section `spikes`;
-// lifecycle: core/service/lifecycle.ts).
+// Run: npm run start:spikes [-- --once] after npm run build (in development: npx tsx
+// processors/spikes/main.ts). Configuration: core/config, section `spikes`; lifecycle: core/service/lifecycle.ts.
 import { AvroSerde } from '../../core/avro/serde.ts';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';

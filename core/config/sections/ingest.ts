@@ -50,6 +50,14 @@ export const ingestSection = z.strictObject({
   requestTimeoutMs: envInt(1_000, 3_600_000).default(60_000),
   /** Shed new work (503) when the producer's queue is fuller than this share. */
   shedQueuePressure: z.coerce.number().gt(0).max(1).default(0.8),
+  /**
+   * Shed new work (503) while this many records are handed to Kafka and not yet acknowledged. Bounds
+   * the collector's memory when Kafka slows or stalls: each such record costs ~0.7-0.9 kB (librdkafka's
+   * copy and the wait for it), so 100,000 is ~80 MiB, where the producer queue's own bound (kafka
+   * queueMaxMessages x shedQueuePressure: 400,000) allowed ~300 MiB. At 65k CDRs/s acknowledged
+   * within ~0.25 s, ~16,000 are in flight.
+   */
+  shedRecordsInFlight: envInt(1_000, 10_000_000).default(100_000),
   /** Shed new work (503) when event-loop delay (p99 over the last interval) exceeds this. */
   shedEventLoopLagMs: envInt(10, 60_000).default(500),
   /** Longest a request waits for Kafka's acknowledgement before answering 503. */
