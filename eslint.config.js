@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', 'dist/', 'dashboards/provisioning/'] },
+  { ignores: ['node_modules/', '.stack/', '.stack-cluster/', '.bench-data/', 'dist/', 'dashboards/provisioning/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
