@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../core/rng.ts';
 import { detectSeriesSpikes, DEFAULT_SERIES_MODEL, seriesBound } from './detect-series.ts';
+import { negativeBinomial } from './noufaily.ts';
 
 const P = DEFAULT_SERIES_MODEL;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -64,6 +66,31 @@ describe('seriesBound', () => {
     const pull = expectedOf(moderate, 0) - clean;
     expect(pull).toBeGreaterThan(2);
     expect(expectedOf(moderate, 1) - clean).toBeLessThan(0.3 * pull);
+  });
+});
+
+describe('the dispersion of a reweighted fit', () => {
+  // 40 outbreak-free negative-binomial series of 260 weeks at the Noufaily set-4 level (mean 1.65, φ 5),
+  // where the reweighting falls on the series' own heavy tail.
+  const rng = new Rng(5);
+  const series = Array.from({ length: 40 }, () => Array.from({ length: 260 }, () => negativeBinomial(rng, 1.65, 5)));
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
+  const dispersions = (consistency: boolean): number[] => series.map((c) => seriesBound(c, range(0, 260), 260, { ...P, consistentReweighting: consistency })?.dispersion ?? Number.NaN);
+
+  it('is biased low without the consistency correction and close to the truth with it', () => {
+    const plain = median(dispersions(false));
+    const corrected = median(dispersions(true));
+    expect(plain).toBeLessThan(4.3);
+    expect(corrected).toBeGreaterThan(4.5);
+    expect(corrected).toBeLessThan(5.5);
+  });
+
+  it('the correction changes nothing when no week is downweighted (a series under 5 a week with no week of 5 or more)', () => {
+    const low = noisy(260, () => 1);
+    expect(Math.max(...low)).toBeLessThan(5);
+    const off = seriesBound(low, range(0, 260), 260, { ...P, consistentReweighting: false });
+    const on = seriesBound(low, range(0, 260), 260, P);
+    expect(on?.dispersion).toBeCloseTo(off?.dispersion ?? Number.NaN, 9);
   });
 });
 

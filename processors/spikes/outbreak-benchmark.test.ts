@@ -70,11 +70,15 @@ describe('outbreak detection on a fixed subset of the Noufaily benchmark (28 sce
 
 });
 
-// Figures reached (npx vitest run --project unit processors/spikes/outbreak-benchmark.test.ts).
+// Figures reached (npx vitest run --project unit processors/spikes/outbreak-benchmark.test.ts). The
+// model with the consistent reweighting (detect-series.ts, consistentFit) alarms less at the nominal α
+// than the one before it (1 false alarm and 17 detected here, against 4 and 20): it was calibrated so
+// that the false-positive rate stays at or below α on every scenario, and at an equal false-positive
+// rate it detects as much (bench/spikes/README.md), so these floors went down with the false alarms.
 const OUTBREAKS = 56;
 const FREE_WEEKS = 2569;
-const FALSE_ALARMS_CEILING = 4; // 4 / 2569 = 0.16%
-const DETECTED_FLOOR = 20; // of 56 (the subset holds k = 1–10: many outbreaks are smaller than the noise)
-const FIRST_WEEK_FLOOR = 19;
+const FALSE_ALARMS_CEILING = 1; // 1 / 2569 = 0.04%
+const DETECTED_FLOOR = 17; // of 56 (the subset holds k = 1–10: many outbreaks are smaller than the noise)
+const FIRST_WEEK_FLOOR = 16;
 const LARGE = 14;
 const LARGE_FOUND_FLOOR = 7;
