@@ -6,12 +6,15 @@ import { tableSql } from './tables.ts';
 // current while both `changes` it was computed from, of caller_week_history and of
 // caller_hour_history, still equal the states' own: any row inserted since, even a copy of a stored
 // record, changes them. Only busy callers' closed weeks have totals; every other (caller, week) is
-// stale here and merged as before, so a read is exact whether or not the task has run. `where` is SQL
-// over `caller` and `week_start`, which all three tables have. GLOBAL IN keeps the subqueries valid
-// through Distributed tables on a cluster.
+// merged as before, so a read is exact whether or not the task has run. `where` is SQL over `caller`
+// and `week_start`, which all these tables have. The states' `changes` are read only for the
+// (caller, week)s that have a total, so a quiet number's look-up reads nothing more than before. GLOBAL
+// keeps the subqueries valid through Distributed tables on a cluster.
 
-function changesSql(states: RawSql, where: RawSql): string {
-  return `SELECT caller, week_start, sumMerge(changes) AS n FROM ${states.text} WHERE ${where.text} GROUP BY caller, week_start`;
+function changesSql(db: string, states: RawSql, where: RawSql): string {
+  return `SELECT caller, week_start, sumMerge(changes) AS n FROM ${states.text}
+    WHERE ${where.text} AND (caller, week_start) GLOBAL IN (SELECT caller, week_start FROM ${tableSql(db, 'numberCdrWeekTotals').text} WHERE ${where.text})
+    GROUP BY caller, week_start`;
 }
 
 /**
@@ -25,13 +28,12 @@ export function currentCdrTotalsSql(db: string, where: RawSql): RawSql {
     any(busiest_hour_calls) AS t_busiest_hour_calls, any(hours) AS t_hours, any(hour_calls) AS t_hour_calls, any(hour_answered) AS t_hour_answered
   FROM ${tableSql(db, 'numberCdrWeekTotals').text}
   WHERE ${where.text}
-    AND (caller, week_start, changes) GLOBAL IN (${changesSql(tableSql(db, 'numberCdrWeekHistory'), where)})
-    AND (caller, week_start, hour_changes) GLOBAL IN (${changesSql(tableSql(db, 'numberCdrHistory'), where)})
+    AND (caller, week_start, changes) GLOBAL IN (${changesSql(db, tableSql(db, 'numberCdrWeekHistory'), where)})
+    AND (caller, week_start, hour_changes) GLOBAL IN (${changesSql(db, tableSql(db, 'numberCdrHistory'), where)})
   GROUP BY caller, week_start`);
 }
 
-/** The (caller, week_start)s in `where` with states and no current total: the ones to merge. */
-export function staleCdrWeeksSql(db: string, where: RawSql): RawSql {
-  return raw(`SELECT caller, week_start FROM (${changesSql(tableSql(db, 'numberCdrWeekHistory'), where)})
-  WHERE (caller, week_start) GLOBAL NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where).text}))`);
+/** `(caller, week_start)` is not a (caller, week) with a current total: its states are to be merged. */
+export function withoutCurrentTotalSql(db: string, where: RawSql): RawSql {
+  return raw(`(caller, week_start) GLOBAL NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where).text}))`);
 }

@@ -1,6 +1,6 @@
 import { ident, raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { weekBounds, type WeekFilter } from './filters.ts';
-import { currentCdrTotalsSql, staleCdrWeeksSql } from './cdr-totals.ts';
+import { currentCdrTotalsSql, withoutCurrentTotalSql } from './cdr-totals.ts';
 import { tableSql } from './tables.ts';
 
 // One number's evidence beyond its weekly rows: distinct counts over a whole range of weeks (a
@@ -58,7 +58,7 @@ function cdrRangeSql(db: string, where: RawSql, withCallees: boolean): RawSql {
   SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, uniqExactIfMerge(answered_calls) AS a, toUInt64(0) AS ce,
     toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE (caller, week_start) GLOBAL IN (${staleCdrWeeksSql(db, where)})
+  PREWHERE ${withoutCurrentTotalSql(db, where)}
   WHERE ${where}
   GROUP BY caller, week_start
   UNION ALL
@@ -120,7 +120,7 @@ FROM (
   UNION ALL
   SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
   FROM ${tableSql(db, 'numberCdrHistory')}
-  PREWHERE (caller, week_start) GLOBAL IN (${staleCdrWeeksSql(db, where)})
+  PREWHERE ${withoutCurrentTotalSql(db, where)}
   WHERE ${where}
   GROUP BY hour_of_week
 )

@@ -1,7 +1,7 @@
 import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { KPI_SQL } from '../kpi/definitions.ts';
 import { inList, weekBounds, type WeekFilter } from './filters.ts';
-import { currentCdrTotalsSql, staleCdrWeeksSql } from './cdr-totals.ts';
+import { currentCdrTotalsSql, withoutCurrentTotalSql } from './cdr-totals.ts';
 import { isNumberSql, tableSql } from './tables.ts';
 
 // The weekly aggregates, as SQL builders (Grafana panels wrap them; the typed ReadModel runs them).
@@ -78,7 +78,7 @@ export interface NumberCdrWeek {
  */
 export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
-  const stale = staleCdrWeeksSql(db, where);
+  const stale = withoutCurrentTotalSql(db, where);
   return sql`SELECT number AS number, week AS week, anyIf(c, src != 2) AS calls, anyIf(ce, src != 2) AS callees,
   anyIf(a, src != 2) AS answered_calls, answered_calls / calls AS answered_share,
   anyIf(s, src != 2) AS short_calls, short_calls / calls AS short_share,
@@ -93,7 +93,7 @@ FROM (
     uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s, minMerge(first_call) AS fs, maxMerge(last_call) AS ls,
     toUInt8(0) AS h, toUInt64(0) AS hc
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE (caller, week_start) GLOBAL IN (${stale})
+  PREWHERE ${stale}
   WHERE ${where}
   GROUP BY caller, week_start
   UNION ALL
@@ -102,7 +102,7 @@ FROM (
   FROM (
     SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n
     FROM ${tableSql(db, 'numberCdrHistory')}
-    PREWHERE (caller, week_start) GLOBAL IN (${stale})
+    PREWHERE ${stale}
     WHERE ${where}
     GROUP BY caller, week_start, hour_of_week
   )
