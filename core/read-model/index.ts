@@ -31,6 +31,7 @@ import { previousWeek } from '../weeks.ts';
 import {
   channelWeeksSql,
   kpiWeeksSql,
+  numberCdrWeekCountsSql,
   numberCdrWeeksSql,
   numberChannelWeeksSql,
   numberReportWeeksSql,
@@ -39,6 +40,7 @@ import {
   type ChannelWeek,
   type KpiWeek,
   type NumberCdrWeek,
+  type NumberCdrWeekCounts,
   type NumberChannelWeek,
   type NumberFilter,
   type NumberReportWeek,
@@ -142,7 +144,7 @@ export class ReadModel {
     const prev = previousWeek(week);
     const [reportWeeks, cdrWeeks] = await Promise.all([
       this.numberReportWeeks({ numbers, fromWeek: prev, toWeek: week }),
-      this.numberCdrWeeks({ numbers, fromWeek: week, toWeek: week }),
+      this.ch.query<NumberCdrWeekCounts>(numberCdrWeekCountsSql(this.db, { numbers, fromWeek: week, toWeek: week })),
     ]);
     const reportsOf = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);
     const cdrs = new Map(cdrWeeks.map((c) => [c.number, c]));

@@ -58,13 +58,12 @@ function cdrRangeSql(db: string, where: RawSql, withCallees: boolean): RawSql {
   SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, uniqExactIfMerge(answered_calls) AS a, toUInt64(0) AS ce,
     toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE ${withoutCurrentTotalSql(db, where)}
-  WHERE ${where}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where)}
   GROUP BY caller, week_start
   UNION ALL
   SELECT toUInt8(3) AS src, toUInt64(0) AS c, toUInt64(0) AS a, ${raw(callees)} AS ce, minMerge(first_call) AS f, maxMerge(last_call) AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  WHERE ${where}
+  PREWHERE ${where}
   GROUP BY caller`);
 }
 
@@ -120,8 +119,7 @@ FROM (
   UNION ALL
   SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
   FROM ${tableSql(db, 'numberCdrHistory')}
-  PREWHERE ${withoutCurrentTotalSql(db, where)}
-  WHERE ${where}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where)}
   GROUP BY hour_of_week
 )
 GROUP BY hour_of_week

@@ -93,8 +93,7 @@ FROM (
     uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s, minMerge(first_call) AS fs, maxMerge(last_call) AS ls,
     toUInt8(0) AS h, toUInt64(0) AS hc
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE ${stale}
-  WHERE ${where}
+  PREWHERE ${where} AND ${stale}
   GROUP BY caller, week_start
   UNION ALL
   SELECT toUInt8(2) AS src, number, week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
@@ -102,13 +101,30 @@ FROM (
   FROM (
     SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n
     FROM ${tableSql(db, 'numberCdrHistory')}
-    PREWHERE ${stale}
-    WHERE ${where}
+    PREWHERE ${where} AND ${stale}
     GROUP BY caller, week_start, hour_of_week
   )
   GROUP BY number, week
 )
 GROUP BY number, week
+ORDER BY number, week`;
+}
+
+/** What a list shows of a caller's week: calls, distinct callees and answered calls, from the same sources as numberCdrWeeksSql (no hours). */
+export type NumberCdrWeekCounts = Pick<NumberCdrWeek, 'number' | 'week' | 'calls' | 'callees' | 'answered_calls' | 'answered_share'>;
+
+export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}): string {
+  const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
+  return sql`SELECT number AS number, week AS week, c AS calls, ce AS callees, a AS answered_calls, answered_calls / calls AS answered_share
+FROM (
+  SELECT caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a
+  FROM (${currentCdrTotalsSql(db, where)})
+  UNION ALL
+  SELECT caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce, uniqExactIfMerge(answered_calls) AS a
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where)}
+  GROUP BY caller, week_start
+)
 ORDER BY number, week`;
 }
 

@@ -74,7 +74,7 @@ FROM (
     minMerge(first_call) AS fs, maxMerge(last_call) AS ls, toUInt8(0) AS bh, toUInt64(0) AS bhc,
     emptyArrayUInt8() AS hs, emptyArrayUInt64() AS hcs, emptyArrayUInt64() AS has
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  WHERE ${where}
+  PREWHERE ${where}
   GROUP BY week_start, caller
   UNION ALL
   SELECT toUInt8(2) AS src, week_start, caller, toUInt64(0) AS wn, sum(hour_n) AS hn, toUInt64(0) AS c, toUInt64(0) AS a, toUInt64(0) AS s,
@@ -83,7 +83,7 @@ FROM (
   FROM (
     SELECT week_start, caller, hour_of_week AS hour, sumMerge(changes) AS hour_n, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
     FROM ${tableSql(db, 'numberCdrHistory')}
-    WHERE ${where}
+    PREWHERE ${where}
     GROUP BY week_start, caller, hour_of_week
   )
   GROUP BY week_start, caller
