@@ -22,7 +22,8 @@ function changesSql(db: string, states: RawSql, where: RawSql): string {
  * figures as t_calls, t_answered, t_short, t_callees, t_first, t_last, t_busiest_hour,
  * t_busiest_hour_calls, t_hours, t_hour_calls, t_hour_answered.
  */
-export function currentCdrTotalsSql(db: string, where: RawSql): RawSql {
+export function currentCdrTotalsSql(db: string, where: RawSql, withTotals = true): RawSql {
+  if (!withTotals) return noTotalsSql(db);
   return raw(`SELECT caller, week_start, any(calls) AS t_calls, any(answered_calls) AS t_answered, any(short_calls) AS t_short,
     any(callees) AS t_callees, any(first_call) AS t_first, any(last_call) AS t_last, any(busiest_hour) AS t_busiest_hour,
     any(busiest_hour_calls) AS t_busiest_hour_calls, any(hours) AS t_hours, any(hour_calls) AS t_hour_calls, any(hour_answered) AS t_hour_answered
@@ -33,7 +34,24 @@ export function currentCdrTotalsSql(db: string, where: RawSql): RawSql {
   GROUP BY caller, week_start`);
 }
 
+/**
+ * The columns of currentCdrTotalsSql and no row, read from no part: for a read whose caller has no
+ * total at all (ReadModel checks first), which then merges its states as before the totals existed.
+ */
+function noTotalsSql(db: string): RawSql {
+  return raw(`SELECT caller, week_start, calls AS t_calls, answered_calls AS t_answered, short_calls AS t_short, callees AS t_callees,
+    first_call AS t_first, last_call AS t_last, busiest_hour AS t_busiest_hour, busiest_hour_calls AS t_busiest_hour_calls,
+    hours AS t_hours, hour_calls AS t_hour_calls, hour_answered AS t_hour_answered
+  FROM ${tableSql(db, 'numberCdrWeekTotals').text} WHERE 0`);
+}
+
 /** `(caller, week_start)` is not a (caller, week) with a current total: its states are to be merged. */
-export function withoutCurrentTotalSql(db: string, where: RawSql): RawSql {
+export function withoutCurrentTotalSql(db: string, where: RawSql, withTotals = true): RawSql {
+  if (!withTotals) return raw('1');
   return raw(`(caller, week_start) GLOBAL NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where).text}))`);
+}
+
+/** How many week totals the callers in `where` have (current or not): none means there is nothing to look up. */
+export function cdrTotalsCountSql(db: string, where: RawSql): string {
+  return `SELECT count() AS n FROM ${tableSql(db, 'numberCdrWeekTotals').text} WHERE ${where.text}`;
 }

@@ -1,6 +1,7 @@
 import type { Clickhouse } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
-import { countSql, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
+import { countSql, inList, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
+import { cdrTotalsCountSql } from './cdr-totals.ts';
 import {
   isReportOrder,
   newNumbersSql,
@@ -58,6 +59,8 @@ export type { WeekFilter, Page } from './filters.ts';
 const MAX_BOUNDED_CANDIDATES = 6_400;
 
 export class ReadModel {
+  private readonly totalsLookups = new Map<string, Promise<boolean>>();
+
   constructor(
     readonly ch: Clickhouse,
     /** processors.serviceLevelSeconds (its default when only reports are read). */
@@ -79,8 +82,31 @@ export class ReadModel {
     return this.ch.query<NumberReportWeek>(numberReportWeeksSql(this.db, f));
   }
 
-  numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
-    return this.ch.query<NumberCdrWeek>(numberCdrWeeksSql(this.db, f));
+  async numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
+    return this.ch.query<NumberCdrWeek>(numberCdrWeeksSql(this.db, f, await this.mayHaveCdrTotals(f)));
+  }
+
+  /**
+   * Whether any of the named callers has a week total in range (all callers when none is named): if
+   * not, their reads merge the states alone and skip looking for current totals, which a quiet
+   * number never has (cdr-totals.ts). Concurrent reads of one profile share one look-up.
+   */
+  private mayHaveCdrTotals(f: NumberFilter): Promise<boolean> {
+    const numbers = f.numbers;
+    if (numbers === undefined) return Promise.resolve(true);
+    const key = JSON.stringify([numbers, f.fromWeek ?? null, f.toWeek ?? null]);
+    let pending = this.totalsLookups.get(key);
+    if (!pending) {
+      pending = this.ch
+        .query<{ n: number }>(cdrTotalsCountSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)))
+        .then((rows) => (rows[0]?.n ?? 0) > 0);
+      this.totalsLookups.set(key, pending);
+      const forget = (): void => {
+        this.totalsLookups.delete(key);
+      };
+      pending.then(forget, forget);
+    }
+    return pending;
   }
 
   channelWeeks(f: WeekFilter & { channels?: readonly string[] } = {}): Promise<ChannelWeek[]> {
@@ -114,13 +140,14 @@ export class ReadModel {
   }
 
   async cdrSummary(number: string, f: WeekFilter = {}): Promise<CdrSummary | undefined> {
-    return (await this.ch.query<CdrSummary>(cdrSummarySql(this.db, number, f)))[0];
+    return (await this.ch.query<CdrSummary>(cdrSummarySql(this.db, number, f, await this.mayHaveCdrTotals({ ...f, numbers: [number] }))))[0];
   }
 
   /** Calls the number made in each of the 168 hours of the week (0 = Monday 00h local), over the weeks of `f`. */
   async callsByHourOfWeek(number: string, f: WeekFilter = {}): Promise<number[]> {
     const counts = new Array<number>(168).fill(0);
-    for (const r of await this.ch.query<HourOfWeekRow>(hourOfWeekSql(this.db, number, weekBounds('week_start', f)))) counts[r.hour_of_week] = r.calls;
+    const withTotals = await this.mayHaveCdrTotals({ ...f, numbers: [number] });
+    for (const r of await this.ch.query<HourOfWeekRow>(hourOfWeekSql(this.db, number, weekBounds('week_start', f), withTotals))) counts[r.hour_of_week] = r.calls;
     return counts;
   }
 
@@ -144,7 +171,9 @@ export class ReadModel {
     const prev = previousWeek(week);
     const [reportWeeks, cdrWeeks] = await Promise.all([
       this.numberReportWeeks({ numbers, fromWeek: prev, toWeek: week }),
-      this.ch.query<NumberCdrWeekCounts>(numberCdrWeekCountsSql(this.db, { numbers, fromWeek: week, toWeek: week })),
+      this.mayHaveCdrTotals({ numbers, fromWeek: week, toWeek: week }).then((withTotals) =>
+        this.ch.query<NumberCdrWeekCounts>(numberCdrWeekCountsSql(this.db, { numbers, fromWeek: week, toWeek: week }, withTotals)),
+      ),
     ]);
     const reportsOf = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);
     const cdrs = new Map(cdrWeeks.map((c) => [c.number, c]));

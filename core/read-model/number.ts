@@ -50,15 +50,15 @@ export interface CdrSummary {
  * their finished figures where current (./cdr-totals.ts), the other weeks merged from their states.
  * Distinct callees over several weeks, and first and last seen, merge the week states (`src` 3).
  */
-function cdrRangeSql(db: string, where: RawSql, withCallees: boolean): RawSql {
+function cdrRangeSql(db: string, where: RawSql, withCallees: boolean, withTotals = true): RawSql {
   const callees = withCallees ? 'uniqExactMerge(callees)' : 'toUInt64(0)';
   return raw(sql`SELECT toUInt8(1) AS src, t_calls AS c, t_answered AS a, toUInt64(0) AS ce, toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
-  FROM (${currentCdrTotalsSql(db, where)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals)})
   UNION ALL
   SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, uniqExactIfMerge(answered_calls) AS a, toUInt64(0) AS ce,
     toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where)}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
   GROUP BY caller, week_start
   UNION ALL
   SELECT toUInt8(3) AS src, toUInt64(0) AS c, toUInt64(0) AS a, ${raw(callees)} AS ce, minMerge(first_call) AS f, maxMerge(last_call) AS l
@@ -67,12 +67,12 @@ function cdrRangeSql(db: string, where: RawSql, withCallees: boolean): RawSql {
   GROUP BY caller`);
 }
 
-export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter): string {
+export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter, withTotals = true): string {
   const where = raw(sql`caller = ${number} AND ${weekBounds('week_start', f)}`);
   return sql`SELECT m_calls AS calls, m_callees AS callees, m_answered AS answered_calls, toString(m_first) AS first_seen, toString(m_last) AS last_seen
 FROM (
   SELECT sum(c) AS m_calls, sum(ce) AS m_callees, sum(a) AS m_answered, anyIf(f, src = 3) AS m_first, anyIf(l, src = 3) AS m_last
-  FROM (${cdrRangeSql(db, where, true)})
+  FROM (${cdrRangeSql(db, where, true, withTotals)})
 )`;
 }
 
@@ -109,17 +109,17 @@ export interface HourOfWeekRow {
  * (./cdr-totals.ts), the other weeks from their hour states (each CDR is in one week and hour, so
  * the parts add up).
  */
-export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawSql): string {
+export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawSql, withTotals = true): string {
   const where = raw(sql`caller = ${number} AND (${weekCondition})`);
   return sql`SELECT hour_of_week AS hour_of_week, sum(n) AS calls, sum(an) AS answered
 FROM (
   SELECT h AS hour_of_week, n, an
-  FROM (${currentCdrTotalsSql(db, where)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals)})
   ARRAY JOIN t_hours AS h, t_hour_calls AS n, t_hour_answered AS an
   UNION ALL
   SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
   FROM ${tableSql(db, 'numberCdrHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where)}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
   GROUP BY hour_of_week
 )
 GROUP BY hour_of_week

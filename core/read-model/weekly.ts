@@ -76,9 +76,9 @@ export interface NumberCdrWeek {
  * calls states of its hours (calls of different hours are different CDRs, so the hours add up to the
  * week); a week's lists rank on caller_weeks (./lists.ts).
  */
-export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
+export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, withTotals = true): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
-  const stale = withoutCurrentTotalSql(db, where);
+  const stale = withoutCurrentTotalSql(db, where, withTotals);
   return sql`SELECT number AS number, week AS week, anyIf(c, src != 2) AS calls, anyIf(ce, src != 2) AS callees,
   anyIf(a, src != 2) AS answered_calls, answered_calls / calls AS answered_share,
   anyIf(s, src != 2) AS short_calls, short_calls / calls AS short_share,
@@ -87,7 +87,7 @@ export function numberCdrWeeksSql(db: string, f: NumberFilter = {}): string {
 FROM (
   SELECT toUInt8(0) AS src, caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a, t_short AS s,
     t_first AS fs, t_last AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc
-  FROM (${currentCdrTotalsSql(db, where)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals)})
   UNION ALL
   SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce,
     uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s, minMerge(first_call) AS fs, maxMerge(last_call) AS ls,
@@ -113,16 +113,16 @@ ORDER BY number, week`;
 /** What a list shows of a caller's week: calls, distinct callees and answered calls, from the same sources as numberCdrWeeksSql (no hours). */
 export type NumberCdrWeekCounts = Pick<NumberCdrWeek, 'number' | 'week' | 'calls' | 'callees' | 'answered_calls' | 'answered_share'>;
 
-export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}): string {
+export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}, withTotals = true): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
   return sql`SELECT number AS number, week AS week, c AS calls, ce AS callees, a AS answered_calls, answered_calls / calls AS answered_share
 FROM (
   SELECT caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a
-  FROM (${currentCdrTotalsSql(db, where)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals)})
   UNION ALL
   SELECT caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce, uniqExactIfMerge(answered_calls) AS a
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where)}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
   GROUP BY caller, week_start
 )
 ORDER BY number, week`;
