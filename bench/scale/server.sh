@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A private ClickHouse 18.16 server for the scale benchmark, configured as stack/stack.sh configures
 # the stack's own (same cache sizes, profiles, users writer/reader), plus log_queries=1 so every
-# measured query's read_rows/read_bytes/memory_usage is in system.query_log. Data lives under
+# measured query's read_rows/read_bytes/memory_usage is in system.query_log, and the stack's <kafka>
+# section, so that bench/processors/throughput.ts --clickhouse-url=http://127.0.0.1:26023 can run
+# both of its sides here, where no one else's queries share the server's CPU. Data lives under
 # .bench-data/ at the worktree root (ignored by git: it holds a .gitignore of its own).
 #
 #   bash bench/scale/server.sh start   # prints the server's PID; ready when it returns
@@ -57,6 +59,7 @@ write_config() {
     <table>query_log</table>
     <flush_interval_milliseconds>2000</flush_interval_milliseconds>
   </query_log>
+  <kafka><auto_offset_reset>smallest</auto_offset_reset></kafka>
 </yandex>
 XML
   cat >"$DIR/users.xml" <<XML
