@@ -35,9 +35,9 @@ export interface SaturationResult {
   recordsPerSecond: number;
   /** Kafka records per processed batch, on average (the pipeline's batch-size histogram). */
   meanBatchRecords: number | null;
-  /** The process's RSS when the processor started (the benchmark's own data is in it). */
-  startRssMb: number;
-  peakRssMb: number;
+  /** In-process: the process's RSS when the processor started (the benchmark's own data is in it); null for the service process, whose RSS is all its own. */
+  startRssMb: number | null;
+  peakRssMb: number | null;
   cpuSeconds: { node: number; clickhouse: number | null };
 }
 
