@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpuSeconds, watchPeakRss } from '../ingest/proc-status.ts';
 
@@ -23,8 +24,9 @@ export interface ProcessorProcess {
 
 /** Starts `node dist/processors/main.js` with `env` on top of this process's environment and waits until /readyz says yes. */
 export async function startProcessorProcess(env: Record<string, string>, opsPort: number): Promise<ProcessorProcess> {
-  // BENCH_PROCESSOR_NODE_FLAGS: node flags for the processor only (e.g. --cpu-prof --cpu-prof-dir=DIR).
-  const flags = (process.env.BENCH_PROCESSOR_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
+  // BENCH_PROCESSOR_NODE_FLAGS: node flags for the processor only (e.g. --cpu-prof --cpu-prof-dir=DIR),
+  // after those of `npm run start:processors`.
+  const flags = [...startFlags(), ...(process.env.BENCH_PROCESSOR_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '')];
   const child = spawn(process.execPath, [...flags, 'dist/processors/main.js'], {
     cwd: ROOT,
     env: { ...process.env, ...env, CALLWATCH_PROCESSORS__HTTP_PORT: String(opsPort) },
@@ -66,4 +68,12 @@ export async function startProcessorProcess(env: Record<string, string>, opsPort
       return peak;
     },
   };
+}
+
+/** The node flags of package.json's `start:processors` (`node <flags> dist/processors/main.js`), the one home of how production starts it. */
+function startFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts['start:processors'] ?? '').split(' ').filter((w) => w !== '');
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/processors/main.js') throw new Error(`package.json start:processors is not \`node [flags] dist/processors/main.js\`: ${words.join(' ')}`);
+  return words.slice(1, -1);
 }
