@@ -110,9 +110,18 @@ GROUP BY number, week
 ORDER BY number, week`;
 }
 
-/** What a list shows of a caller's week: calls, distinct callees and answered calls, from the same sources as numberCdrWeeksSql (no hours). */
+/** What a list shows of a caller's week: calls, distinct callees and answered calls (no hours). */
 export type NumberCdrWeekCounts = Pick<NumberCdrWeek, 'number' | 'week' | 'calls' | 'callees' | 'answered_calls' | 'answered_share'>;
 
+/**
+ * A list page's callers' weeks (`f.numbers`, a page of them): finished figures where current
+ * (./cdr-totals.ts), every other week from the callers' own record rows, counted as the week
+ * states count them (distinct identities, distinct callees, distinct answered identities; copies
+ * count once). Not from the states: the week without totals is mostly the open week, whose states
+ * are spread over the many small parts of the current year's partition, and merging them cost
+ * 387–624 ms for the 50 busiest callers at 100M CDRs against 30–36 ms for their 115,000 rows in the
+ * week's partition of cdr_records, which is ordered by caller (bench/scale/README.md).
+ */
 export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}, withTotals = true): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
   return sql`SELECT number AS number, week AS week, c AS calls, ce AS callees, a AS answered_calls, answered_calls / calls AS answered_share
@@ -120,8 +129,8 @@ FROM (
   SELECT caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a
   FROM (${currentCdrTotalsSql(db, where, withTotals)})
   UNION ALL
-  SELECT caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce, uniqExactIfMerge(answered_calls) AS a
-  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  SELECT caller AS number, toString(week_start) AS week, uniqExact(platform, cdr_id) AS c, uniqExact(callee) AS ce, uniqExactIf(platform, cdr_id, is_answered) AS a
+  FROM ${tableSql(db, 'cdrRecords')}
   PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
   GROUP BY caller, week_start
 )
