@@ -206,8 +206,8 @@ export class ReadModel {
   private async topCallers(week: string, page: Page): Promise<{ number: string }[]> {
     const need = page.offset + page.limit;
     for (let k = Math.max(2 * need, 100); k <= MAX_BOUNDED_CANDIDATES; k *= 4) {
-      const bounds = await this.ch.query<{ number: string; bound: number }>(`${topCallerBoundsSql(this.db, week)}\n${limitSql({ offset: 0, limit: k + 1 }).text}`);
-      const candidates = bounds.slice(0, k).map((b) => b.number);
+      const bounds = await this.ch.query<{ caller_hash: string; bound: number }>(`${topCallerBoundsSql(this.db, week)}\n${limitSql({ offset: 0, limit: k + 1 }).text}`);
+      const candidates = bounds.slice(0, k).map((b) => b.caller_hash);
       const next = bounds.length > k ? (bounds[k]?.bound ?? 0) : 0;
       const calls = candidates.length === 0 ? [] : await this.ch.query<{ number: string; cdr_calls: number }>(topCallersSql(this.db, week, candidates));
       const last = calls[need - 1];
