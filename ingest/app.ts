@@ -34,7 +34,7 @@ export interface IngestDeps {
   /** A connected KafkaProducer (or anything with its send/metadata/queuePressure). */
   producer: RecordProducer;
   /** An AvroSerde on which register('cdr', …) and register('nuisanceReport', …) were called. */
-  serde: Pick<AvroSerde, 'encode' | 'encodeAll'> & { registry: { ping(): Promise<boolean> } };
+  serde: Pick<AvroSerde, 'encode' | 'framer'> & { registry: { ping(): Promise<boolean> } };
   logger?: Logger;
   /** Collector clock (epoch ms); tests pin it. */
   clock?: () => number;

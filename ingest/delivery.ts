@@ -1,5 +1,5 @@
 import { CallwatchError } from '../core/errors.ts';
-import type { Delivered, ProduceRecord } from '../core/kafka/producer.ts';
+import type { Delivered, ProduceRecord, RecordSource } from '../core/kafka/producer.ts';
 import { ingestMetrics } from './metrics.ts';
 
 /** What the collectors need of KafkaProducer (an interface so pure-logic tests can use a fake). */
@@ -7,6 +7,8 @@ export interface RecordProducer {
   send(record: ProduceRecord): Promise<Delivered>;
   /** Resolves once every record is acknowledged; rejects at the first failure. */
   sendBatch(records: readonly ProduceRecord[]): Promise<void>;
+  /** sendBatch() for records written one at a time by `source` (KafkaProducer.sendFrom); what `source` throws is thrown. */
+  sendFrom(topic: string, source: RecordSource): Promise<void>;
   readonly queuePressure: number;
   readonly inFlight: number;
   metadata(timeoutMs?: number): Promise<unknown>;
@@ -29,6 +31,18 @@ export function deliverAll(producer: RecordProducer, records: readonly ProduceRe
     sent = Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
   return awaitAcknowledgement(sent, records.length, started, ackTimeoutMs, kind);
+}
+
+/**
+ * deliverAll() for records the producer writes one at a time from `source` (no Buffer or record
+ * object per record). An error `source` throws (encoding) is thrown from here as it is, as an
+ * encoding error before anything was produced was before: the request fails with it, and records
+ * handed over before it are at most duplicates of the client's retry, which the processors drop.
+ */
+export function deliverFrom(producer: RecordProducer, topic: string, source: RecordSource, ackTimeoutMs: number, kind: 'cdr' | 'report'): Promise<void> {
+  if (source.count === 0) return Promise.resolve();
+  const started = process.hrtime.bigint();
+  return awaitAcknowledgement(producer.sendFrom(topic, source), source.count, started, ackTimeoutMs, kind);
 }
 
 async function awaitAcknowledgement(sent: Promise<void>, count: number, started: bigint, ackTimeoutMs: number, kind: 'cdr' | 'report'): Promise<void> {

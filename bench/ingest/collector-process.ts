@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpuSeconds, peakRssMiB, watchPeakRss } from './proc-status.ts';
+import { cpuSeconds, peakRssMiB, threadCpuSeconds, watchPeakRss, type ThreadGroup } from './proc-status.ts';
 
 export interface CollectorProcess {
   child: ChildProcess;
@@ -10,6 +10,8 @@ export interface CollectorProcess {
   peakRss: () => number | undefined;
   /** CPU seconds the collector has used so far (all its threads). */
   cpuSeconds: () => number | undefined;
+  /** The same by thread group (main thread, librdkafka, V8 helpers, libuv). */
+  threadCpuSeconds: () => Record<ThreadGroup, number> | undefined;
   output: () => string;
 }
 
@@ -63,6 +65,7 @@ export async function startCollector(root: string, env: NodeJS.ProcessEnv, port:
     output: () => out,
     peakRss: () => peakRssMiB(child.pid ?? -1),
     cpuSeconds: () => cpuSeconds(child.pid ?? -1),
+    threadCpuSeconds: () => threadCpuSeconds(child.pid ?? -1),
     stop: async () => {
       const peak = rss.stop();
       child.kill('SIGTERM');

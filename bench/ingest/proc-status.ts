@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * Peak resident set size (VmHWM, "high water mark") of a running process in MiB, from Linux
@@ -47,4 +47,44 @@ export function cpuSeconds(pid: number, ticksPerSecond = 100): number | undefine
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) / ticksPerSecond : undefined;
+}
+
+/** A process's threads grouped by what they are (from /proc/<pid>/task/<tid>/comm). */
+export type ThreadGroup = 'main' | 'librdkafka' | 'helpers' | 'other';
+
+function threadGroup(tid: number, pid: number, comm: string): ThreadGroup {
+  if (tid === pid) return 'main';
+  if (comm.startsWith('rdk:')) return 'librdkafka';
+  // Node names its other threads after itself: V8's platform workers (parallel scavenge, concurrent
+  // marking, compilation) and libuv's pool.
+  if (comm === 'node') return 'helpers';
+  return 'other';
+}
+
+/**
+ * CPU seconds per thread group (user + system) of a running process: the collector's main thread
+ * (the event loop: parsing, validation, encoding, produce calls) apart from librdkafka's threads
+ * (compression, the broker protocol) and Node's helper threads (V8's GC and compiler, libuv's pool).
+ * Threads that already ended are missing (their time is only in cpuSeconds's total).
+ */
+export function threadCpuSeconds(pid: number, ticksPerSecond = 100): Record<ThreadGroup, number> | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  const out: Record<ThreadGroup, number> = { main: 0, librdkafka: 0, helpers: 0, other: 0 };
+  for (const t of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const comm = readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+      if (Number.isFinite(s)) out[threadGroup(Number(t), pid, comm)] += s;
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
 }

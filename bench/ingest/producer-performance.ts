@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { watchPeakRss } from './proc-status.ts';
+import { cpuSeconds, watchPeakRss } from './proc-status.ts';
 
 export interface ProducerPerformanceOptions {
   /** Folder holding the Kafka jars (the stack's .stack/lib/kafka). */
@@ -22,6 +22,8 @@ export interface ProducerPerformanceResult {
   p95Ms: number;
   p99Ms: number;
   peakRssMiB: number | undefined;
+  /** CPU seconds the JVM used (all its threads), read until just before it exited (start-up included). */
+  cpuSeconds: number | undefined;
   command: string;
 }
 
@@ -29,7 +31,7 @@ export interface ProducerPerformanceResult {
 // 95.10 ms avg latency, 402.00 ms max latency, 88 ms 50th, 251 ms 95th, 380 ms 99th, 399 ms 99.9th."
 const SUMMARY = /(\d+) records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th, (\d+) ms 95th, (\d+) ms 99th/;
 
-export function parseSummary(output: string): Omit<ProducerPerformanceResult, 'peakRssMiB' | 'command'> {
+export function parseSummary(output: string): Omit<ProducerPerformanceResult, 'peakRssMiB' | 'cpuSeconds' | 'command'> {
   const m = SUMMARY.exec(output);
   if (!m) throw new Error(`no ProducerPerformance summary in its output:\n${output.slice(-2000)}`);
   const n = (i: number): number => Number(m[i]);
@@ -51,11 +53,17 @@ export async function runProducerPerformance(options: ProducerPerformanceOptions
   ];
   const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const rss = watchPeakRss(child.pid ?? -1);
+  // Its CPU time, read often: once it has exited /proc no longer has it (the last ~50 ms are missed).
+  let cpu: number | undefined;
+  const cpuTimer = setInterval(() => {
+    cpu = cpuSeconds(child.pid ?? -1) ?? cpu;
+  }, 50);
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const peakRssMiB = rss.stop();
+  clearInterval(cpuTimer);
   if (code !== 0) throw new Error(`ProducerPerformance exited with ${String(code)}:\n${out.slice(-2000)}`);
-  return { ...parseSummary(out), peakRssMiB, command: `java ${args.join(' ')}` };
+  return { ...parseSummary(out), peakRssMiB, cpuSeconds: cpu, command: `java ${args.join(' ')}` };
 }

@@ -1,8 +1,10 @@
-// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --cpu-prof --skip-half-rate --tsx]
+// npm run bench:ingest [-- --records 500000 --batch 2000 --concurrency 8 --rounds 5 --cpu-prof --skip-half-rate --tsx]
 //
 // One collector process, driven by a separate load process with batched native-JSON CDR requests
 // (closed loop: the maximum rate; then open loop at half of it, for the acknowledgement latency there),
 // next to Kafka's own ProducerPerformance with the same record count and size, in one invocation.
+// --rounds N alternates the two N times against the same collector process and reports the median
+// and range of each figure and of the ratio: on a shared machine one pair of runs mostly measures luck.
 // Figures go to stdout and bench/results/ingest-<time>.json (git-ignored).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,7 +18,9 @@ import type { DriveOptions, DriveResult } from '../load/drive.ts';
 import { benchCollectorEnv } from './collector-env.ts';
 import { startCollector, type CollectorRuntime } from './collector-process.ts';
 import { meanMessageBytes } from './message-size.ts';
-import { runProducerPerformance } from './producer-performance.ts';
+import { runProducerPerformance, type ProducerPerformanceResult } from './producer-performance.ts';
+import type { ThreadGroup } from './proc-status.ts';
+import { formatSpread, spread } from './spread.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -26,6 +30,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '8' },
     warmup: { type: 'string', default: '40000' },
+    rounds: { type: 'string', default: '1' },
     seed: { type: 'string', default: '20160401' },
     port: { type: 'string', default: '18480' },
     gzip: { type: 'boolean', default: false },
@@ -52,6 +57,7 @@ const records = int('records', args.records);
 const batchSize = int('batch', args.batch);
 const concurrency = int('concurrency', args.concurrency);
 const warmup = Number(args.warmup);
+const rounds = int('rounds', args.rounds);
 const port = int('port', args.port);
 const runId = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}${Math.random().toString(36).slice(2, 6)}`;
 // Benchmark data stays apart from everything else under its own topic prefix, deleted afterwards.
@@ -87,6 +93,27 @@ function runLoad(options: DriveOptions): Promise<DriveResult> {
   });
 }
 
+/** CPU µs per record between two readings (one decimal). */
+function perRecord(from: number | undefined, to: number | undefined, n: number): number | undefined {
+  return from === undefined || to === undefined ? undefined : Math.round(((to - from) * 1e6) / n * 10) / 10;
+}
+
+/** The same per thread group of the collector (threads that ended between the readings are left out). */
+function perRecordByThread(from: Record<ThreadGroup, number> | undefined, to: Record<ThreadGroup, number> | undefined, n: number): Partial<Record<ThreadGroup, number>> {
+  if (!from || !to) return {};
+  return Object.fromEntries((Object.keys(to) as ThreadGroup[]).map((g) => [g, perRecord(from[g], to[g], n)]));
+}
+
+interface Round {
+  round: number;
+  loadAverage: { start: number[]; end: number[] };
+  collector: DriveResult & { cpuUsPerCdr: number | undefined; cpuUsPerCdrByThread: Partial<Record<ThreadGroup, number>> };
+  reference?: ProducerPerformanceResult & { cpuUsPerRecord: number | undefined };
+  ratio?: { throughput: number; cpu: number | undefined };
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 async function main(): Promise<void> {
   const loadAtStart = loadavg();
   await ensureTopics(kafka, projectTopics(kafka));
@@ -95,39 +122,82 @@ async function main(): Promise<void> {
   const collectorEnv = benchCollectorEnv({ topicPrefix, port });
   const profDir = `${ROOT}bench/results/prof-${runId}`;
   const nodeFlags = [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...args['collector-node-flags'].split(' ').filter(Boolean)];
+  const classpathDir = process.env.BENCH_KAFKA_LIB ?? `${process.env.CALLWATCH_STACK_DIR ?? `${ROOT}.stack`}/lib/kafka`;
+  // Same guarantees and batching as the collector's librdkafka producer (core/kafka/producer.ts).
+  const producerProps = { acks: 'all', 'enable.idempotence': true, 'compression.type': kafka.compression, 'linger.ms': kafka.lingerMs, 'batch.size': 1_000_000 };
+  const done: Round[] = [];
+  let halfRate: DriveResult | undefined;
+  let halfRateCpuUsPerCdr: number | undefined;
+  let collectorPeakRss: number | undefined;
+  let peakRssAtMaxRate: number | undefined;
+  let size: Awaited<ReturnType<typeof meanMessageBytes>> | undefined;
+  let referenceStartupCpuSeconds: number | undefined;
   try {
     if (runtime === 'dist') buildCollector(collectorRoot);
     say(`collector (${runtime === 'dist' ? 'node dist/ingest/main.js' : 'node --import tsx ingest/main.ts'}): topic prefix ${topicPrefix}, port ${port}${args['cpu-prof'] ? `, CPU profile to ${profDir}` : ''}`);
+    if (!args['skip-reference']) await ensureTopics(kafka, [{ name: referenceTopic, partitions: TOPICS.cdrs.partitions }]);
     const collector = await startCollector(collectorRoot, collectorEnv.env, port, runtime, nodeFlags);
-    let load: DriveResult;
-    let halfRate: DriveResult | undefined;
-    let collectorPeakRss: number | undefined;
-    let peakRssAtMaxRate: number | undefined;
-    let cpuUsPerCdr: { maxRate?: number; halfRate?: number } = {};
     try {
-      const cpuAtStart = collector.cpuSeconds();
-      say(`load: ${records} CDRs (+${warmup} warm-up) in batches of ${batchSize}, ${concurrency} connections`);
-      load = await runLoad({
-        url: `${collector.baseUrl}/v1/cdrs`,
-        headers: collectorEnv.headers,
-        records,
-        batchSize,
-        concurrency,
-        warmupRecords: warmup,
-        seed: Number(args.seed),
-        idPrefix: `${runId}-`,
-        gzip: args.gzip,
-        maxRetryWaitMs: 1000,
-      });
-      peakRssAtMaxRate = collector.peakRss();
-      const cpuAfterMax = collector.cpuSeconds();
-      // CPU per record (warm-up included): what the collector costs, much steadier than its rate on a busy machine.
-      const perCdr = (from: number | undefined, to: number | undefined, n: number): number | undefined =>
-        from === undefined || to === undefined ? undefined : Math.round(((to - from) * 1e6) / n * 10) / 10;
-      cpuUsPerCdr = { maxRate: perCdr(cpuAtStart, cpuAfterMax, records + warmup) };      if (!args['skip-half-rate']) {
-        // The same records' shape at half the rate just reached, offered at a steady pace (new ids).
-        const rate = Math.max(1, Math.round(load.cdrsPerSecond / 2));
+      for (let r = 1; r <= rounds; r++) {
+        const start = loadavg();
+        // The warm-up (JIT, number memo, producer connections) only before the first round; later
+        // rounds send the same traffic's shape again under new ids, to the same warm process.
+        const warm = r === 1 ? warmup : 0;
+        const cpu0 = collector.cpuSeconds();
+        const threads0 = collector.threadCpuSeconds();
+        say(`round ${r}/${rounds}: ${records} CDRs${warm > 0 ? ` (+${warm} warm-up)` : ''} in batches of ${batchSize}, ${concurrency} connections`);
+        const load = await runLoad({
+          url: `${collector.baseUrl}/v1/cdrs`,
+          headers: collectorEnv.headers,
+          records,
+          batchSize,
+          concurrency,
+          warmupRecords: warm,
+          seed: Number(args.seed),
+          idPrefix: `${runId}-r${r}-`,
+          gzip: args.gzip,
+          maxRetryWaitMs: 1000,
+        });
+        // CPU per record (the first round's includes its warm-up): what the collector costs, much
+        // steadier than its rate on a busy machine. All its threads, and each group of them.
+        const n = records + warm;
+        const cpuUsPerCdr = perRecord(cpu0, collector.cpuSeconds(), n);
+        const cpuUsPerCdrByThread = perRecordByThread(threads0, collector.threadCpuSeconds(), n);
+        peakRssAtMaxRate = collector.peakRss();
+        if (load.failed > 0 || load.accepted < load.records) {
+          say(`WARNING: ${load.records - load.accepted} of ${load.records} records not accepted; first problem: ${load.firstRejection ?? 'none'}`);
+        }
+        const round: Round = { round: r, loadAverage: { start, end: loadavg() }, collector: { ...load, cpuUsPerCdr, cpuUsPerCdrByThread } };
+        if (size === undefined) {
+          size = await meanMessageBytes(kafka, cdrTopic);
+          say(`collector wrote records of ${size.value.toFixed(1)} bytes on average (+${size.key.toFixed(1)} key bytes), from ${size.sampled} sampled`);
+        }
+        if (!args['skip-reference']) {
+          const recordSize = Math.round(size.value);
+          if (referenceStartupCpuSeconds === undefined) {
+            // The JVM's start-up and shutdown CPU, from a run of 1,000 records, subtracted from each
+            // round's CPU per record (the collector's readings start once it is up).
+            referenceStartupCpuSeconds = (await runProducerPerformance({ classpathDir, brokers: kafka.brokers, topic: referenceTopic, records: 1000, recordSize, producerProps })).cpuSeconds;
+          }
+          say(`round ${r}/${rounds}: Kafka ProducerPerformance, ${records} records of ${recordSize} bytes`);
+          const reference = await runProducerPerformance({ classpathDir, brokers: kafka.brokers, topic: referenceTopic, records, recordSize, producerProps });
+          const cpuUsPerRecord = perRecord(referenceStartupCpuSeconds, reference.cpuSeconds, records - 1000);
+          round.reference = { ...reference, cpuUsPerRecord };
+          round.ratio = {
+            throughput: round3(load.cdrsPerSecond / reference.recordsPerSecond),
+            // ProducerPerformance's CPU per record over the collector's: the throughput ratio two equally fed processes would have.
+            cpu: cpuUsPerRecord === undefined || cpuUsPerCdr === undefined ? undefined : round3(cpuUsPerRecord / cpuUsPerCdr),
+          };
+          round.loadAverage.end = loadavg();
+        }
+        done.push(round);
+        say(`round ${r}/${rounds}: ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s, ${cpuUsPerCdr ?? '?'} µs/CDR${round.reference ? `; ProducerPerformance ${Math.round(round.reference.recordsPerSecond).toLocaleString('en-GB')} records/s, ${round.reference.cpuUsPerRecord ?? '?'} µs/record; ratio ${round.ratio?.throughput ?? '?'} (CPU ${round.ratio?.cpu ?? '?'})` : ''}`);
+      }
+      if (!args['skip-half-rate']) {
+        // The same records' shape at half the (median) rate just reached, offered at a steady pace (new ids).
+        const rate = Math.max(1, Math.round((spread(done.map((d) => d.collector.cdrsPerSecond))?.median ?? 2) / 2));
         say(`load: ${records} CDRs at half the maximum rate, ${rate} CDRs/s (open loop)`);
+        const cpu0 = collector.cpuSeconds();
         halfRate = await runLoad({
           url: `${collector.baseUrl}/v1/cdrs`,
           headers: collectorEnv.headers,
@@ -141,63 +211,58 @@ async function main(): Promise<void> {
           maxRetryWaitMs: 1000,
           rate,
         });
-        cpuUsPerCdr.halfRate = perCdr(cpuAfterMax, collector.cpuSeconds(), records);
+        halfRateCpuUsPerCdr = perRecord(cpu0, collector.cpuSeconds(), records);
       }
     } finally {
       collectorPeakRss = await collector.stop();
     }
-    if (load.failed > 0 || load.accepted < load.records) {
-      say(`WARNING: ${load.records - load.accepted} of ${load.records} records not accepted; first problem: ${load.firstRejection ?? 'none'}`);
-    }
-    const size = await meanMessageBytes(kafka, cdrTopic);
-    const recordSize = Math.round(size.value);
-    say(`collector wrote records of ${size.value.toFixed(1)} bytes on average (+${size.key.toFixed(1)} key bytes), from ${size.sampled} sampled`);
 
-    let reference: Awaited<ReturnType<typeof runProducerPerformance>> | undefined;
-    if (!args['skip-reference']) {
-      await ensureTopics(kafka, [{ name: referenceTopic, partitions: TOPICS.cdrs.partitions }]);
-      say(`reference: Kafka ProducerPerformance, ${records} records of ${recordSize} bytes`);
-      reference = await runProducerPerformance({
-        // The stack's jars: BENCH_KAFKA_LIB (the cluster stack: .stack-cluster/lib/kafka), else CALLWATCH_STACK_DIR's.
-        classpathDir: process.env.BENCH_KAFKA_LIB ?? `${process.env.CALLWATCH_STACK_DIR ?? `${ROOT}.stack`}/lib/kafka`,
-        brokers: kafka.brokers,
-        topic: referenceTopic,
-        records,
-        recordSize,
-        // Same guarantees and batching as the collector's librdkafka producer (core/kafka/producer.ts).
-        producerProps: {
-          acks: 'all',
-          'enable.idempotence': true,
-          'compression.type': kafka.compression,
-          'linger.ms': kafka.lingerMs,
-          'batch.size': 1_000_000,
-        },
-      });
-    }
-
+    const median = {
+      cdrsPerSecond: spread(done.map((d) => d.collector.cdrsPerSecond)),
+      ackP50Ms: spread(done.map((d) => d.collector.ackMs.p50)),
+      ackP99Ms: spread(done.map((d) => d.collector.ackMs.p99)),
+      cpuUsPerCdr: spread(done.map((d) => d.collector.cpuUsPerCdr)),
+      cpuUsPerCdrMainThread: spread(done.map((d) => d.collector.cpuUsPerCdrByThread.main)),
+      referenceRecordsPerSecond: spread(done.map((d) => d.reference?.recordsPerSecond)),
+      referenceCpuUsPerRecord: spread(done.map((d) => d.reference?.cpuUsPerRecord)),
+      ratio: spread(done.map((d) => d.ratio?.throughput)),
+      cpuRatio: spread(done.map((d) => d.ratio?.cpu)),
+    };
     const result = {
       runId,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { records, batchSize, concurrency, warmupRecords: warmup, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime, collectorNodeFlags: nodeFlags },
+      settings: { records, batchSize, concurrency, warmupRecords: warmup, rounds, gzip: args.gzip, seed: Number(args.seed), collectorRoot, collectorRuntime: runtime, collectorNodeFlags: nodeFlags },
       loadAverage: { start: loadAtStart, end: loadavg() },
-      collector: { ...load, peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, cpuUsPerCdr, kafkaRecordBytes: size },
-      halfRate,
-      reference,
-      ratio: reference ? { throughput: Math.round((load.cdrsPerSecond / reference.recordsPerSecond) * 1000) / 1000 } : undefined,
+      collector: { peakRssMiB: collectorPeakRss, peakRssMiBAtMaxRate: peakRssAtMaxRate, kafkaRecordBytes: size },
+      rounds: done,
+      median,
+      halfRate: halfRate ? { ...halfRate, cpuUsPerCdr: halfRateCpuUsPerCdr } : undefined,
+      referenceStartupCpuSeconds,
     };
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
     const file = `${ROOT}bench/results/ingest-${runId}.json`;
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const threads = (d: Round): string =>
+      (Object.entries(d.collector.cpuUsPerCdrByThread) as [string, number | undefined][]).filter(([, v]) => v !== undefined && v > 0).map(([k, v]) => `${k} ${String(v)}`).join(', ');
     const lines = [
-      `collector  ${load.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${load.accepted}/${load.records} in ${(load.elapsedMs / 1000).toFixed(1)} s; ${load.shed} shed and retried)`,
-      `           ack per request p50 ${load.ackMs.p50} ms, p99 ${load.ackMs.p99} ms, max ${load.ackMs.max} ms; peak RSS ${peakRssAtMaxRate ?? '?'} MiB (${collectorPeakRss ?? '?'} MiB after both phases); CPU ${cpuUsPerCdr.maxRate ?? '?'} µs/CDR (${cpuUsPerCdr.halfRate ?? '?'} at half rate)`,
+      ...done.map((d) => {
+        const c = d.collector;
+        return [
+          `round ${d.round}    collector ${c.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s (${c.accepted}/${c.records} in ${(c.elapsedMs / 1000).toFixed(1)} s; ${c.shed} shed), ack p50 ${c.ackMs.p50} / p99 ${c.ackMs.p99} ms, CPU ${c.cpuUsPerCdr ?? '?'} µs/CDR (${threads(d)})`,
+          d.reference
+            ? `           ProducerPerformance ${Math.round(d.reference.recordsPerSecond).toLocaleString('en-GB')} records/s (p50 ${d.reference.p50Ms} / p99 ${d.reference.p99Ms} ms), CPU ${d.reference.cpuUsPerRecord ?? '?'} µs/record; ratio ${d.ratio?.throughput ?? '?'}, CPU ratio ${d.ratio?.cpu ?? '?'}; load ${d.loadAverage.start[0]?.toFixed(1) ?? '?'} → ${d.loadAverage.end[0]?.toFixed(1) ?? '?'}`
+            : '',
+        ].filter(Boolean).join('\n');
+      }),
+      `collector  ${formatSpread(median.cdrsPerSecond)} CDRs/s acknowledged; ack per request p50 ${formatSpread(median.ackP50Ms)} ms, p99 ${formatSpread(median.ackP99Ms)} ms`,
+      `           CPU ${formatSpread(median.cpuUsPerCdr, 1)} µs/CDR, main thread ${formatSpread(median.cpuUsPerCdrMainThread, 1)}; peak RSS ${peakRssAtMaxRate ?? '?'} MiB at the maximum rate (${collectorPeakRss ?? '?'} MiB after all phases)`,
       halfRate
-        ? `half rate  ${halfRate.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (offered ${Math.round(load.cdrsPerSecond / 2).toLocaleString('en-GB')}/s; ${halfRate.shed} shed); ack per request p50 ${halfRate.ackMs.p50} ms, p99 ${halfRate.ackMs.p99} ms, max ${halfRate.ackMs.max} ms`
+        ? `half rate  ${halfRate.cdrsPerSecond.toLocaleString('en-GB')} CDRs/s acknowledged (${halfRate.shed} shed); ack per request p50 ${halfRate.ackMs.p50} ms, p99 ${halfRate.ackMs.p99} ms, max ${halfRate.ackMs.max} ms; CPU ${halfRateCpuUsPerCdr ?? '?'} µs/CDR`
         : '',
-      reference
-        ? `reference  ProducerPerformance ${Math.round(reference.recordsPerSecond).toLocaleString('en-GB')} records/s of ${recordSize} B; latency p50 ${reference.p50Ms} ms, p99 ${reference.p99Ms} ms; peak RSS ${reference.peakRssMiB ?? '?'} MiB`
+      median.referenceRecordsPerSecond
+        ? `reference  ProducerPerformance ${formatSpread(median.referenceRecordsPerSecond)} records/s of ${Math.round(size?.value ?? 0)} B; CPU ${formatSpread(median.referenceCpuUsPerRecord, 1)} µs/record (JVM start-up ${referenceStartupCpuSeconds ?? '?'} s CPU left out)`
         : 'reference  skipped',
-      result.ratio ? `ratio      collector / ProducerPerformance throughput = ${result.ratio.throughput}` : '',
+      median.ratio ? `ratio      collector / ProducerPerformance records/s in the same round = ${formatSpread(median.ratio, 3)}; by CPU per record ${formatSpread(median.cpuRatio, 3)}` : '',
       `load avg   ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${result.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at the end`,
       `written    ${file}`,
     ];

@@ -3,12 +3,11 @@ import type { RegistryConfig } from '../config/sections/registry.ts';
 import { CallwatchError, errorMessage } from '../errors.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RecordOf } from '../records.ts';
+import { compileRecordWriter, type RecordWriter } from './record-writer.ts';
 import { loadSchema, loadSchemaText, type SchemaKey } from './schemas.ts';
 
 export const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
-/** First guess of a framed record's size for encodeAll (a CDR is ~150-250 bytes); the buffer grows if needed. */
-const ENCODE_SIZE_HINT = 256;
 
 interface Writer {
   type: avro.Type;
@@ -48,6 +47,8 @@ export function frame(schemaId: number, body: Buffer): Buffer {
 export class AvroSerde {
   private readonly ids = new Map<SchemaKey, number>();
   private readonly writers = new Map<number, Promise<Writer>>();
+  /** framer()'s compiled writer of each schema (record-writer.ts), or avsc's when it has none. */
+  private readonly recordWriters = new Map<SchemaKey, RecordWriter>();
 
   constructor(readonly registry: RegistryClient) {}
 
@@ -84,42 +85,33 @@ export class AvroSerde {
   }
 
   /**
-   * Frames every value as the current schema of `key`, written into ONE buffer (header and body of
-   * each, back to back; grown when a record does not fit) and handed out as a view per record: one
-   * allocation per request instead of two plus two copies per record (encode()). The views share
-   * the buffer, which is never written again after this returns.
+   * A writer that frames a value as the current schema of `key` into `buf` at `pos`, header and body
+   * (what encode() returns, written in place), and returns the end, or minus the number of bytes
+   * missing when it does not fit. The schema id and writer are looked up once, not per record; the
+   * body is written by the schema's compiled writer (record-writer.ts: avsc's bytes, faster).
    */
-  encodeAll<K extends SchemaKey>(key: K, values: readonly RecordOf<K>[]): Buffer[] {
+  framer<K extends SchemaKey>(key: K): (value: RecordOf<K>, buf: Buffer, pos: number) => number {
     const id = this.schemaId(key);
-    const { type } = loadSchema(key);
-    let buf = Buffer.allocUnsafe(Math.max(1024, values.length * ENCODE_SIZE_HINT));
-    const starts: number[] = [];
-    let pos = 0;
-    for (const value of values) {
-      for (;;) {
-        let end = -1;
-        if (pos + HEADER_BYTES <= buf.length) {
-          try {
-            end = type.encode(value, buf, pos + HEADER_BYTES);
-          } catch (err) {
-            throw this.encodeError(key, value, err);
-          }
-        }
-        if (end >= 0) {
-          buf[pos] = MAGIC_BYTE;
-          buf.writeUInt32BE(id, pos + 1);
-          starts.push(pos);
-          pos = end;
-          break;
-        }
-        // Too small (avsc answers minus the bytes missing): grow, keeping what is written.
-        const grown = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + HEADER_BYTES - end + 1024));
-        buf.copy(grown, 0, 0, pos);
-        buf = grown;
-      }
+    let write = this.recordWriters.get(key);
+    if (write === undefined) {
+      const { type, text } = loadSchema(key);
+      write = compileRecordWriter(JSON.parse(text), type) ?? ((value, buf, pos) => type.encode(value, buf, pos));
+      this.recordWriters.set(key, write);
     }
-    starts.push(pos);
-    return values.map((_v, i) => buf.subarray(starts[i], starts[i + 1]));
+    const writeBody = write;
+    return (value, buf, pos) => {
+      if (pos + HEADER_BYTES > buf.length) return buf.length - (pos + HEADER_BYTES) - 1;
+      let end: number;
+      try {
+        end = writeBody(value, buf, pos + HEADER_BYTES);
+      } catch (err) {
+        throw this.encodeError(key, value, err);
+      }
+      if (end < 0) return end;
+      buf[pos] = MAGIC_BYTE;
+      buf.writeUInt32BE(id, pos + 1);
+      return end;
+    };
   }
 
   private encodeError(key: SchemaKey, value: unknown, err: unknown): CallwatchError {

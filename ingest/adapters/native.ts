@@ -16,7 +16,9 @@ function asRecord(value: unknown, index: number, line?: number): AdaptedRecord {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { index, ...(line === undefined ? {} : { line }), errors: [fieldError('(record)', 'not_an_object')] };
   }
-  return { index, ...(line === undefined ? {} : { line }), input: value as Record<string, unknown> };
+  // Written out rather than spread: this runs for every record of a batch.
+  const input = value as Record<string, unknown>;
+  return line === undefined ? { index, input } : { index, line, input };
 }
 
 function tooMany(count: number, max: number): CallwatchError {

@@ -1,10 +1,11 @@
 import type { AvroSerde } from '../../core/avro/serde.ts';
 import type { IngestConfig } from '../../core/config/sections/ingest.ts';
 import { CallwatchError } from '../../core/errors.ts';
-import type { ProduceRecord } from '../../core/kafka/producer.ts';
+import type { RecordSource } from '../../core/kafka/producer.ts';
 import type { CountryCode } from '../../core/phone/normalise.ts';
+import type { CdrRecord } from '../../core/records.ts';
 import type { AdaptedRecord, CdrFormat } from '../adapters/types.ts';
-import { deliverAll, type RecordProducer } from '../delivery.ts';
+import { deliverFrom, type RecordProducer } from '../delivery.ts';
 import { ingestMetrics } from '../metrics.ts';
 import type { NumberNormaliser } from '../validation/numbers.ts';
 import { checkCdrBatch, type Rejection, type Warning } from './check-batch.ts';
@@ -41,14 +42,14 @@ export interface CdrSubmitterDeps {
   config: IngestConfig;
   topic: string;
   producer: RecordProducer;
-  serde: Pick<AvroSerde, 'encodeAll'>;
+  serde: Pick<AvroSerde, 'framer'>;
   numbers: NumberNormaliser;
   clock: () => number;
 }
 
 /** A request's records ready to produce: only what the acknowledgement and the answer need. */
 interface Prepared {
-  produce: ProduceRecord[];
+  source: RecordSource;
   ids: string[];
   summary: CdrSummary;
 }
@@ -74,9 +75,16 @@ export class CdrSubmitter {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    if (!('produce' in prepared)) return Promise.resolve(prepared);
-    // Handed to the producer now; what waits for the acknowledgement holds only the ids and the summary.
-    return this.acknowledged(deliverAll(this.deps.producer, prepared.produce, this.deps.config.ackTimeoutMs, 'cdr'), prepared.ids, prepared.summary);
+    if (!('source' in prepared)) return Promise.resolve(prepared);
+    // Encoded and handed to the producer now (an encoding error is thrown as it is); what waits for
+    // the acknowledgement holds only the ids and the summary.
+    let delivered: Promise<void>;
+    try {
+      delivered = deliverFrom(this.deps.producer, this.deps.topic, prepared.source, this.deps.config.ackTimeoutMs, 'cdr');
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return this.acknowledged(delivered, prepared.ids, prepared.summary);
   }
 
   private prepare(records: readonly AdaptedRecord[], options: CdrSubmitOptions): Prepared | CdrSubmitResult {
@@ -99,18 +107,22 @@ export class CdrSubmitter {
     const summary: CdrSummary = { format: options.format, received: records.length, rejected: checked.rejectedRecords, rejections: checked.rejections, warnings: checked.warnings };
     if (checked.accepted.length === 0 || (options.atomic && checked.rejectedRecords > 0)) return { ok: false, atomic: options.atomic, summary };
 
-    // One buffer for the request's records (AvroSerde.encodeAll), a view per record.
+    // Each record is encoded into the producer's scratch buffer as it is handed over (KafkaProducer.sendFrom):
+    // no Buffer, key object or record object per record.
     const accepted = checked.accepted;
-    const values = this.deps.serde.encodeAll('cdr', accepted.map((a) => a.record));
-    const produce: ProduceRecord[] = new Array<ProduceRecord>(accepted.length);
     const ids: string[] = new Array<string>(accepted.length);
-    const topic = this.deps.topic;
-    for (let i = 0; i < accepted.length; i++) {
-      const record = (accepted[i] as (typeof accepted)[number]).record;
-      ids[i] = record.cdr_id;
-      produce[i] = { topic, key: `${record.platform}/${record.cdr_id}`, value: values[i] as Buffer };
-    }
-    return { produce, ids, summary };
+    for (let i = 0; i < accepted.length; i++) ids[i] = (accepted[i] as (typeof accepted)[number]).record.cdr_id;
+    const write = this.deps.serde.framer('cdr');
+    const record = (i: number): CdrRecord => (accepted[i] as (typeof accepted)[number]).record;
+    const source: RecordSource = {
+      count: accepted.length,
+      key: (i) => {
+        const r = record(i);
+        return `${r.platform}/${r.cdr_id}`;
+      },
+      writeValue: (i, buf) => write(record(i), buf, 0),
+    };
+    return { source, ids, summary };
   }
 
   private async acknowledged(delivered: Promise<void>, ids: string[], summary: CdrSummary): Promise<CdrSubmitResult> {

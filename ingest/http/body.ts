@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { gunzip } from 'node:zlib';
 import { CallwatchError } from '../../core/errors.ts';
 
@@ -44,13 +45,14 @@ export function mediaTypeOf(contentType: string | undefined): string {
   return mediaType;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
-/** Strict UTF-8 text of a body (a leading BOM is dropped); invalid bytes give 400, not U+FFFD. */
+/**
+ * Strict UTF-8 text of a body (a leading BOM is dropped); invalid bytes give 400, not U+FFFD. What a
+ * fatal TextDecoder answers (utf8-text.test.ts compares them), with the bytes checked by
+ * `buffer.isUtf8` and decoded by `toString`: 70-105 against 70-135 ns per CDR of a 2,000-CDR batch
+ * in one process on this machine, within its noise (bench/README.md).
+ */
 export function utf8Text(body: Buffer): string {
-  try {
-    return utf8.decode(body);
-  } catch {
-    throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'body is not valid UTF-8');
-  }
+  if (!isUtf8(body)) throw new CallwatchError('CW_ERR_INGEST_MALFORMED_BODY', 'body is not valid UTF-8');
+  const bom = body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  return body.toString('utf8', bom ? 3 : 0);
 }

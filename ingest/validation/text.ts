@@ -10,6 +10,8 @@ const CONTROL_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 // Anything but white space (the same set String.prototype.trim removes): a test, not a trimmed copy.
 const NOT_SPACE = /\S/;
+// Space to tilde: no control, surrogate or format character (Cf starts at U+00AD) can be among them.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export type TextProblem = 'too_long' | 'control_characters' | 'invalid_unicode' | 'empty' | 'format_characters';
 
@@ -29,6 +31,8 @@ export interface TextRules {
 export function textProblem(value: string, maxLength: number, options: TextRules = {}): TextProblem | undefined {
   if (value.length > maxLength) return 'too_long';
   if (!options.allowEmpty && !NOT_SPACE.test(value)) return 'empty';
+  // Most ids, names and numbers: one test instead of the three below, none of which can fail on them.
+  if (PRINTABLE_ASCII.test(value)) return undefined;
   if ((options.multiline ? CONTROL_EXCEPT_LAYOUT : CONTROL).test(value)) return 'control_characters';
   if (LONE_SURROGATE.test(value)) return 'invalid_unicode';
   if (options.identifier && hasFormatCharacters(value)) return 'format_characters';

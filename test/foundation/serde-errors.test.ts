@@ -54,19 +54,26 @@ describe('decoding bad bytes gives typed errors', () => {
     expect((caught as CallwatchError).message).toMatch(/channel/);
   });
 
-  it('encodeAll frames a request into one buffer, each record byte for byte as encode() does, and decodes back', async () => {
+  it('framer writes a record in place, byte for byte as encode() does, and says how much room was missing', async () => {
     await serde.register('cdr', `${config.kafka.topicPrefix}errors-value`);
-    // Records far larger than the size guess force the buffer to grow mid-request.
-    const records = Array.from({ length: 40 }, (_v, i) => ({ ...sampleCdr(i), agent: i % 7 === 3 ? 'a'.repeat(3000 + i) : null }));
-    const framed = serde.encodeAll('cdr', records);
-    expect(framed).toHaveLength(records.length);
-    framed.forEach((b, i) => expect(b.equals(serde.encode('cdr', records[i] as CdrRecord)), `record ${String(i)}`).toBe(true));
-    expect(new Set(framed.map((b) => b.buffer)).size).toBe(1);
-    expect((await serde.decode('cdr', framed[3] as Buffer)).value).toEqual(records[3]);
-    expect(serde.encodeAll('cdr', [])).toEqual([]);
+    const write = serde.framer('cdr');
+    const records = Array.from({ length: 12 }, (_v, i) => ({ ...sampleCdr(i), agent: i % 5 === 3 ? 'a'.repeat(3000 + i) : null }));
+    const buf = Buffer.alloc(8192);
+    for (const [i, r] of records.entries()) {
+      const expected = serde.encode('cdr', r);
+      const end = write(r, buf, 100);
+      expect(end, `record ${String(i)}`).toBe(100 + expected.length);
+      expect(buf.subarray(100, end).equals(expected), `record ${String(i)}`).toBe(true);
+      // Too small: minus at least the bytes missing, so the caller can grow its buffer and ask again.
+      const short = Buffer.alloc(expected.length - 1);
+      expect(write(r, short, 0)).toBeLessThan(0);
+      expect(write(r, Buffer.alloc(short.length - write(r, short, 0)), 0)).toBe(expected.length);
+      expect(write(r, Buffer.alloc(3), 0)).toBeLessThan(0);
+    }
+    expect((await serde.decode('cdr', serde.encode('cdr', records[3] as CdrRecord))).value).toEqual(records[3]);
     let caught: unknown;
     try {
-      serde.encodeAll('cdr', [sampleCdr(1), { ...sampleCdr(2), channel: 'PIGEON' } as unknown as CdrRecord]);
+      write({ ...sampleCdr(2), channel: 'PIGEON' } as unknown as CdrRecord, buf, 0);
     } catch (err) {
       caught = err;
     }
