@@ -3,7 +3,6 @@ import type { RegistryConfig } from '../config/sections/registry.ts';
 import { CallwatchError, errorMessage } from '../errors.ts';
 import { RegistryClient } from './registry-client.ts';
 import type { RecordOf } from '../records.ts';
-import { compileRecordWriter, type RecordWriter } from './record-writer.ts';
 import { loadSchema, loadSchemaText, type SchemaKey } from './schemas.ts';
 
 export const MAGIC_BYTE = 0;
@@ -47,8 +46,6 @@ export function frame(schemaId: number, body: Buffer): Buffer {
 export class AvroSerde {
   private readonly ids = new Map<SchemaKey, number>();
   private readonly writers = new Map<number, Promise<Writer>>();
-  /** framer()'s compiled writer of each schema (record-writer.ts), or avsc's when it has none. */
-  private readonly recordWriters = new Map<SchemaKey, RecordWriter>();
 
   constructor(readonly registry: RegistryClient) {}
 
@@ -87,23 +84,16 @@ export class AvroSerde {
   /**
    * A writer that frames a value as the current schema of `key` into `buf` at `pos`, header and body
    * (what encode() returns, written in place), and returns the end, or minus the number of bytes
-   * missing when it does not fit. The schema id and writer are looked up once, not per record; the
-   * body is written by the schema's compiled writer (record-writer.ts: avsc's bytes, faster).
+   * missing when it does not fit. The schema id and type are looked up once, not per record.
    */
   framer<K extends SchemaKey>(key: K): (value: RecordOf<K>, buf: Buffer, pos: number) => number {
     const id = this.schemaId(key);
-    let write = this.recordWriters.get(key);
-    if (write === undefined) {
-      const { type, text } = loadSchema(key);
-      write = compileRecordWriter(JSON.parse(text), type) ?? ((value, buf, pos) => type.encode(value, buf, pos));
-      this.recordWriters.set(key, write);
-    }
-    const writeBody = write;
+    const { type } = loadSchema(key);
     return (value, buf, pos) => {
       if (pos + HEADER_BYTES > buf.length) return buf.length - (pos + HEADER_BYTES) - 1;
       let end: number;
       try {
-        end = writeBody(value, buf, pos + HEADER_BYTES);
+        end = type.encode(value, buf, pos + HEADER_BYTES);
       } catch (err) {
         throw this.encodeError(key, value, err);
       }
