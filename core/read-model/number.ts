@@ -53,12 +53,12 @@ export interface CdrSummary {
 function cdrRangeSql(db: string, where: RawSql, withCallees: boolean, withTotals = true): RawSql {
   const callees = withCallees ? 'uniqExactMerge(callees)' : 'toUInt64(0)';
   return raw(sql`SELECT toUInt8(1) AS src, t_calls AS c, t_answered AS a, toUInt64(0) AS ce, toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
-  FROM (${currentCdrTotalsSql(db, where, withTotals)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals, 'week')})
   UNION ALL
   SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, uniqExactIfMerge(answered_calls) AS a, toUInt64(0) AS ce,
     toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals, 'week')}
   GROUP BY caller, week_start
   UNION ALL
   SELECT toUInt8(3) AS src, toUInt64(0) AS c, toUInt64(0) AS a, ${raw(callees)} AS ce, minMerge(first_call) AS f, maxMerge(last_call) AS l
@@ -114,12 +114,12 @@ export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawS
   return sql`SELECT hour_of_week AS hour_of_week, sum(n) AS calls, sum(an) AS answered
 FROM (
   SELECT h AS hour_of_week, n, an
-  FROM (${currentCdrTotalsSql(db, where, withTotals)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals, 'hours')})
   ARRAY JOIN t_hours AS h, t_hour_calls AS n, t_hour_answered AS an
   UNION ALL
   SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
   FROM ${tableSql(db, 'numberCdrHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals, 'hours')}
   GROUP BY hour_of_week
 )
 GROUP BY hour_of_week

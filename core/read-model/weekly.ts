@@ -127,11 +127,11 @@ export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}, withTot
   return sql`SELECT number AS number, week AS week, c AS calls, ce AS callees, a AS answered_calls, answered_calls / calls AS answered_share
 FROM (
   SELECT caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a
-  FROM (${currentCdrTotalsSql(db, where, withTotals)})
+  FROM (${currentCdrTotalsSql(db, where, withTotals, 'week')})
   UNION ALL
   SELECT caller AS number, toString(week_start) AS week, uniqExact(platform, cdr_id) AS c, uniqExact(callee) AS ce, uniqExactIf(platform, cdr_id, is_answered) AS a
   FROM ${tableSql(db, 'cdrRecords')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals)}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals, 'week')}
   GROUP BY caller, week_start
 )
 ORDER BY number, week`;

@@ -10,7 +10,7 @@ import { isNumberSql, tableSql } from '../../core/read-model/tables.ts';
 // at least `minCalls` rows that week (caller_weeks' `changes`, an upper bound of their calls) and
 // (re)computes the totals of those whose states changed since their total was written. Each total
 // carries the `changes` of the two state tables it was computed from, each read in the same SELECT as
-// that table's figures; the read model uses a total only while both still match
+// that table's figures; the read model uses each table's figures only while its `changes` still match
 // (core/read-model/cdr-totals.ts), so nothing is ever read stale. The newest week with records is
 // left to the states: its totals would be outdated by the next record.
 

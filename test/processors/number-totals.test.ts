@@ -143,4 +143,39 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
     expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(999);
     expect((await read.cdrSummary(R, { fromWeek: W1, toWeek: W1 }))?.calls).toBe(999);
   });
+  // Last: it leaves forged totals and extra states behind.
+  it("reads a total's week figures only while `changes` matches, its hours only while `hour_changes` does", async () => {
+    const db = ident(ch.database);
+    const W1_ONLY = { fromWeek: W1, toWeek: W1 };
+    const truth = { summary: await read.cdrSummary(R, W1_ONLY), hours: await read.callsByHourOfWeek(R, W1_ONLY) };
+    const changesOf = async (table: string): Promise<number> =>
+      Number((await ch.query<{ n: number | string }>(`SELECT sumMerge(changes) AS n FROM ${db.text}.${table} WHERE caller = '${R}' AND week_start = '${W1}'`))[0]?.n ?? 0);
+    const forged = async (changes: number, hourChanges: number): Promise<void> => {
+      await ch.insert(`${ch.database}.caller_week_totals`, [{
+        week_start: W1, caller: R, changes, hour_changes: hourChanges, calls: 999, answered_calls: 0, short_calls: 0, callees: 0,
+        first_call: 0, last_call: 0, busiest_hour: 0, busiest_hour_calls: 99, hours: [0], hour_calls: [99], hour_answered: [0], computed_at: 2_100_000_000,
+      }]);
+      await ch.command(sql`OPTIMIZE TABLE ${db}.caller_week_totals FINAL`);
+    };
+    // What one view of an insert writes when the other has not (yet): one stored record again.
+    const oneView = (table: string, hour: boolean): string => `INSERT INTO ${db.text}.${table}
+      SELECT week_start, caller, ${hour ? 'hour_of_week, ' : ''}sumState(toUInt64(1)), uniqExactState(platform, cdr_id), uniqExactIfState(platform, cdr_id, is_answered),
+        uniqExactIfState(platform, cdr_id, is_short), uniqExactState(callee), minState(setup_time), maxState(setup_time)
+      FROM (SELECT * FROM ${db.text}.cdr_records WHERE caller = '${R}' AND week_start = '${W1}' LIMIT 1)
+      GROUP BY week_start, caller${hour ? ', hour_of_week' : ''}`;
+    const week0 = await changesOf('caller_week_history');
+    const hour0 = await changesOf('caller_hour_history');
+    // A total current in both tables, then the hour table moves on: its week figures stand, its hours do not.
+    await forged(week0, hour0);
+    await ch.command(oneView('caller_hour_history', true));
+    expect(await changesOf('caller_hour_history')).toBe(hour0 + 1);
+    expect((await read.cdrSummary(R, W1_ONLY))?.calls).toBe(999);
+    expect(await read.callsByHourOfWeek(R, W1_ONLY)).toEqual(truth.hours);
+    // A total of the new hour state, then the week table moves on: its hours stand, its week figures do not.
+    await forged(week0, hour0 + 1);
+    await ch.command(oneView('caller_week_history', false));
+    expect(await changesOf('caller_week_history')).toBe(week0 + 1);
+    expect(await read.cdrSummary(R, W1_ONLY)).toEqual(truth.summary);
+    expect((await read.callsByHourOfWeek(R, W1_ONLY))[0]).toBe(99);
+  });
 });
