@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
-import { detectSeriesSpikes, DEFAULT_SERIES_MODEL, seriesBound } from './detect-series.ts';
-import { negativeBinomial } from './noufaily.ts';
+import { detectSeriesSpikes, DEFAULT_SERIES_MODEL, seriesBound, seriesTailProbabilities } from './detect-series.ts';
+import { FIRST_TEST_WEEK, negativeBinomial, NOUFAILY_SCENARIOS, noufailySeries } from './noufaily.ts';
 
 const P = DEFAULT_SERIES_MODEL;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -128,5 +128,25 @@ describe('detectSeriesSpikes', () => {
     const six = [...sparse];
     six[190] = 6;
     expect(detectSeriesSpikes(six, 150, P).map((x) => x.week)).toEqual([190]);
+  });
+});
+
+describe('seriesTailProbabilities', () => {
+  it('alarms at α exactly where detectSeriesSpikes rises (tail ≤ α and limit54), on benchmark series of every scenario', () => {
+    for (const scenario of NOUFAILY_SCENARIOS.filter((s) => s.id % 3 === 1)) {
+      const { counts } = noufailySeries(scenario, 1, 99);
+      const up = detectSeriesSpikes(counts, FIRST_TEST_WEEK, P).filter((v) => v.direction === 'up').map((v) => v.week);
+      const tails = seriesTailProbabilities(counts, FIRST_TEST_WEEK, P);
+      expect(tails.length).toBe(counts.length - FIRST_TEST_WEEK);
+      expect(tails.filter((w) => w.recentEnough && w.tail <= P.alpha).map((w) => w.week)).toEqual(up);
+    }
+  });
+
+  it('a week far above its history has a tiny tail probability, an ordinary week a large one', () => {
+    const counts = noisy(200, () => 40);
+    counts[199] = 90;
+    const tails = seriesTailProbabilities(counts, 198, P);
+    expect(tails[0]?.tail).toBeGreaterThan(0.05);
+    expect(tails[1]?.tail).toBeLessThan(1e-6);
   });
 });
