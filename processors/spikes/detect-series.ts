@@ -1,4 +1,5 @@
 import { countLowerQuantile, countUpperQuantile, countUpperTail } from './count-distributions.ts';
+import { censoredDispersion } from './dispersion-likelihood.ts';
 import { anscombeResidual, reweightingMoments } from './reweighting-consistency.ts';
 
 /**
@@ -72,6 +73,12 @@ export interface SeriesModelParams {
    */
   minRecentCount: number;
   recentWeeks: number;
+  /**
+   * How φ is estimated: 'pearson' (the consistent reweighted Pearson statistic, consistentFit) or
+   * 'likelihood' (negative-binomial maximum likelihood at the consistent fit's means, the downweighted
+   * weeks censored at their cut: dispersion-likelihood.ts), with its own standard error for dispersionZ.
+   */
+  dispersionEstimator: 'pearson' | 'likelihood';
 }
 
 export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
@@ -88,6 +95,7 @@ export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
   reweightRounds: 1,
   minRecentCount: 5,
   recentWeeks: 4,
+  dispersionEstimator: 'likelihood',
 };
 
 export interface SeriesBound {
@@ -235,6 +243,12 @@ function consistentFit(fit: Fit, x: readonly number[][], y: readonly number[], w
   return { beta, dispersion: phi };
 }
 
+/** The smallest count the reweighting downweights at mean mu and dispersion phi (Anscombe residual above the threshold, at least reweightMinCount). */
+function reweightCut(mu: number, phi: number, p: SeriesModelParams): number {
+  const edge = (Math.cbrt(mu) ** 2 + (p.reweightThreshold * Math.cbrt(Math.sqrt(mu)) * Math.sqrt(phi)) / 1.5) ** 1.5;
+  return Math.max(p.reweightMinCount, Math.floor(edge) + 1);
+}
+
 /** Relative standard error of φ̂ from the spread of the weeks' Pearson contributions. */
 function dispersionRelativeError(fit: Fit): number {
   const n = fit.mu.length;
@@ -275,17 +289,26 @@ export function seriesBound(counts: readonly number[], base: readonly number[], 
   let fit = fitPoissonGlm(x, y, ones);
   let weights = ones;
   let weightingDispersion = fit.dispersion;
+  let weightingMeans = fit.mu;
   // A large outbreak inflates the first fit's φ and so hides itself from the Anscombe residuals (which
   // are divided by √φ): the reweighting runs until the weights settle (at most reweightRounds times).
   for (let round = 0; round < p.reweightRounds; round++) {
     weightingDispersion = fit.dispersion;
+    weightingMeans = fit.mu;
     weights = reweight(fit);
     fit = fitPoissonGlm(x, y, weights, p.dispersionWeightPower);
   }
   const consistent = p.consistentReweighting && p.reweightRounds > 0 && fit.df > 0 ? consistentFit(fit, x, y, weights, weightingDispersion, p) : fit;
   const x0 = design(t, trend);
-  const phi = consistent.dispersion;
-  const relativeError = fit.df > 0 ? dispersionRelativeError(fit) : 0;
+  let phi = consistent.dispersion;
+  let relativeError = fit.df > 0 ? dispersionRelativeError(fit) : 0;
+  if (p.dispersionEstimator === 'likelihood' && fit.df > 0) {
+    const means = x.map((row) => Math.exp(Math.min(30, row.reduce((s, v, i) => s + v * (consistent.beta[i] ?? 0), 0))));
+    const cuts = weights.map((w, i) => (w < 1 ? reweightCut(weightingMeans[i] ?? 0, weightingDispersion, p) : null));
+    const estimate = censoredDispersion(y, means, cuts);
+    phi = estimate.dispersion;
+    relativeError = estimate.relativeError;
+  }
   const eta = x0.reduce((s, v, i) => s + v * (consistent.beta[i] ?? 0), 0);
   let etaVariance = 0;
   for (let a = 0; a < x0.length; a++) for (let c = 0; c < x0.length; c++) etaVariance += (x0[a] ?? 0) * (x0[c] ?? 0) * (fit.inverse[a]?.[c] ?? 0);
