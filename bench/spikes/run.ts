@@ -279,7 +279,7 @@ if (ffTallies && callwatchScoresByName.size > 0) {
   lines.push(
     '### callwatch at farringtonFlexible’s false-positive rate',
     '',
-    'Per scenario, callwatch alarms where its tail probability is below a cut (bench/spikes/equal-fpr.ts). **In-sample**: the most permissive cut with no more false alarms than farringtonFlexible on the same outbreak-free test weeks (the cut, as a nominal level, in brackets). **Cross-fitted**: the cut chosen that way on the other half of the replicates (odd ↔ even) and applied to this half. FPR / POD / first week in %; differences in POD points.',
+    'Per scenario, callwatch alarms where its tail probability is below a cut (bench/spikes/equal-fpr.ts). **In-sample**: a cut with no more false alarms than farringtonFlexible on the same outbreak-free test weeks, midway (geometric mean) between the free-week scores on either side of that count (the cut, as a nominal level, in brackets). **Cross-fitted**: the cut chosen that way on the other half of the replicates (odd ↔ even) and applied to this half. FPR / POD / first week in %; differences in POD points.',
     '',
     '| scenario | farringtonFlexible | callwatch in-sample (cut) | difference | callwatch cross-fitted | difference |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
