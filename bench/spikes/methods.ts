@@ -1,5 +1,5 @@
 import { DEFAULT_DETECTOR_PARAMS } from '../../core/config/sections/spikes.ts';
-import { detectSeriesSpikes, DEFAULT_SERIES_MODEL } from '../../processors/spikes/detect-series.ts';
+import { DEFAULT_SERIES_MODEL, seriesTailProbabilities } from '../../processors/spikes/detect-series.ts';
 import { detectNumberSpikes } from '../../processors/spikes/detect-numbers.ts';
 import { detectSpikes } from '../../processors/spikes/detect-spikes.ts';
 import { estimateOverdispersion } from '../../processors/spikes/overdispersion.ts';
@@ -33,10 +33,21 @@ function testWeekAlarms(weeks: Iterable<number>): boolean[] {
   return alarms;
 }
 
-export function runCallwatch(method: CallwatchMethod, input: BenchInput, alpha: number): boolean[] {
-  if (method === 'callwatch') {
-    return testWeekAlarms(detectSeriesSpikes(input.counts, FIRST_TEST_WEEK, { ...DEFAULT_SERIES_MODEL, alpha }).filter((v) => v.direction === 'up').map((v) => v.week));
+/**
+ * The long-history model's score of each test week at nominal level `alpha`: the week's upper tail
+ * probability, or Infinity where Farrington's limit54 rule forbids a rise alarm. The model alarms at
+ * `alpha` exactly in the weeks scoring at most `alpha` (detect-series.ts, seriesTailProbabilities).
+ */
+export function callwatchScores(counts: readonly number[], alpha: number): number[] {
+  const scores = new Array<number>(TEST_WEEKS).fill(Number.POSITIVE_INFINITY);
+  for (const w of seriesTailProbabilities(counts, FIRST_TEST_WEEK, { ...DEFAULT_SERIES_MODEL, alpha })) {
+    if (w.recentEnough && w.week >= FIRST_TEST_WEEK && w.week < FIRST_TEST_WEEK + TEST_WEEKS) scores[w.week - FIRST_TEST_WEEK] = w.tail;
   }
+  return scores;
+}
+
+export function runCallwatch(method: CallwatchMethod, input: BenchInput, alpha: number): boolean[] {
+  if (method === 'callwatch') return callwatchScores(input.counts, alpha).map((s) => s <= alpha);
   if (method === 'callwatch-numbers') {
     // detectSpikes' number pass (detect-spikes.ts) for one number, without the aggregates' work: the
     // stream holds the number's own reports; a first pass's excess is taken out of it. In production

@@ -2,7 +2,7 @@
 // callwatch's own regimes. See bench/spikes/README.md.
 //
 //   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=1]
-//                               [--alpha-grid=0.002,0.003,0.007,0.01,0.015,0.02]
+//                               [--alpha-grid=0.003,0.007,0.01,0.015,0.02]
 //
 // Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
 // them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
@@ -12,8 +12,8 @@
 // times from an earlier run's DIR instead of running R again (R is the slow part), after checking that
 // DIR/series.csv holds exactly the same series. --r-processes=N splits the series over N Rscript
 // processes (CPU times are summed, so the per-1,000 figures do not change). --alpha-grid: the other
-// nominal levels the long-history model is also run at on the Noufaily scenarios, for the comparison at
-// equal false-positive rate (empty: none).
+// levels the long-history model's tail probabilities are also read at for the "one α for all scenarios"
+// table (the comparison at equal false-positive rate needs no grid: bench/spikes/equal-fpr.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../core/rng.ts';
 import { FIRST_TEST_WEEK, negativeBinomial, NOUFAILY_SCENARIOS, noufailySeries, seriesSeed, TEST_WEEKS } from '../../processors/spikes/noufaily.ts';
 import { addTally, emptyTally, outbreakRates, tallySeries, type OutbreakTally } from '../../processors/spikes/outbreak-quality.ts';
-import { CALLWATCH_METHODS, runCallwatch, type CallwatchMethod } from './methods.ts';
+import { equalFpr, seriesScores, tallyBelow, type SeriesScores } from './equal-fpr.ts';
+import { CALLWATCH_METHODS, callwatchScores, runCallwatch, type CallwatchMethod } from './methods.ts';
 import { REGIMES, regimeSeries } from './regimes.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -39,7 +40,7 @@ const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
 const withR = !process.argv.includes('--no-r');
 const reuseR = option('reuse-r', '');
 const rProcesses = Number(option('r-processes', '1'));
-const alphaGrid = option('alpha-grid', '0.002,0.003,0.007,0.01,0.015,0.02')
+const alphaGrid = option('alpha-grid', '0.003,0.007,0.01,0.015,0.02')
   .split(',')
   .filter((a) => a !== '')
   .map(Number);
@@ -86,26 +87,27 @@ writeFileSync(seriesFile, series.map((s) => [s.name, ...s.counts].join(',')).joi
 const alarms = new Map<string, Map<string, boolean[]>>();
 const cpuSeconds = new Map<string, number>();
 
+// The long-history model's score (tail probability) of every test week, Noufaily scenarios only, for
+// the comparison at equal false-positive rate: series name → scores.
+const callwatchScoresByName = new Map<string, number[]>();
 for (const method of Object.keys(CALLWATCH_METHODS) as CallwatchMethod[]) {
   const byName = new Map<string, boolean[]>();
   // The DROP detector only on the regime it is for: the others have no falls to find.
   const todo = method === 'callwatch-drop' ? series.filter((s) => s.group === 'collapse') : series;
   const started = process.cpuUsage();
-  for (const s of todo) byName.set(s.name, runCallwatch(method, s, alpha));
+  for (const s of todo) {
+    if (method !== 'callwatch') {
+      byName.set(s.name, runCallwatch(method, s, alpha));
+      continue;
+    }
+    const scores = callwatchScores(s.counts, alpha);
+    if (s.group.startsWith('scenario')) callwatchScoresByName.set(s.name, scores);
+    byName.set(s.name, scores.map((x) => x <= alpha));
+  }
   const used = process.cpuUsage(started);
   cpuSeconds.set(method, (used.user + used.system) / 1e6);
   alarms.set(method, byName);
   process.stderr.write(`${method}: ${todo.length} series, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n`);
-}
-// The long-history model at the other nominal levels of the grid, Noufaily scenarios only: its
-// false-positive rate rises with α, so for each scenario the largest α whose realised rate is at or
-// below farringtonFlexible's gives the fair comparison of detection (below).
-const gridAlarms = new Map<number, Map<string, boolean[]>>();
-for (const a of alphaGrid) {
-  const byName = new Map<string, boolean[]>();
-  for (const s of series) if (s.group.startsWith('scenario')) byName.set(s.name, runCallwatch('callwatch', s, a));
-  gridAlarms.set(a, byName);
-  process.stderr.write(`callwatch at α = ${a}: done\n`);
 }
 const seriesCount = new Map<string, number>(Object.keys(CALLWATCH_METHODS).map((m) => [m, m === 'callwatch-drop' ? replicates : series.length]));
 
@@ -256,71 +258,78 @@ for (const m of methods.filter((x) => x !== 'callwatch-drop')) {
   lines.push(`| ${m} | ${scenariosAtOrBelow(m)} / 28 | ${ff ? better.length : '–'} / 28 | ${ff ? fair.length : '–'} / 28 |`);
 }
 
-// At equal false-positive rate. The methods' realised FPRs differ, and a method that alarms more also
-// detects more, so detection is compared where callwatch's FPR is at or below farringtonFlexible's:
-// per scenario, the largest nominal α of the grid (and the run's own α) whose realised FPR on that
-// scenario is at most farringtonFlexible's. (The converse, farringtonFlexible tuned to callwatch's
-// FPR, would need R at several α: not run.) Tuning α per scenario on the test data favours the tuned
-// method slightly; the pooled line also gives one α for all scenarios.
+// At equal false-positive rate (bench/spikes/equal-fpr.ts): the methods' realised FPRs differ, and a
+// method that alarms more also detects more, so callwatch's detection is read where it alarms no more
+// often than farringtonFlexible on the same outbreak-free weeks (in-sample), and with the threshold
+// chosen on the other half of the replicates (cross-fitted). The converse (farringtonFlexible read at
+// callwatch's FPR) would need R at many levels: not run.
 const ffTallies = tallies.get('farringtonFlexible');
-const callwatchTallies = tallies.get('callwatch');
-const equalFpr = { pooled: emptyTally(), reference: emptyTally(), atLeast: 0, scenarios: 0 };
-if (ffTallies && callwatchTallies && gridAlarms.size > 0) {
-  const levels = [...new Set([alpha, ...alphaGrid])].sort((a, b) => a - b);
-  const tallyAt = (a: number, g: string): OutbreakTally => {
-    if (a === alpha) return callwatchTallies.get(g) ?? emptyTally();
-    const out = emptyTally();
-    for (const s of series.filter((x) => x.group === g)) {
-      const al = gridAlarms.get(a)?.get(s.name);
-      if (al) addTally(out, tallySeries(s, al));
-    }
-    return out;
-  };
+const equalFprSummary = { reference: emptyTally(), inSample: emptyTally(), crossFitted: emptyTally(), inSampleAtLeast: 0, crossFittedAtLeast: 0, crossFittedBoth: 0 };
+if (ffTallies && callwatchScoresByName.size > 0) {
   const triple = (t: OutbreakTally): string => {
     const r = outbreakRates(t);
     return `${(100 * r.falsePositiveRate).toFixed(2)} / ${pct(r.probabilityOfDetection)} / ${pct(r.firstWeekDetection)}`;
   };
+  const signed = (d: number): string => `${d >= 0 ? '+' : '−'}${Math.abs(100 * d).toFixed(1)}`;
+  const scoresOf = new Map<string, SeriesScores[]>();
+  for (const s of series) {
+    const sc = callwatchScoresByName.get(s.name);
+    if (sc) (scoresOf.get(s.group) ?? scoresOf.set(s.group, []).get(s.group) ?? []).push(seriesScores(s, s.replicate, sc));
+  }
   lines.push(
     '### callwatch at farringtonFlexible’s false-positive rate',
     '',
-    `Per scenario, the largest α of ${levels.join(', ')} at which the long-history model's FPR is at most farringtonFlexible's (FPR / POD / first week in %).`,
+    'Per scenario, callwatch alarms where its tail probability is below a cut (bench/spikes/equal-fpr.ts). **In-sample**: a cut with no more false alarms than farringtonFlexible on the same outbreak-free test weeks, midway (geometric mean) between the free-week scores on either side of that count (the cut, as a nominal level, in brackets). **Cross-fitted**: the cut chosen that way on the other half of the replicates (odd ↔ even) and applied to this half. FPR / POD / first week in %; differences in POD points.',
     '',
-    '| scenario | farringtonFlexible | callwatch α | callwatch | POD difference (points) |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| scenario | farringtonFlexible | callwatch in-sample (cut) | difference | callwatch cross-fitted | difference |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const g of noufailyGroups) {
     const ff = ffTallies.get(g) ?? emptyTally();
-    const ffRates = outbreakRates(ff);
-    const fitting = levels.filter((a) => outbreakRates(tallyAt(a, g)).falsePositiveRate <= ffRates.falsePositiveRate);
-    const chosen = fitting.at(-1);
-    if (chosen === undefined) {
-      lines.push(`| ${describe(g)} | ${triple(ff)} | none | (FPR above at every α) | |`);
-      continue;
+    const byHalf = [emptyTally(), emptyTally()];
+    for (const s of series.filter((x) => x.group === g)) {
+      const a = alarms.get('farringtonFlexible')?.get(s.name);
+      if (a) addTally(byHalf[s.replicate % 2] ?? emptyTally(), tallySeries(s, a));
     }
-    // Pooled over the scenarios compared only, for both methods.
-    addTally(equalFpr.reference, ff);
-    const t = tallyAt(chosen, g);
-    addTally(equalFpr.pooled, t);
-    equalFpr.scenarios += 1;
-    const diff = outbreakRates(t).probabilityOfDetection - ffRates.probabilityOfDetection;
-    if (diff >= 0) equalFpr.atLeast += 1;
-    lines.push(`| ${describe(g)} | ${triple(ff)} | ${chosen} | ${triple(t)} | ${diff >= 0 ? '+' : '−'}${Math.abs(100 * diff).toFixed(1)} |`);
+    const e = equalFpr(scoresOf.get(g) ?? [], (half) => (half === 'all' ? ff.falseAlarms : (byHalf[half]?.falseAlarms ?? 0)));
+    addTally(equalFprSummary.reference, ff);
+    addTally(equalFprSummary.inSample, e.inSample);
+    addTally(equalFprSummary.crossFitted, e.crossFitted);
+    const ffPod = outbreakRates(ff).probabilityOfDetection;
+    const d = outbreakRates(e.inSample).probabilityOfDetection - ffPod;
+    const dc = outbreakRates(e.crossFitted).probabilityOfDetection - ffPod;
+    if (d >= 0) equalFprSummary.inSampleAtLeast += 1;
+    if (dc >= 0) equalFprSummary.crossFittedAtLeast += 1;
+    if (dc >= 0 && e.crossFitted.falseAlarms <= ff.falseAlarms) equalFprSummary.crossFittedBoth += 1;
+    const cut = Number.isFinite(e.inSampleCut) ? e.inSampleCut.toPrecision(2) : 'all';
+    lines.push(`| ${describe(g)} | ${triple(ff)} | ${triple(e.inSample)} (${cut}) | ${signed(d)} | ${triple(e.crossFitted)} | ${signed(dc)} |`);
   }
-  lines.push(`| **the ${equalFpr.scenarios} scenarios compared** | **${triple(equalFpr.reference)}** | | **${triple(equalFpr.pooled)}** | |`, '');
-  lines.push(`callwatch's POD at least farringtonFlexible's at an FPR at or below it: ${equalFpr.atLeast} of 28 scenarios (${28 - equalFpr.scenarios} with no level low enough).`, '');
-  const pooledAt = levels.map((a) => ({ a, t: noufailyGroups.reduce((acc, g) => addTally(acc, tallyAt(a, g)), emptyTally()) }));
-  lines.push('One α for all scenarios (pooled FPR / POD / first week in %):', '', '| callwatch α | pooled | scenarios with FPR ≤ farringtonFlexible’s | with POD ≥ farringtonFlexible’s |', '| ---: | ---: | ---: | ---: |');
-  for (const { a, t } of pooledAt) {
-    const fprOk = noufailyGroups.filter((g) => outbreakRates(tallyAt(a, g)).falsePositiveRate <= outbreakRates(ffTallies.get(g) ?? emptyTally()).falsePositiveRate).length;
-    const podOk = noufailyGroups.filter((g) => outbreakRates(tallyAt(a, g)).probabilityOfDetection >= outbreakRates(ffTallies.get(g) ?? emptyTally()).probabilityOfDetection).length;
-    lines.push(`| ${a} | ${triple(t)} | ${fprOk} / 28 | ${podOk} / 28 |`);
+  const s = equalFprSummary;
+  lines.push(`| **the 28 scenarios** | **${triple(s.reference)}** | **${triple(s.inSample)}** | ${signed(outbreakRates(s.inSample).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} | **${triple(s.crossFitted)}** | ${signed(outbreakRates(s.crossFitted).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} |`, '');
+  lines.push(
+    `callwatch's POD at least farringtonFlexible's at an FPR at or below it (in-sample): ${s.inSampleAtLeast} of 28 scenarios. Cross-fitted: POD at least farringtonFlexible's in ${s.crossFittedAtLeast} of 28, and with the FPR at or below too in ${s.crossFittedBoth} of 28.`,
+    '',
+  );
+  const levels = [...new Set([alpha, ...alphaGrid])].sort((a, b) => a - b);
+  lines.push(
+    'One level for all scenarios: the same tail probabilities read at each level (weeks left out of later baselines stay those of the nominal α; pooled FPR / POD / first week in %):',
+    '',
+    '| callwatch level | pooled | scenarios with FPR ≤ farringtonFlexible’s | with POD ≥ farringtonFlexible’s | with both |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const a of levels) {
+    const per = noufailyGroups.map((g) => ({ own: tallyBelow(scoresOf.get(g) ?? [], a * (1 + 1e-12)), ff: ffTallies.get(g) ?? emptyTally() }));
+    const fprOk = per.filter((x) => x.own.falseAlarms <= x.ff.falseAlarms);
+    const podOk = per.filter((x) => outbreakRates(x.own).probabilityOfDetection >= outbreakRates(x.ff).probabilityOfDetection);
+    const both = fprOk.filter((x) => podOk.includes(x));
+    lines.push(`| ${a} | ${triple(per.reduce((acc, x) => addTally(acc, x.own), emptyTally()))} | ${fprOk.length} / 28 | ${podOk.length} / 28 | ${both.length} / 28 |`);
   }
-  lines.push(`| farringtonFlexible (α ${alpha}) | ${triple(pooled('farringtonFlexible', noufailyGroups))} | | |`, '');
+  lines.push(`| farringtonFlexible (α ${alpha}) | ${triple(pooled('farringtonFlexible', noufailyGroups))} | | | |`, '');
 }
 const report = lines.join('\n') + '\n';
 writeFileSync(join(outDir, 'report.md'), report);
 writeFileSync(
   join(outDir, 'results.json'),
-  JSON.stringify({ seed, replicates, alpha, alphaGrid, equalFpr, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
+  JSON.stringify({ seed, replicates, alpha, alphaGrid, equalFpr: equalFprSummary, cpuSeconds: Object.fromEntries(cpuSeconds), tallies: Object.fromEntries([...tallies].map(([m, g]) => [m, Object.fromEntries(g)])) }, null, 1),
 );
 process.stdout.write(report);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countLowerQuantile, countUpperQuantile, normalQuantile, normalTail } from './count-distributions.ts';
+import { countLowerQuantile, countUpperQuantile, countUpperTail, normalQuantile, normalTail } from './count-distributions.ts';
 
 describe('countUpperQuantile', () => {
   it('Poisson(2) at 95%: P(X≤4) = 0.947 < 0.95 ≤ P(X≤5) = 0.983, so 5', () => {
@@ -62,5 +62,31 @@ describe('normalTail', () => {
     expect(normalTail(1.959964)).toBeCloseTo(0.025, 6);
     expect(normalTail(4)).toBeCloseTo(3.167e-5, 7);
     expect(normalTail(-1.959964)).toBeCloseTo(0.975, 6);
+  });
+});
+
+describe('countUpperTail', () => {
+  it('Poisson(2): P(X ≥ 5) = 1 − 0.9473 = 0.0527; P(X ≥ 0) = 1', () => {
+    expect(countUpperTail(2, 2, 5)).toBeCloseTo(0.052653, 5);
+    expect(countUpperTail(2, 2, 0)).toBe(1);
+  });
+
+  it('negative binomial, mean 2 variance 4: P(X ≥ 6) = 1 − 0.9375', () => {
+    expect(countUpperTail(2, 4, 6)).toBeCloseTo(0.0625, 9);
+  });
+
+  it('a count is above countUpperQuantile exactly when its tail is at most alpha', () => {
+    for (const [mean, variance] of [[0.3, 0.4], [1.65, 8.25], [12, 36], [148, 178], [400, 480]] as const) {
+      for (const alpha of [0.001, 0.005, 0.02]) {
+        const upper = countUpperQuantile(mean, variance, alpha);
+        expect(countUpperTail(mean, variance, upper + 1)).toBeLessThanOrEqual(alpha);
+        expect(countUpperTail(mean, variance, upper)).toBeGreaterThan(alpha);
+      }
+    }
+  });
+
+  it('rejects nonsense arguments', () => {
+    expect(() => countUpperTail(1, 1, 1.5)).toThrow(RangeError);
+    expect(() => countUpperTail(-1, 1, 1)).toThrow(RangeError);
   });
 });

@@ -91,3 +91,29 @@ export function countLowerQuantile(mean: number, variance: number, alpha: number
   }
   return k;
 }
+
+/**
+ * P(X ≥ observed) for the distribution countUpperQuantile uses (same family, same normal approximation
+ * above EXACT_LIMIT, with the same half-count continuity correction): the tail probability of a count.
+ * `observed > countUpperQuantile(mean, variance, alpha)` exactly when this is at most alpha (up to
+ * rounding in the last bits), so one tail probability per week gives the alarms at every level.
+ */
+export function countUpperTail(mean: number, variance: number, observed: number): number {
+  if (!(mean >= 0) || !(variance >= 0) || !Number.isInteger(observed)) {
+    throw new RangeError(`countUpperTail(mean=${mean}, variance=${variance}, observed=${observed})`);
+  }
+  if (observed <= 0) return 1;
+  if (mean === 0) return 0;
+  const v = Math.max(variance, mean);
+  if (mean > EXACT_LIMIT) return normalTail((observed - 0.5 - mean) / Math.sqrt(v));
+  const poisson = v <= mean * (1 + 1e-9);
+  const p = mean / v;
+  const r = (mean * p) / (1 - p);
+  let pmf = poisson ? Math.exp(-mean) : Math.exp(r * Math.log(p));
+  let cdf = pmf;
+  for (let k = 0; k < observed - 1; k++) {
+    pmf *= poisson ? mean / (k + 1) : ((k + r) / (k + 1)) * (1 - p);
+    cdf += pmf;
+  }
+  return Math.max(0, 1 - cdf);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../core/rng.ts';
-import { detectSeriesSpikes, DEFAULT_SERIES_MODEL, seriesBound } from './detect-series.ts';
-import { negativeBinomial } from './noufaily.ts';
+import { detectSeriesSpikes, DEFAULT_SERIES_MODEL, seriesBound, seriesTailProbabilities } from './detect-series.ts';
+import { FIRST_TEST_WEEK, negativeBinomial, NOUFAILY_SCENARIOS, noufailySeries } from './noufaily.ts';
 
 const P = DEFAULT_SERIES_MODEL;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
@@ -75,7 +75,8 @@ describe('the dispersion of a reweighted fit', () => {
   const rng = new Rng(5);
   const series = Array.from({ length: 40 }, () => Array.from({ length: 260 }, () => negativeBinomial(rng, 1.65, 5)));
   const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
-  const dispersions = (consistency: boolean): number[] => series.map((c) => seriesBound(c, range(0, 260), 260, { ...P, consistentReweighting: consistency })?.dispersion ?? Number.NaN);
+  const dispersions = (consistency: boolean): number[] =>
+    series.map((c) => seriesBound(c, range(0, 260), 260, { ...P, dispersionEstimator: 'pearson', consistentReweighting: consistency })?.dispersion ?? Number.NaN);
 
   it('is biased low without the consistency correction and close to the truth with it', () => {
     const plain = median(dispersions(false));
@@ -88,8 +89,8 @@ describe('the dispersion of a reweighted fit', () => {
   it('the correction changes nothing when no week is downweighted (a series under 5 a week with no week of 5 or more)', () => {
     const low = noisy(260, () => 1);
     expect(Math.max(...low)).toBeLessThan(5);
-    const off = seriesBound(low, range(0, 260), 260, { ...P, consistentReweighting: false });
-    const on = seriesBound(low, range(0, 260), 260, P);
+    const off = seriesBound(low, range(0, 260), 260, { ...P, dispersionEstimator: 'pearson', consistentReweighting: false });
+    const on = seriesBound(low, range(0, 260), 260, { ...P, dispersionEstimator: 'pearson' });
     expect(on?.dispersion).toBeCloseTo(off?.dispersion ?? Number.NaN, 9);
   });
 });
@@ -128,5 +129,54 @@ describe('detectSeriesSpikes', () => {
     const six = [...sparse];
     six[190] = 6;
     expect(detectSeriesSpikes(six, 150, P).map((x) => x.week)).toEqual([190]);
+  });
+});
+
+describe('seriesTailProbabilities', () => {
+  it('alarms at α exactly where detectSeriesSpikes rises (tail ≤ α and limit54), on benchmark series of every scenario', () => {
+    for (const scenario of NOUFAILY_SCENARIOS.filter((s) => s.id % 3 === 1)) {
+      const { counts } = noufailySeries(scenario, 1, 99);
+      const up = detectSeriesSpikes(counts, FIRST_TEST_WEEK, P).filter((v) => v.direction === 'up').map((v) => v.week);
+      const tails = seriesTailProbabilities(counts, FIRST_TEST_WEEK, P);
+      expect(tails.length).toBe(counts.length - FIRST_TEST_WEEK);
+      expect(tails.filter((w) => w.recentEnough && w.tail <= P.alpha).map((w) => w.week)).toEqual(up);
+    }
+  });
+
+  it('a week far above its history has a tiny tail probability, an ordinary week a large one', () => {
+    const counts = noisy(200, () => 40);
+    counts[199] = 90;
+    const tails = seriesTailProbabilities(counts, 198, P);
+    expect(tails[0]?.tail).toBeGreaterThan(0.05);
+    expect(tails[1]?.tail).toBeLessThan(1e-6);
+  });
+});
+
+describe("the likelihood dispersion ('likelihood')", () => {
+  // The same 40 heavy-tailed outbreak-free series as above (mean 1.65, φ 5), each with one past outbreak.
+  const rng = new Rng(5);
+  const series = Array.from({ length: 40 }, () => Array.from({ length: 260 }, () => negativeBinomial(rng, 1.65, 5)));
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
+  const L = { ...P, dispersionEstimator: 'likelihood' as const };
+
+  it('is close to the truth, and spreads less from series to series than the Pearson estimate', () => {
+    const spread = (v: number[]): number => {
+      const s = [...v].sort((a, b) => a - b);
+      return (s[30] ?? 0) - (s[9] ?? 0);
+    };
+    const pearson = series.map((c) => seriesBound(c, range(0, 260), 260, { ...P, dispersionEstimator: 'pearson' })?.dispersion ?? Number.NaN);
+    const likelihood = series.map((c) => seriesBound(c, range(0, 260), 260, L)?.dispersion ?? Number.NaN);
+    expect(median(likelihood)).toBeGreaterThan(4.3);
+    expect(median(likelihood)).toBeLessThan(5.7);
+    expect(spread(likelihood)).toBeLessThan(spread(pearson));
+  });
+
+  it('a large past outbreak does not inflate it (the week is censored at its cut)', () => {
+    const c = [...(series[0] ?? [])];
+    const before = seriesBound(c, range(0, 260), 260, L)?.dispersion ?? Number.NaN;
+    c[150] = (c[150] ?? 0) + 60;
+    c[151] = (c[151] ?? 0) + 30;
+    const after = seriesBound(c, range(0, 260), 260, L)?.dispersion ?? Number.NaN;
+    expect(Math.abs(after - before) / before).toBeLessThan(0.15);
   });
 });

@@ -1,4 +1,5 @@
-import { countLowerQuantile, countUpperQuantile } from './count-distributions.ts';
+import { countLowerQuantile, countUpperQuantile, countUpperTail } from './count-distributions.ts';
+import { censoredDispersion } from './dispersion-likelihood.ts';
 import { anscombeResidual, reweightingMoments } from './reweighting-consistency.ts';
 
 /**
@@ -72,6 +73,12 @@ export interface SeriesModelParams {
    */
   minRecentCount: number;
   recentWeeks: number;
+  /**
+   * How φ is estimated: 'pearson' (the consistent reweighted Pearson statistic, consistentFit) or
+   * 'likelihood' (negative-binomial maximum likelihood at the consistent fit's means, the downweighted
+   * weeks censored at their cut: dispersion-likelihood.ts), with its own standard error for dispersionZ.
+   */
+  dispersionEstimator: 'pearson' | 'likelihood';
 }
 
 export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
@@ -88,6 +95,7 @@ export const DEFAULT_SERIES_MODEL: SeriesModelParams = {
   reweightRounds: 1,
   minRecentCount: 5,
   recentWeeks: 4,
+  dispersionEstimator: 'likelihood',
 };
 
 export interface SeriesBound {
@@ -235,6 +243,12 @@ function consistentFit(fit: Fit, x: readonly number[][], y: readonly number[], w
   return { beta, dispersion: phi };
 }
 
+/** The smallest count the reweighting downweights at mean mu and dispersion phi (Anscombe residual above the threshold, at least reweightMinCount). */
+function reweightCut(mu: number, phi: number, p: SeriesModelParams): number {
+  const edge = (Math.cbrt(mu) ** 2 + (p.reweightThreshold * Math.cbrt(Math.sqrt(mu)) * Math.sqrt(phi)) / 1.5) ** 1.5;
+  return Math.max(p.reweightMinCount, Math.floor(edge) + 1);
+}
+
 /** Relative standard error of φ̂ from the spread of the weeks' Pearson contributions. */
 function dispersionRelativeError(fit: Fit): number {
   const n = fit.mu.length;
@@ -275,21 +289,31 @@ export function seriesBound(counts: readonly number[], base: readonly number[], 
   let fit = fitPoissonGlm(x, y, ones);
   let weights = ones;
   let weightingDispersion = fit.dispersion;
+  let weightingMeans = fit.mu;
   // A large outbreak inflates the first fit's φ and so hides itself from the Anscombe residuals (which
   // are divided by √φ): the reweighting runs until the weights settle (at most reweightRounds times).
   for (let round = 0; round < p.reweightRounds; round++) {
     weightingDispersion = fit.dispersion;
+    weightingMeans = fit.mu;
     weights = reweight(fit);
     fit = fitPoissonGlm(x, y, weights, p.dispersionWeightPower);
   }
   const consistent = p.consistentReweighting && p.reweightRounds > 0 && fit.df > 0 ? consistentFit(fit, x, y, weights, weightingDispersion, p) : fit;
-  const phi = consistent.dispersion;
   const x0 = design(t, trend);
+  let phi = consistent.dispersion;
+  let relativeError = fit.df > 0 ? dispersionRelativeError(fit) : 0;
+  if (p.dispersionEstimator === 'likelihood' && fit.df > 0) {
+    const means = x.map((row) => Math.exp(Math.min(30, row.reduce((s, v, i) => s + v * (consistent.beta[i] ?? 0), 0))));
+    const cuts = weights.map((w, i) => (w < 1 ? reweightCut(weightingMeans[i] ?? 0, weightingDispersion, p) : null));
+    const estimate = censoredDispersion(y, means, cuts);
+    phi = estimate.dispersion;
+    relativeError = estimate.relativeError;
+  }
   const eta = x0.reduce((s, v, i) => s + v * (consistent.beta[i] ?? 0), 0);
   let etaVariance = 0;
   for (let a = 0; a < x0.length; a++) for (let c = 0; c < x0.length; c++) etaVariance += (x0[a] ?? 0) * (x0[c] ?? 0) * (fit.inverse[a]?.[c] ?? 0);
   etaVariance *= phi;
-  const dispersion = phi > 1 && fit.df > 0 ? phi * (1 + p.dispersionZ * dispersionRelativeError(fit)) : phi;
+  const dispersion = phi > 1 && fit.df > 0 ? phi * (1 + p.dispersionZ * relativeError) : phi;
   const expected = Math.exp(Math.min(eta, 30));
   const variance = dispersion * expected + expected * expected * Math.max(0, etaVariance);
   return {
@@ -313,26 +337,67 @@ export interface SeriesWeekVerdict {
   direction: 'up' | 'down';
 }
 
+interface JudgedWeek {
+  week: number;
+  observed: number;
+  bound: SeriesBound;
+  /** The judged week and the `recentWeeks − 1` before it hold at least `minRecentCount` counts. */
+  recentEnough: boolean;
+}
+
 /**
- * Judges weeks `from`..end of one series against its own long history (seriesBound), in order: a week
- * judged a spike or a fall is left out of the baselines of later weeks.
+ * Weeks `from`..end of one series judged in order against their own long history (seriesBound); a week
+ * judged a spike or a fall at the model's α is left out of the baselines of later weeks.
  */
-export function detectSeriesSpikes(counts: readonly number[], from: number, p: SeriesModelParams = DEFAULT_SERIES_MODEL): SeriesWeekVerdict[] {
+function judgeWeeks(counts: readonly number[], from: number, p: SeriesModelParams, visit: (w: JudgedWeek) => void): void {
   const flagged = new Set<number>();
-  const verdicts: SeriesWeekVerdict[] = [];
   for (let t = Math.max(from, 2); t < counts.length; t++) {
     const base: number[] = [];
     for (let b = Math.max(0, t - p.historyWeeks); b < t; b++) if (!flagged.has(b)) base.push(b);
     const bound = seriesBound(counts, base, t, p);
     if (!bound) continue;
     const observed = counts[t] ?? 0;
-    const score = (observed - bound.expected) / Math.sqrt(Math.max(bound.variance, 1));
     let recent = 0;
     for (let b = Math.max(0, t - p.recentWeeks + 1); b <= t; b++) recent += counts[b] ?? 0;
-    if (observed > bound.upper && recent >= p.minRecentCount) verdicts.push({ week: t, observed, expected: bound.expected, bound: bound.upper, score, direction: 'up' });
-    else if (observed < bound.lower) verdicts.push({ week: t, observed, expected: bound.expected, bound: bound.lower, score, direction: 'down' });
-    else continue;
-    flagged.add(t);
+    const recentEnough = recent >= p.minRecentCount;
+    visit({ week: t, observed, bound, recentEnough });
+    if ((observed > bound.upper && recentEnough) || observed < bound.lower) flagged.add(t);
   }
+}
+
+/**
+ * Judges weeks `from`..end of one series against its own long history (seriesBound), in order: a week
+ * judged a spike or a fall is left out of the baselines of later weeks.
+ */
+export function detectSeriesSpikes(counts: readonly number[], from: number, p: SeriesModelParams = DEFAULT_SERIES_MODEL): SeriesWeekVerdict[] {
+  const verdicts: SeriesWeekVerdict[] = [];
+  judgeWeeks(counts, from, p, ({ week, observed, bound, recentEnough }) => {
+    const score = (observed - bound.expected) / Math.sqrt(Math.max(bound.variance, 1));
+    if (observed > bound.upper && recentEnough) verdicts.push({ week, observed, expected: bound.expected, bound: bound.upper, score, direction: 'up' });
+    else if (observed < bound.lower) verdicts.push({ week, observed, expected: bound.expected, bound: bound.lower, score, direction: 'down' });
+  });
   return verdicts;
+}
+
+export interface SeriesWeekTail {
+  week: number;
+  /** P(count ≥ observed) under the week's predictive distribution. */
+  tail: number;
+  /** Farrington's limit54 holds: a rise here may alarm. */
+  recentEnough: boolean;
+}
+
+/**
+ * The upper tail probability of every judged week (weeks `from`..end), with the baselines of
+ * detectSeriesSpikes at `p.alpha`. A rise alarms at `p.alpha` exactly when `tail ≤ p.alpha` and
+ * `recentEnough`; thresholding the same tails at another level a gives the model at a, except that the
+ * weeks left out of later baselines stay those of `p.alpha` (bench/spikes uses this for its
+ * comparison at equal false-positive rate).
+ */
+export function seriesTailProbabilities(counts: readonly number[], from: number, p: SeriesModelParams = DEFAULT_SERIES_MODEL): SeriesWeekTail[] {
+  const out: SeriesWeekTail[] = [];
+  judgeWeeks(counts, from, p, ({ week, observed, bound, recentEnough }) => {
+    out.push({ week, tail: countUpperTail(bound.expected, bound.variance, observed), recentEnough });
+  });
+  return out;
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { cutFor, equalFpr, seriesScores, tallyBelow, type SeriesScores } from './equal-fpr.ts';
+import { FIRST_TEST_WEEK, TEST_WEEKS } from '../../processors/spikes/noufaily.ts';
+
+// A series whose test weeks 0–2 are an outbreak, week 3 holds a past outbreak's tail, the rest are free.
+function labelled(): { outbreak: number[]; pastOutbreaks: number[] } {
+  const outbreak = new Array<number>(FIRST_TEST_WEEK + TEST_WEEKS).fill(0);
+  const pastOutbreaks = [...outbreak];
+  outbreak[FIRST_TEST_WEEK] = 2;
+  outbreak[FIRST_TEST_WEEK + 2] = 1; // week 1 holds none of its cases
+  pastOutbreaks[FIRST_TEST_WEEK + 3] = 1;
+  return { outbreak, pastOutbreaks };
+}
+const scoresWith = (free: number[], outbreakWeeks: [number, number, number]): number[] => {
+  const s = new Array<number>(TEST_WEEKS).fill(Number.POSITIVE_INFINITY);
+  [s[0], s[1], s[2]] = outbreakWeeks;
+  s[3] = 1e-9; // past outbreak: neither free nor the outbreak
+  free.forEach((v, i) => (s[4 + i] = v));
+  return s;
+};
+
+describe('seriesScores', () => {
+  it('splits the test weeks into free weeks and the outbreak (best and first score over its weeks with cases)', () => {
+    const s = seriesScores(labelled(), 3, scoresWith([0.2, 0.01], [0.3, 1e-6, 0.004]));
+    expect(s.replicate).toBe(3);
+    // Week 1 holds no case of any outbreak: a free week, although it lies inside the outbreak's span.
+    expect(s.free.length).toBe(TEST_WEEKS - 3);
+    expect(s.free.slice(0, 3)).toEqual([1e-6, 0.2, 0.01]);
+    expect(s.outbreakFirst).toBe(0.3);
+    expect(s.outbreak).toBe(0.004);
+  });
+});
+
+describe('cutFor and equalFpr', () => {
+  const series = (replicate: number, free: number[], outbreak: number): SeriesScores => ({ replicate, free, outbreak, outbreakFirst: outbreak });
+
+  it('the cut lies between the k-th and (k+1)-th smallest free score (geometric mean), half the smallest for 0', () => {
+    const all = [series(1, [0.001, 0.04, Number.POSITIVE_INFINITY], 0.002), series(2, [0.01], 0.02)];
+    expect(cutFor(all, 0)).toBeCloseTo(0.0005, 12);
+    expect(cutFor(all, 1)).toBeCloseTo(Math.sqrt(0.001 * 0.01), 12);
+    expect(cutFor(all, 3)).toBe(Number.POSITIVE_INFINITY);
+    const t = tallyBelow(all, cutFor(all, 1));
+    expect(t).toEqual({ freeWeeks: 4, falseAlarms: 1, outbreaks: 2, detected: 1, detectedFirstWeek: 1 });
+  });
+
+  it('in-sample never exceeds the reference false alarms; cross-fitted takes each half’s cut from the other half', () => {
+    const all = [series(1, [0.001, 0.5], 0.003), series(2, [0.1, 0.5], 0.05), series(3, [0.02, 0.5], 0.01), series(4, [0.2, 0.5], 0.15)];
+    const e = equalFpr(all, (half) => (half === 'all' ? 1 : 0));
+    expect(e.inSample.falseAlarms).toBeLessThanOrEqual(1);
+    expect(e.inSampleCut).toBeCloseTo(Math.sqrt(0.001 * 0.02), 12);
+    // Odd replicates (1, 3) are judged at the even half's cut for 0 false alarms (0.1 / 2) and vice versa (0.001 / 2).
+    expect(e.crossFitted).toEqual({ freeWeeks: 8, falseAlarms: 2, outbreaks: 4, detected: 2, detectedFirstWeek: 2 });
+  });
+});

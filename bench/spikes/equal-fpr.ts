@@ -1,0 +1,101 @@
+// The comparison at equal false-positive rate: callwatch's long-history model read at the operating
+// point where it alarms no more often than farringtonFlexible did, scenario by scenario.
+//
+// Each test week of callwatch gets a score, its tail probability P(count ≥ observed) under the model
+// (detect-series.ts, seriesTailProbabilities), or Infinity where Farrington's limit54 rule forbids an
+// alarm. At a threshold a the model alarms in the weeks scoring at most a, so one run gives every
+// operating point: the free weeks' scores give the false alarms at a, and an outbreak is detected at a
+// when one of its weeks scores at most a. No grid: the threshold is read off the scores themselves.
+//
+// Two matching rules, both blind to the outbreak weeks (only the outbreak-free weeks' false alarms are
+// counted, as any measured FPR counts them):
+// - in-sample: a threshold at which callwatch's false alarms on the scenario's free test weeks are at
+//   most farringtonFlexible's on the same weeks (an empirical ROC curve read at the reference's point,
+//   FPR ≤ farringtonFlexible's by construction), in the middle of the range of such thresholds (cutFor);
+// - cross-fitted: the threshold is chosen that way on the other half of the replicates (odd ↔ even)
+//   and applied to this half, so the weeks a threshold is judged on never chose it; its FPR can come
+//   out above farringtonFlexible's by chance, and that is reported, not hidden.
+import { FIRST_TEST_WEEK, type LabelledSeries } from '../../processors/spikes/noufaily.ts';
+import type { OutbreakTally } from '../../processors/spikes/outbreak-quality.ts';
+
+export interface SeriesScores {
+  replicate: number;
+  /** Scores of the outbreak-free test weeks (no current or past outbreak case). */
+  free: number[];
+  /** Best (smallest) score over the weeks of the test-period outbreak with cases; null without one. */
+  outbreak: number | null;
+  /** Score of the outbreak's first week with cases; null without one. */
+  outbreakFirst: number | null;
+}
+
+/** `scores[i]` is test week i's score (tail probability, or Infinity where no alarm is allowed). */
+export function seriesScores(series: Pick<LabelledSeries, 'outbreak' | 'pastOutbreaks'>, replicate: number, scores: readonly number[]): SeriesScores {
+  const out: SeriesScores = { replicate, free: [], outbreak: null, outbreakFirst: null };
+  for (let i = 0; i < scores.length; i++) {
+    const t = FIRST_TEST_WEEK + i;
+    const s = scores[i] ?? Number.POSITIVE_INFINITY;
+    if ((series.outbreak[t] ?? 0) > 0) {
+      if (out.outbreakFirst === null) out.outbreakFirst = s;
+      out.outbreak = Math.min(out.outbreak ?? Number.POSITIVE_INFINITY, s);
+    } else if ((series.pastOutbreaks[t] ?? 0) === 0) out.free.push(s);
+  }
+  return out;
+}
+
+/** The tally of alarming at scores strictly below `cut`. */
+export function tallyBelow(all: readonly SeriesScores[], cut: number): OutbreakTally {
+  const t: OutbreakTally = { freeWeeks: 0, falseAlarms: 0, outbreaks: 0, detected: 0, detectedFirstWeek: 0 };
+  for (const s of all) {
+    t.freeWeeks += s.free.length;
+    t.falseAlarms += s.free.filter((x) => x < cut).length;
+    if (s.outbreak !== null) {
+      t.outbreaks += 1;
+      if (s.outbreak < cut) t.detected += 1;
+      if ((s.outbreakFirst ?? Number.POSITIVE_INFINITY) < cut) t.detectedFirstWeek += 1;
+    }
+  }
+  return t;
+}
+
+/**
+ * A cut (alarm at scores strictly below it) with at most `falseAlarms` false alarms on these series:
+ * between the falseAlarms-th and the (falseAlarms + 1)-th smallest free-week score, at their geometric
+ * mean (half the smallest when falseAlarms is 0). Any cut in that gap gives the same false alarms here;
+ * its top end would be the most favourable to callwatch (it lets through every outbreak week scoring
+ * just under the next false alarm), the middle is neutral. Infinity when there are no more than
+ * `falseAlarms` finite scores (every week the limit54 rule allows then alarms).
+ */
+export function cutFor(all: readonly SeriesScores[], falseAlarms: number): number {
+  const free = all
+    .flatMap((s) => s.free)
+    .filter((x) => Number.isFinite(x))
+    .sort((a, b) => a - b);
+  const next = free[falseAlarms];
+  if (next === undefined) return Number.POSITIVE_INFINITY;
+  const last = falseAlarms > 0 ? free[falseAlarms - 1] : undefined;
+  return last === undefined ? next / 2 : Math.sqrt(last * next);
+}
+
+export interface EqualFprResult {
+  inSample: OutbreakTally;
+  /** The cut chosen in-sample, as a tail probability (the nominal level it amounts to). */
+  inSampleCut: number;
+  crossFitted: OutbreakTally;
+}
+
+/** `reference(half)`: farringtonFlexible's false alarms on the replicates of that half (0 even, 1 odd), and over all. */
+export function equalFpr(all: readonly SeriesScores[], referenceFalseAlarms: (half: 0 | 1 | 'all') => number): EqualFprResult {
+  const inSampleCut = cutFor(all, referenceFalseAlarms('all'));
+  const crossFitted: OutbreakTally = { freeWeeks: 0, falseAlarms: 0, outbreaks: 0, detected: 0, detectedFirstWeek: 0 };
+  for (const half of [0, 1] as const) {
+    const chooseOn = all.filter((s) => s.replicate % 2 !== half);
+    const judgeOn = all.filter((s) => s.replicate % 2 === half);
+    const t = tallyBelow(judgeOn, cutFor(chooseOn, referenceFalseAlarms(half === 0 ? 1 : 0)));
+    crossFitted.freeWeeks += t.freeWeeks;
+    crossFitted.falseAlarms += t.falseAlarms;
+    crossFitted.outbreaks += t.outbreaks;
+    crossFitted.detected += t.detected;
+    crossFitted.detectedFirstWeek += t.detectedFirstWeek;
+  }
+  return { inSample: tallyBelow(all, inSampleCut), inSampleCut, crossFitted };
+}
