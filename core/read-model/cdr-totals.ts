@@ -1,15 +1,56 @@
-import { raw, type RawSql } from '../clickhouse/escape.ts';
+import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
+import { addWeeks } from '../weeks.ts';
 import { tableSql } from './tables.ts';
 
 // Which of a caller's weeks can be read from their finished figures (migration 0340,
 // processors/totals/number-cdr-totals.ts) and which must be merged from their states. A total's
 // week figures are current while the `changes` of caller_week_history they were computed from still
 // equal the states' own, its hours while those of caller_hour_history do: any row inserted since,
-// even a copy of a stored record, changes them. A read checks the table of each kind of figure it uses. Only busy callers' closed weeks have totals; every other (caller, week) is
-// merged as before, so a read is exact whether or not the task has run. `where` is SQL over `caller`
-// and `week_start`, which all these tables have. The states' `changes` are read only for the
-// (caller, week)s that have a total, so a quiet number's look-up reads nothing more than before. GLOBAL
-// keeps the subqueries valid through Distributed tables on a cluster.
+// even a copy of a stored record, changes them. Only busy callers' closed weeks have totals; every
+// other (caller, week) is merged as before, so a read is exact whether or not the task has run.
+// `where` is SQL over `caller` and `week_start`, which all these tables have.
+//
+// Two ways to know which totals are current (CdrTotalsSource):
+// - 'check': each read compares the `changes` itself, in subqueries (a Grafana panel, which is one
+//   SQL text, the totals task, the audits). The states' `changes` are read only for the (caller,
+//   week)s that have a total, so a quiet number's look-up reads nothing more than before. GLOBAL
+//   keeps the subqueries valid through Distributed tables on a cluster.
+// - a snapshot: the read model compares them once (cdrTotalsSnapshotSql) and the reads of one
+//   look-up name the current totals as literals. A number profile makes three CDR reads, and each
+//   used the comparison twice (the totals to take, the weeks to merge): for the busiest robocaller
+//   at 100M that was most of their 110-150 ms (bench/scale/README.md). A total found current is
+//   read even if a late record reaches its week between the snapshot and the read: the look-up
+//   shows that week as it stood at the snapshot, moments earlier, and the next look-up shows the
+//   record (a record is never counted twice: a week is read from its total or its states, never both).
+
+/**
+ * Which figures of a total a read uses: a total's week figures (calls, answered, short, callees,
+ * first and last) were computed from caller_week_history alone and its hours (busiest hour, calls by
+ * hour) from caller_hour_history alone, so each is exact while its own table's `changes` match, and
+ * a read that uses one kind checks only that one.
+ */
+export type TotalFigures = 'week' | 'hours' | 'all';
+
+/** One row of caller_week_totals in a snapshot, with which of its figures are current. */
+export interface CdrTotalKey {
+  caller: string;
+  week: string;
+  /** UInt64 as ClickHouse writes it in JSON (a string) or a number. */
+  changes: string | number;
+  hour_changes: string | number;
+  week_current: number;
+  hours_current: number;
+}
+
+export type CdrTotalsSource =
+  | { readonly kind: 'check' }
+  /**
+   * Taken for `callers` (every caller a read of it may name): every total row of theirs in the read's
+   * weeks (current or not); none means they have no total.
+   */
+  | { readonly kind: 'snapshot'; readonly callers: readonly string[]; readonly keys: readonly CdrTotalKey[] };
+
+export const CHECK_TOTALS: CdrTotalsSource = { kind: 'check' };
 
 function changesSql(db: string, states: RawSql, where: RawSql): string {
   return `SELECT caller, week_start, sumMerge(changes) AS n FROM ${states.text}
@@ -17,14 +58,43 @@ function changesSql(db: string, states: RawSql, where: RawSql): string {
     GROUP BY caller, week_start`;
 }
 
+/** The in-query comparisons of `changes` for the figures used (the 'check' source). */
+function checksSql(db: string, where: RawSql, figures: TotalFigures): string[] {
+  const checks: string[] = [];
+  if (figures !== 'hours') checks.push(`(caller, week_start, changes) GLOBAL IN (${changesSql(db, tableSql(db, 'numberCdrWeekHistory'), where)})`);
+  if (figures !== 'week') checks.push(`(caller, week_start, hour_changes) GLOBAL IN (${changesSql(db, tableSql(db, 'numberCdrHistory'), where)})`);
+  return checks;
+}
+
 /**
- * Which figures of a total a read uses: a total's week figures (calls, answered, short, callees,
- * first and last) were computed from caller_week_history alone and its hours (busiest hour, calls by
- * hour) from caller_hour_history alone, so each is exact while its own table's `changes` match, and
- * a read that uses one kind checks only that one: half the look-up (for the busiest robocaller at
- * 100M the hour table's `changes` are 16-25 ms of the 40-56 ms that both cost).
+ * Every total row of the callers and weeks in `where`, with whether its week figures and its hours
+ * are current (rows of CdrTotalKey): the snapshot one look-up's reads share. For a number without
+ * totals it reads the totals table's few granules for it and nothing of the states.
  */
-export type TotalFigures = 'week' | 'hours' | 'all';
+export function cdrTotalsSnapshotSql(db: string, where: RawSql): string {
+  const [week, hours] = checksSql(db, where, 'all');
+  return `SELECT caller, toString(week_start) AS week, changes, hour_changes, ${week} AS week_current, ${hours} AS hours_current
+  FROM ${tableSql(db, 'numberCdrWeekTotals').text}
+  WHERE ${where.text}`;
+}
+
+const changesLiteral = (n: string | number): string => BigInt(n).toString();
+
+/** The snapshot's conditions for the figures used, as literal lists; undefined when no total is current for them. */
+function snapshotChecks(keys: readonly CdrTotalKey[], figures: TotalFigures): string[] | undefined {
+  const checks: string[] = [];
+  if (figures !== 'hours') {
+    const current = keys.filter((k) => k.week_current === 1);
+    if (current.length === 0) return undefined;
+    checks.push(`(caller, week_start, changes) IN (${current.map((k) => sql`(${k.caller}, toDate(${k.week}), ${raw(changesLiteral(k.changes))})`).join(', ')})`);
+  }
+  if (figures !== 'week') {
+    const current = keys.filter((k) => k.hours_current === 1);
+    if (current.length === 0) return undefined;
+    checks.push(`(caller, week_start, hour_changes) IN (${current.map((k) => sql`(${k.caller}, toDate(${k.week}), ${raw(changesLiteral(k.hour_changes))})`).join(', ')})`);
+  }
+  return checks;
+}
 
 /**
  * The current totals of the (caller, week)s in `where`, one row each: caller, week_start and the
@@ -32,11 +102,9 @@ export type TotalFigures = 'week' | 'hours' | 'all';
  * t_busiest_hour_calls, t_hours, t_hour_calls, t_hour_answered (current for the `figures` named:
  * read no other).
  */
-export function currentCdrTotalsSql(db: string, where: RawSql, withTotals = true, figures: TotalFigures = 'all'): RawSql {
-  if (!withTotals) return noTotalsSql(db);
-  const checks: string[] = [];
-  if (figures !== 'hours') checks.push(`(caller, week_start, changes) GLOBAL IN (${changesSql(db, tableSql(db, 'numberCdrWeekHistory'), where)})`);
-  if (figures !== 'week') checks.push(`(caller, week_start, hour_changes) GLOBAL IN (${changesSql(db, tableSql(db, 'numberCdrHistory'), where)})`);
+export function currentCdrTotalsSql(db: string, where: RawSql, source: CdrTotalsSource = CHECK_TOTALS, figures: TotalFigures = 'all'): RawSql {
+  const checks = source.kind === 'check' ? checksSql(db, where, figures) : snapshotChecks(source.keys, figures);
+  if (!checks) return noTotalsSql(db);
   return raw(`SELECT caller, week_start, any(calls) AS t_calls, any(answered_calls) AS t_answered, any(short_calls) AS t_short,
     any(callees) AS t_callees, any(first_call) AS t_first, any(last_call) AS t_last, any(busiest_hour) AS t_busiest_hour,
     any(busiest_hour_calls) AS t_busiest_hour_calls, any(hours) AS t_hours, any(hour_calls) AS t_hour_calls, any(hour_answered) AS t_hour_answered
@@ -47,8 +115,8 @@ export function currentCdrTotalsSql(db: string, where: RawSql, withTotals = true
 }
 
 /**
- * The columns of currentCdrTotalsSql and no row, read from no part: for a read whose caller has no
- * total at all (ReadModel checks first), which then merges its states as before the totals existed.
+ * The columns of currentCdrTotalsSql and no row, read from no part: for a read whose callers have no
+ * current total, which then merges their states as before the totals existed.
  */
 function noTotalsSql(db: string): RawSql {
   return raw(`SELECT caller, week_start, calls AS t_calls, answered_calls AS t_answered, short_calls AS t_short, callees AS t_callees,
@@ -58,12 +126,40 @@ function noTotalsSql(db: string): RawSql {
 }
 
 /** `(caller, week_start)` is not a (caller, week) with a total current for `figures`: its states are to be merged. */
-export function withoutCurrentTotalSql(db: string, where: RawSql, withTotals = true, figures: TotalFigures = 'all'): RawSql {
-  if (!withTotals) return raw('1');
-  return raw(`(caller, week_start) GLOBAL NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where, true, figures).text}))`);
+export function withoutCurrentTotalSql(db: string, where: RawSql, source: CdrTotalsSource = CHECK_TOTALS, figures: TotalFigures = 'all'): RawSql {
+  if (source.kind === 'check') return raw(`(caller, week_start) GLOBAL NOT IN (SELECT caller, week_start FROM (${currentCdrTotalsSql(db, where, source, figures).text}))`);
+  // Per caller, the weeks around its current totals as ranges of week_start, which the partition key
+  // prunes (a NOT IN list is not: at 100M it read a busy caller's rows in all 52 weeks' partitions,
+  // 30-66 ms, to keep one week's: 3 ms). A week is current for `figures` when one total row is.
+  const current = (k: CdrTotalKey): boolean => (figures === 'hours' || k.week_current === 1) && (figures === 'week' || k.hours_current === 1);
+  const perCaller = source.callers.map((caller) => {
+    const weeks = [...new Set(source.keys.filter((k) => k.caller === caller && current(k)).map((k) => k.week))].sort();
+    return weeks.length === 0 ? sql`caller = ${caller}` : sql`(caller = ${caller} AND (${raw(weeksOutsideSql(weeks))}))`;
+  });
+  return raw(perCaller.length === 0 ? '0' : `(${perCaller.join(' OR ')})`);
 }
 
-/** How many week totals the callers in `where` have (current or not): none means there is nothing to look up. */
-export function cdrTotalsCountSql(db: string, where: RawSql): string {
-  return `SELECT count() AS n FROM ${tableSql(db, 'numberCdrWeekTotals').text} WHERE ${where.text}`;
+/** week_start is none of `weeks` (sorted Mondays), as ranges between them. */
+function weeksOutsideSql(weeks: readonly string[]): string {
+  const ranges = [sql`week_start < toDate(${weeks[0] ?? ''})`];
+  for (let i = 1; i < weeks.length; i++) {
+    const before = weeks[i - 1] ?? '';
+    const week = weeks[i] ?? '';
+    if (addWeeks(before, 1) !== week) ranges.push(sql`(week_start > toDate(${before}) AND week_start < toDate(${week}))`);
+  }
+  ranges.push(sql`week_start > toDate(${weeks[weeks.length - 1] ?? ''})`);
+  return ranges.join(' OR ');
+}
+
+/**
+ * Whether a read's weeks without a current total are counted on the callers' record rows rather than
+ * merged from their states (./cdr-figures.ts): when the snapshot shows the callers have totals, i.e.
+ * they are busy. A busy caller's week states hold thousands of identities each, stored in granules of
+ * 32 rows that are deserialised whole, and its rows are ordered by caller in each week's partition: at
+ * 100M its open week took 13 ms from states and its 52 weeks' distinct callees 44 ms, against 3 and 19
+ * ms from rows. A quiet number has a few rows in each of many partitions and one granule of states.
+ * With the 'check' source the rows' filter would evaluate the comparisons again: states.
+ */
+export function staleWeeksFromRows(source: CdrTotalsSource): boolean {
+  return source.kind === 'snapshot' && source.keys.length > 0;
 }

@@ -1,7 +1,7 @@
 import type { Clickhouse } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
 import { countSql, inList, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
-import { cdrTotalsCountSql } from './cdr-totals.ts';
+import { cdrTotalsSnapshotSql, CHECK_TOTALS, type CdrTotalKey, type CdrTotalsSource } from './cdr-totals.ts';
 import {
   isReportOrder,
   newNumbersSql,
@@ -15,9 +15,10 @@ import {
   type TopNumberRow,
   type TopOrder,
 } from './lists.ts';
+import { SharedLookups } from './shared-lookups.ts';
 import {
   breakdownSql,
-  cdrSummarySql,
+  cdrCalleesSql,
   hourOfWeekSql,
   reportSummarySql,
   type BreakdownDimension,
@@ -58,8 +59,12 @@ export type { WeekFilter, Page } from './filters.ts';
 /** Callers ranked exactly by ReadModel.topCallers before it ranks every caller of the week instead. */
 const MAX_BOUNDED_CANDIDATES = 6_400;
 
+/** A read's callers and weeks, as the key its concurrent look-ups share. */
+const filterKey = (f: NumberFilter): string => JSON.stringify([f.numbers?.map((n) => (typeof n === 'string' ? n : n.text)) ?? null, f.fromWeek ?? null, f.toWeek ?? null]);
+
 export class ReadModel {
-  private readonly totalsLookups = new Map<string, Promise<boolean>>();
+  private readonly totalsLookups = new SharedLookups<CdrTotalsSource>();
+  private readonly cdrWeekLookups = new SharedLookups<NumberCdrWeek[]>();
 
   constructor(
     readonly ch: Clickhouse,
@@ -82,31 +87,23 @@ export class ReadModel {
     return this.ch.query<NumberReportWeek>(numberReportWeeksSql(this.db, f));
   }
 
-  async numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
-    return this.ch.query<NumberCdrWeek>(numberCdrWeeksSql(this.db, f, await this.mayHaveCdrTotals(f)));
+  numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
+    return this.cdrWeekLookups.get(filterKey(f), async () => this.ch.query<NumberCdrWeek>(numberCdrWeeksSql(this.db, f, await this.cdrTotals(f))));
   }
 
   /**
-   * Whether any of the named callers has a week total in range (all callers when none is named): if
-   * not, their reads merge the states alone and skip looking for current totals, which a quiet
-   * number never has (cdr-totals.ts). Concurrent reads of one profile share one look-up.
+   * Which week totals of the named callers in range are current (all callers when none is named, or
+   * SQL expressions: the reads compare for themselves), looked up once for a look-up's reads (cdr-totals.ts): concurrent
+   * reads of one profile share the one look-up.
    */
-  private mayHaveCdrTotals(f: NumberFilter): Promise<boolean> {
-    const numbers = f.numbers;
-    if (numbers === undefined) return Promise.resolve(true);
-    const key = JSON.stringify([numbers, f.fromWeek ?? null, f.toWeek ?? null]);
-    let pending = this.totalsLookups.get(key);
-    if (!pending) {
-      pending = this.ch
-        .query<{ n: number }>(cdrTotalsCountSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)))
-        .then((rows) => (rows[0]?.n ?? 0) > 0);
-      this.totalsLookups.set(key, pending);
-      const forget = (): void => {
-        this.totalsLookups.delete(key);
-      };
-      pending.then(forget, forget);
-    }
-    return pending;
+  private cdrTotals(f: NumberFilter): Promise<CdrTotalsSource> {
+    const numbers = f.numbers?.filter((n): n is string => typeof n === 'string');
+    if (numbers === undefined || numbers.length !== f.numbers?.length) return Promise.resolve(CHECK_TOTALS);
+    return this.totalsLookups.get(filterKey(f), () =>
+      this.ch
+        .query<CdrTotalKey>(cdrTotalsSnapshotSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)))
+        .then((keys): CdrTotalsSource => ({ kind: 'snapshot', callers: numbers, keys })),
+    );
   }
 
   channelWeeks(f: WeekFilter & { channels?: readonly string[] } = {}): Promise<ChannelWeek[]> {
@@ -139,15 +136,28 @@ export class ReadModel {
     return (await this.ch.query<ReportSummary>(reportSummarySql(this.db, number, f)))[0];
   }
 
-  async cdrSummary(number: string, f: WeekFilter = {}): Promise<CdrSummary | undefined> {
-    return (await this.ch.query<CdrSummary>(cdrSummarySql(this.db, number, f, await this.mayHaveCdrTotals({ ...f, numbers: [number] }))))[0];
+  /** Calls, answered calls and first and last seen add up the weekly series; distinct callees are counted over the range. */
+  async cdrSummary(number: string, f: WeekFilter = {}): Promise<CdrSummary> {
+    const one = { ...f, numbers: [number] };
+    const [weeks, callees] = await Promise.all([
+      this.numberCdrWeeks(one),
+      this.cdrTotals(one).then((totals) => this.ch.query<{ callees: number }>(cdrCalleesSql(this.db, number, f, totals))),
+    ]);
+    const seen = weeks.filter((w) => w.calls > 0);
+    return {
+      calls: seen.reduce((n, w) => n + w.calls, 0),
+      callees: callees[0]?.callees ?? 0,
+      answered_calls: seen.reduce((n, w) => n + w.answered_calls, 0),
+      first_seen: seen.reduce((t, w) => (t === '' || w.first_seen < t ? w.first_seen : t), ''),
+      last_seen: seen.reduce((t, w) => (w.last_seen > t ? w.last_seen : t), ''),
+    };
   }
 
   /** Calls the number made in each of the 168 hours of the week (0 = Monday 00h local), over the weeks of `f`. */
   async callsByHourOfWeek(number: string, f: WeekFilter = {}): Promise<number[]> {
     const counts = new Array<number>(168).fill(0);
-    const withTotals = await this.mayHaveCdrTotals({ ...f, numbers: [number] });
-    for (const r of await this.ch.query<HourOfWeekRow>(hourOfWeekSql(this.db, number, weekBounds('week_start', f), withTotals))) counts[r.hour_of_week] = r.calls;
+    const totals = await this.cdrTotals({ ...f, numbers: [number] });
+    for (const r of await this.ch.query<HourOfWeekRow>(hourOfWeekSql(this.db, number, weekBounds('week_start', f), totals))) counts[r.hour_of_week] = r.calls;
     return counts;
   }
 
@@ -171,8 +181,8 @@ export class ReadModel {
     const prev = previousWeek(week);
     const [reportWeeks, cdrWeeks] = await Promise.all([
       this.numberReportWeeks({ numbers, fromWeek: prev, toWeek: week }),
-      this.mayHaveCdrTotals({ numbers, fromWeek: week, toWeek: week }).then((withTotals) =>
-        this.ch.query<NumberCdrWeekCounts>(numberCdrWeekCountsSql(this.db, { numbers, fromWeek: week, toWeek: week }, withTotals)),
+      this.cdrTotals({ numbers, fromWeek: week, toWeek: week }).then((totals) =>
+        this.ch.query<NumberCdrWeekCounts>(numberCdrWeekCountsSql(this.db, { numbers, fromWeek: week, toWeek: week }, totals)),
       ),
     ]);
     const reportsOf = (number: string, w: string): NumberReportWeek | undefined => reportWeeks.find((r) => r.number === number && r.week === w);

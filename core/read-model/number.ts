@@ -1,6 +1,7 @@
 import { ident, raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { weekBounds, type WeekFilter } from './filters.ts';
-import { currentCdrTotalsSql, withoutCurrentTotalSql } from './cdr-totals.ts';
+import { cdrFigures } from './cdr-figures.ts';
+import { CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
 import { tableSql } from './tables.ts';
 
 // One number's evidence beyond its weekly rows: distinct counts over a whole range of weeks (a
@@ -46,34 +47,34 @@ export interface CdrSummary {
 }
 
 /**
- * Calls and answered calls add up over weeks (a CDR is in one week): busy callers' closed weeks from
- * their finished figures where current (./cdr-totals.ts), the other weeks merged from their states.
- * Distinct callees over several weeks, and first and last seen, merge the week states (`src` 3).
+ * Calls, answered calls and first and last seen over a range come from the weekly series (a CDR is in
+ * one week: ReadModel.cdrSummary adds its weeks up); distinct callees do not add up over weeks, so
+ * they are counted over the whole range: merged from the week states, or on a busy caller's rows
+ * (./cdr-figures.ts; its 52 weeks' states hold ~115,000 callees at 100M).
  */
-function cdrRangeSql(db: string, where: RawSql, withCallees: boolean, withTotals = true): RawSql {
-  const callees = withCallees ? 'uniqExactMerge(callees)' : 'toUInt64(0)';
-  return raw(sql`SELECT toUInt8(1) AS src, t_calls AS c, t_answered AS a, toUInt64(0) AS ce, toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
-  FROM (${currentCdrTotalsSql(db, where, withTotals, 'week')})
+export function cdrCalleesSql(db: string, number: NumberArg, f: WeekFilter, source: CdrTotalsSource = CHECK_TOTALS): string {
+  const x = cdrFigures(db, staleWeeksFromRows(source));
+  return sql`SELECT ${x.callees} AS callees FROM ${x.table} PREWHERE caller = ${number} AND ${weekBounds('week_start', f)}`;
+}
+
+/**
+ * All-time calls, first and last seen (`src` 3) of the caller in `where` in one SQL text (a Grafana
+ * panel): busy callers' closed weeks from their finished figures where current (./cdr-totals.ts), the
+ * other weeks merged from their states.
+ */
+function cdrRangeSql(db: string, where: RawSql): RawSql {
+  return raw(sql`SELECT toUInt8(1) AS src, t_calls AS c, toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
+  FROM (${currentCdrTotalsSql(db, where, CHECK_TOTALS, 'week')})
   UNION ALL
-  SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, uniqExactIfMerge(answered_calls) AS a, toUInt64(0) AS ce,
-    toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
+  SELECT toUInt8(2) AS src, uniqExactMerge(calls) AS c, toDateTime(0, 'UTC') AS f, toDateTime(0, 'UTC') AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals, 'week')}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, CHECK_TOTALS, 'week')}
   GROUP BY caller, week_start
   UNION ALL
-  SELECT toUInt8(3) AS src, toUInt64(0) AS c, toUInt64(0) AS a, ${raw(callees)} AS ce, minMerge(first_call) AS f, maxMerge(last_call) AS l
+  SELECT toUInt8(3) AS src, toUInt64(0) AS c, minMerge(first_call) AS f, maxMerge(last_call) AS l
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
   PREWHERE ${where}
   GROUP BY caller`);
-}
-
-export function cdrSummarySql(db: string, number: NumberArg, f: WeekFilter, withTotals = true): string {
-  const where = raw(sql`caller = ${number} AND ${weekBounds('week_start', f)}`);
-  return sql`SELECT m_calls AS calls, m_callees AS callees, m_answered AS answered_calls, toString(m_first) AS first_seen, toString(m_last) AS last_seen
-FROM (
-  SELECT sum(c) AS m_calls, sum(ce) AS m_callees, sum(a) AS m_answered, anyIf(f, src = 3) AS m_first, anyIf(l, src = 3) AS m_last
-  FROM (${cdrRangeSql(db, where, true, withTotals)})
-)`;
 }
 
 export const BREAKDOWNS = ['call_type', 'subject', 'channel'] as const;
@@ -106,20 +107,21 @@ export interface HourOfWeekRow {
 /**
  * Calls a number made per hour of the week, over the weeks for which `weekCondition` (SQL over
  * week_start) holds: busy callers' closed weeks from the hours of their finished figures where current
- * (./cdr-totals.ts), the other weeks from their hour states (each CDR is in one week and hour, so
- * the parts add up).
+ * (./cdr-totals.ts), the other weeks from their hour states or rows (./cdr-figures.ts; each CDR is in
+ * one week and hour, so the parts add up).
  */
-export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawSql, withTotals = true): string {
+export function hourOfWeekSql(db: string, number: NumberArg, weekCondition: RawSql, source: CdrTotalsSource = CHECK_TOTALS): string {
   const where = raw(sql`caller = ${number} AND (${weekCondition})`);
+  const x = cdrFigures(db, staleWeeksFromRows(source), true);
   return sql`SELECT hour_of_week AS hour_of_week, sum(n) AS calls, sum(an) AS answered
 FROM (
   SELECT h AS hour_of_week, n, an
-  FROM (${currentCdrTotalsSql(db, where, withTotals, 'hours')})
+  FROM (${currentCdrTotalsSql(db, where, source, 'hours')})
   ARRAY JOIN t_hours AS h, t_hour_calls AS n, t_hour_answered AS an
   UNION ALL
-  SELECT hour_of_week AS hour_of_week, uniqExactMerge(calls) AS n, uniqExactIfMerge(answered_calls) AS an
-  FROM ${tableSql(db, 'numberCdrHistory')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals, 'hours')}
+  SELECT hour_of_week AS hour_of_week, ${x.calls} AS n, ${x.answered} AS an
+  FROM ${x.table}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, source, 'hours')}
   GROUP BY hour_of_week
 )
 GROUP BY hour_of_week
@@ -167,6 +169,6 @@ FROM (
 ) AS r
 CROSS JOIN (
   SELECT sum(c) AS c_n, anyIf(f, src = 3) AS c_first, anyIf(l, src = 3) AS c_last
-  FROM (${cdrRangeSql(db, raw(sql`caller = ${number}`), false)})
+  FROM (${cdrRangeSql(db, raw(sql`caller = ${number}`))})
 ) AS c`;
 }

@@ -1,7 +1,8 @@
 import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { KPI_SQL } from '../kpi/definitions.ts';
 import { inList, weekBounds, type WeekFilter } from './filters.ts';
-import { currentCdrTotalsSql, withoutCurrentTotalSql } from './cdr-totals.ts';
+import { cdrFigures } from './cdr-figures.ts';
+import { CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
 import { isNumberSql, tableSql } from './tables.ts';
 
 // The weekly aggregates, as SQL builders (Grafana panels wrap them; the typed ReadModel runs them).
@@ -72,13 +73,16 @@ export interface NumberCdrWeek {
 
 /**
  * From the caller-first histories: a busy caller's closed weeks from their finished figures where
- * current (./cdr-totals.ts), every other week from its week states, with the busiest hour from the
- * calls states of its hours (calls of different hours are different CDRs, so the hours add up to the
- * week); a week's lists rank on caller_weeks (./lists.ts).
+ * current (./cdr-totals.ts), every other week from its week states (or a busy caller's rows,
+ * ./cdr-figures.ts), with the busiest hour from the calls of its hours (calls of different hours are
+ * different CDRs, so the hours add up to the week); a week's lists rank on caller_weeks (./lists.ts).
  */
-export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, withTotals = true): string {
+export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, source: CdrTotalsSource = CHECK_TOTALS): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
-  const stale = withoutCurrentTotalSql(db, where, withTotals);
+  const stale = withoutCurrentTotalSql(db, where, source);
+  const fromRows = staleWeeksFromRows(source);
+  const x = cdrFigures(db, fromRows);
+  const xh = cdrFigures(db, fromRows, true);
   return sql`SELECT number AS number, week AS week, anyIf(c, src != 2) AS calls, anyIf(ce, src != 2) AS callees,
   anyIf(a, src != 2) AS answered_calls, answered_calls / calls AS answered_share,
   anyIf(s, src != 2) AS short_calls, short_calls / calls AS short_share,
@@ -87,20 +91,20 @@ export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, withTotals =
 FROM (
   SELECT toUInt8(0) AS src, caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a, t_short AS s,
     t_first AS fs, t_last AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc
-  FROM (${currentCdrTotalsSql(db, where, withTotals)})
+  FROM (${currentCdrTotalsSql(db, where, source)})
   UNION ALL
-  SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, uniqExactMerge(calls) AS c, uniqExactMerge(callees) AS ce,
-    uniqExactIfMerge(answered_calls) AS a, uniqExactIfMerge(short_calls) AS s, minMerge(first_call) AS fs, maxMerge(last_call) AS ls,
+  SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, ${x.calls} AS c, ${x.callees} AS ce,
+    ${x.answered} AS a, ${x.short} AS s, ${x.first} AS fs, ${x.last} AS ls,
     toUInt8(0) AS h, toUInt64(0) AS hc
-  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  FROM ${x.table}
   PREWHERE ${where} AND ${stale}
   GROUP BY caller, week_start
   UNION ALL
   SELECT toUInt8(2) AS src, number, week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
     toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, toUInt8(argMax(hour, n * 256 + (255 - hour))) AS h, max(n) AS hc
   FROM (
-    SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, uniqExactMerge(calls) AS n
-    FROM ${tableSql(db, 'numberCdrHistory')}
+    SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, ${xh.calls} AS n
+    FROM ${xh.table}
     PREWHERE ${where} AND ${stale}
     GROUP BY caller, week_start, hour_of_week
   )
@@ -122,16 +126,17 @@ export type NumberCdrWeekCounts = Pick<NumberCdrWeek, 'number' | 'week' | 'calls
  * 387–624 ms for the 50 busiest callers at 100M CDRs against 30–36 ms for their 115,000 rows in the
  * week's partition of cdr_records, which is ordered by caller (bench/scale/README.md).
  */
-export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}, withTotals = true): string {
+export function numberCdrWeekCountsSql(db: string, f: NumberFilter = {}, source: CdrTotalsSource = CHECK_TOTALS): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
+  const x = cdrFigures(db, true);
   return sql`SELECT number AS number, week AS week, c AS calls, ce AS callees, a AS answered_calls, answered_calls / calls AS answered_share
 FROM (
   SELECT caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a
-  FROM (${currentCdrTotalsSql(db, where, withTotals, 'week')})
+  FROM (${currentCdrTotalsSql(db, where, source, 'week')})
   UNION ALL
-  SELECT caller AS number, toString(week_start) AS week, uniqExact(platform, cdr_id) AS c, uniqExact(callee) AS ce, uniqExactIf(platform, cdr_id, is_answered) AS a
-  FROM ${tableSql(db, 'cdrRecords')}
-  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, withTotals, 'week')}
+  SELECT caller AS number, toString(week_start) AS week, ${x.calls} AS c, ${x.callees} AS ce, ${x.answered} AS a
+  FROM ${x.table}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, source, 'week')}
   GROUP BY caller, week_start
 )
 ORDER BY number, week`;
