@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { raw } from '../clickhouse/escape.ts';
-import { currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalKey, type CdrTotalsSource } from './cdr-totals.ts';
+import { cdrTotalsSnapshot, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalKey, type CdrTotalsSource } from './cdr-totals.ts';
 
 const key = (caller: string, week: string, weekCurrent: number, hoursCurrent: number): CdrTotalKey => ({
   caller, week, changes: '7', hour_changes: 9, week_current: weekCurrent, hours_current: hoursCurrent,
@@ -46,5 +46,27 @@ describe('a snapshot of current totals as literals', () => {
     expect(currentCdrTotalsSql('db', where).text).toContain('sumMerge(changes)');
     expect(withoutCurrentTotalSql('db', where).text).toContain('GLOBAL NOT IN');
     expect(staleWeeksFromRows({ kind: 'check' })).toBe(false);
+  });
+});
+
+describe('cdrTotalsSnapshot', () => {
+  it("marks each total row's week figures and hours current when the states' `changes` equal its own", () => {
+    const rows = [
+      { caller: A, week: '2025-01-06', changes: '5', hour_changes: '6' },
+      { caller: A, week: '2025-01-13', changes: '5', hour_changes: '6' },
+      { caller: A, week: '2025-01-13', changes: '4', hour_changes: '6' },
+    ];
+    const changes = [
+      { kind: 'week' as const, caller: A, week: '2025-01-06', n: '5' },
+      { kind: 'hours' as const, caller: A, week: '2025-01-06', n: '7' },
+      { kind: 'week' as const, caller: A, week: '2025-01-13', n: '5' },
+      { kind: 'hours' as const, caller: A, week: '2025-01-13', n: '6' },
+    ];
+    const snapshot = cdrTotalsSnapshot([A, B], rows, changes);
+    expect(snapshot.kind === 'snapshot' && snapshot.keys.map((k) => [k.week, k.changes, k.week_current, k.hours_current])).toEqual([
+      ['2025-01-06', '5', 1, 0],
+      ['2025-01-13', '5', 1, 1],
+      ['2025-01-13', '4', 0, 1],
+    ]);
   });
 });

@@ -15,7 +15,7 @@ import { tableSql } from './tables.ts';
 //   SQL text, the totals task, the audits). The states' `changes` are read only for the (caller,
 //   week)s that have a total, so a quiet number's look-up reads nothing more than before. GLOBAL
 //   keeps the subqueries valid through Distributed tables on a cluster.
-// - a snapshot: the read model compares them once (cdrTotalsSnapshotSql) and the reads of one
+// - a snapshot: the read model compares them once (cdrTotalsSnapshot) and the reads of one
 //   look-up name the current totals as literals. A number profile makes three CDR reads, and each
 //   used the comparison twice (the totals to take, the weeks to merge): for the busiest robocaller
 //   at 100M that was most of their 110-150 ms (bench/scale/README.md). A total found current is
@@ -66,16 +66,48 @@ function checksSql(db: string, where: RawSql, figures: TotalFigures): string[] {
   return checks;
 }
 
-/**
- * Every total row of the callers and weeks in `where`, with whether its week figures and its hours
- * are current (rows of CdrTotalKey): the snapshot one look-up's reads share. For a number without
- * totals it reads the totals table's few granules for it and nothing of the states.
- */
-export function cdrTotalsSnapshotSql(db: string, where: RawSql): string {
-  const [week, hours] = checksSql(db, where, 'all');
-  return `SELECT caller, toString(week_start) AS week, changes, hour_changes, ${week} AS week_current, ${hours} AS hours_current
+/** The total rows of the callers and weeks in `where` (step 1 of a snapshot): for a quiet number, none. */
+export function cdrTotalRowsSql(db: string, where: RawSql): string {
+  return `SELECT caller, toString(week_start) AS week, toString(changes) AS changes, toString(hour_changes) AS hour_changes
   FROM ${tableSql(db, 'numberCdrWeekTotals').text}
   WHERE ${where.text}`;
+}
+
+export interface TotalRow {
+  caller: string;
+  week: string;
+  changes: string;
+  hour_changes: string;
+}
+
+export interface StateChanges {
+  /** 'week': caller_week_history's, 'hours': caller_hour_history's. */
+  kind: 'week' | 'hours';
+  caller: string;
+  week: string;
+  n: string;
+}
+
+/** The states' `changes` of the (caller, week)s that have total rows (step 2 of a snapshot, when there are any). */
+export function stateChangesSql(db: string, rows: readonly TotalRow[]): string {
+  const pairs = [...new Set(rows.map((r) => sql`(${r.caller}, toDate(${r.week}))`))].join(', ');
+  const callers = [...new Set(rows.map((r) => sql`${r.caller}`))].join(', ');
+  const of = (kind: StateChanges['kind'], states: RawSql): string =>
+    `SELECT '${kind}' AS kind, caller, toString(week_start) AS week, toString(sumMerge(changes)) AS n FROM ${states.text}
+  WHERE caller IN (${callers}) AND (caller, week_start) IN (${pairs})
+  GROUP BY caller, week_start`;
+  return `${of('week', tableSql(db, 'numberCdrWeekHistory'))}\nUNION ALL\n${of('hours', tableSql(db, 'numberCdrHistory'))}`;
+}
+
+/** A snapshot for `callers` from their total rows and the states' `changes`: a figure is current when they are equal. */
+export function cdrTotalsSnapshot(callers: readonly string[], rows: readonly TotalRow[], changes: readonly StateChanges[]): CdrTotalsSource {
+  const now = new Map(changes.map((c) => [`${c.kind} ${c.caller} ${c.week}`, c.n]));
+  const keys = rows.map((r) => ({
+    ...r,
+    week_current: now.get(`week ${r.caller} ${r.week}`) === r.changes ? 1 : 0,
+    hours_current: now.get(`hours ${r.caller} ${r.week}`) === r.hour_changes ? 1 : 0,
+  }));
+  return { kind: 'snapshot', callers, keys };
 }
 
 const changesLiteral = (n: string | number): string => BigInt(n).toString();

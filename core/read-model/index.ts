@@ -1,7 +1,7 @@
 import type { Clickhouse } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
 import { countSql, inList, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
-import { cdrTotalsSnapshotSql, CHECK_TOTALS, type CdrTotalKey, type CdrTotalsSource } from './cdr-totals.ts';
+import { cdrTotalRowsSql, cdrTotalsSnapshot, CHECK_TOTALS, stateChangesSql, type CdrTotalsSource, type StateChanges, type TotalRow } from './cdr-totals.ts';
 import {
   isReportOrder,
   newNumbersSql,
@@ -99,11 +99,12 @@ export class ReadModel {
   private cdrTotals(f: NumberFilter): Promise<CdrTotalsSource> {
     const numbers = f.numbers?.filter((n): n is string => typeof n === 'string');
     if (numbers === undefined || numbers.length !== f.numbers?.length) return Promise.resolve(CHECK_TOTALS);
-    return this.totalsLookups.get(filterKey(f), () =>
-      this.ch
-        .query<CdrTotalKey>(cdrTotalsSnapshotSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)))
-        .then((keys): CdrTotalsSource => ({ kind: 'snapshot', callers: numbers, keys })),
-    );
+    return this.totalsLookups.get(filterKey(f), async () => {
+      // Two steps, so that a quiet number's look-up reads only the totals' index (it has none).
+      const rows = await this.ch.query<TotalRow>(cdrTotalRowsSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)));
+      const changes = rows.length === 0 ? [] : await this.ch.query<StateChanges>(stateChangesSql(this.db, rows));
+      return cdrTotalsSnapshot(numbers, rows, changes);
+    });
   }
 
   channelWeeks(f: WeekFilter & { channels?: readonly string[] } = {}): Promise<ChannelWeek[]> {
