@@ -115,14 +115,14 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
         first_seen: reports ? seenAt(reports.first_seen, reports.reports) : null,
         last_seen: reports ? seenAt(reports.last_seen, reports.reports) : null,
       };
-      const calls = cdrs?.calls ?? 0;
+      const calls = cdrs.calls;
       const cdr = {
         calls,
-        callees: cdrs?.callees ?? 0,
-        answered_calls: cdrs?.answered_calls ?? 0,
-        answered_share: cdrs && calls > 0 ? cdrs.answered_calls / calls : null,
-        first_seen: cdrs ? seenAt(cdrs.first_seen, calls) : null,
-        last_seen: cdrs ? seenAt(cdrs.last_seen, calls) : null,
+        callees: cdrs.callees,
+        answered_calls: cdrs.answered_calls,
+        answered_share: calls > 0 ? cdrs.answered_calls / calls : null,
+        first_seen: seenAt(cdrs.first_seen, calls),
+        last_seen: seenAt(cdrs.last_seen, calls),
       };
       const body: NumberProfile = {
         number,
