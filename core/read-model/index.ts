@@ -92,9 +92,9 @@ export class ReadModel {
   }
 
   /**
-   * Which week totals of the named callers in range are current (all callers when none is named, or
-   * SQL expressions: the reads compare for themselves), looked up once for a look-up's reads (cdr-totals.ts): concurrent
-   * reads of one profile share the one look-up.
+   * Which week totals of the named callers in range are current, as one snapshot the reads of a
+   * look-up share (cdr-totals.ts). When no caller is named, or one is an SQL expression, the reads
+   * compare for themselves.
    */
   private cdrTotals(f: NumberFilter): Promise<CdrTotalsSource> {
     const numbers = f.numbers?.filter((n): n is string => typeof n === 'string');
