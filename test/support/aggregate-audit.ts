@@ -13,7 +13,8 @@ import { refreshWeekTotals } from '../../processors/totals/week-totals.ts';
 // weekly series are compared twice: merged from their states, and after the week-totals task ran
 // (read from the totals where they are current), so the audit writes those totals; the callers' weekly
 // figures likewise, after the number-totals task has written a total for every caller of every closed
-// week (the WITHHELD and INVALID buckets aside), and those totals are checked against the records.
+// week (the WITHHELD and INVALID buckets aside), and those totals are checked against the records,
+// and so are the investigator's look-ups of the busiest and the quietest callers (lookupProblems).
 // Used after the exactly-once runs (SIGKILLs, replays, duplicates, rebalances, late records).
 
 export interface AuditResult {
@@ -161,6 +162,7 @@ export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20):
     fromModel[name] = () => ch.query<object>(totals);
     await compare(name, records, '');
   }
+  problems.push(...(await lookupProblems(ch, read, checks.numberCdrWeeks ?? '')));
   // Every copy of a record in one place, and the identity indexes naming exactly the stored records.
   const invariants: [string, string][] = [
     ['CDRs stored at two placements', sql`SELECT count() AS n FROM (SELECT platform, cdr_id FROM ${ident(ch.database)}.cdr_records GROUP BY platform, cdr_id HAVING uniqExact(caller, week_start) > 1)`],
@@ -184,6 +186,42 @@ export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20):
     if (n !== 0) problems.push(`${what}: ${n}`);
   }
   return { ok: problems.length === 0, problems };
+}
+
+/** Callers whose look-ups the audit repeats: the busiest and the quietest, the buckets aside. */
+const LOOKUP_CALLERS = 6;
+
+/**
+ * The investigator's look-ups of single callers (ReadModel: one totals snapshot per look-up; the weeks
+ * without a current total and the distinct callees counted on the caller's rows once it has totals),
+ * for the busiest and the quietest callers, against the records: the weekly series, the summary over
+ * all weeks and over its last week alone, and calls by hour of the week.
+ */
+async function lookupProblems(ch: Clickhouse, read: ReadModel, weeksFromRecords: string): Promise<string[]> {
+  const cdrs = `(SELECT * FROM ${t(ch, 'cdr_records')} LIMIT 1 BY platform, cdr_id)`;
+  const ranked = `SELECT caller, count() AS n FROM ${cdrs} WHERE caller NOT IN ('WITHHELD', 'INVALID') GROUP BY caller`;
+  const callers = await ch.query<{ caller: string }>(`SELECT caller FROM (${ranked} ORDER BY n DESC, caller LIMIT ${LOOKUP_CALLERS / 2})
+UNION ALL SELECT caller FROM (${ranked} ORDER BY n, caller LIMIT ${LOOKUP_CALLERS / 2})`);
+  const allWeeks = await ch.query<{ number: string; week: string }>(weeksFromRecords);
+  const problems: string[] = [];
+  const check = (what: string, got: object | undefined, want: object | undefined): void => {
+    if (canonical([got ?? {}]) !== canonical([want ?? {}])) problems.push(`look-up ${what}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`);
+  };
+  for (const { caller } of callers) {
+    const weeks = allWeeks.filter((w) => w.number === caller);
+    check(`weekly series of ${caller}`, await read.numberCdrWeeks({ numbers: [caller] }), weeks);
+    const last = weeks[weeks.length - 1]?.week ?? '1970-01-05';
+    for (const f of [{}, { fromWeek: last, toWeek: last }]) {
+      const range = raw('fromWeek' in f ? sql` AND week_start = toDate(${last})` : '');
+      const [want] = await ch.query<object>(sql`SELECT count() AS calls, uniqExact(callee) AS callees, toUInt64(sum(is_answered)) AS answered_calls,
+  toString(min(setup_time)) AS first_seen, toString(max(setup_time)) AS last_seen FROM ${raw(cdrs)} WHERE caller = ${caller}${range}`);
+      check(`summary of ${caller} ${JSON.stringify(f)}`, await read.cdrSummary(caller, f), want);
+    }
+    const hours = new Array<number>(168).fill(0);
+    for (const h of await ch.query<{ hour: number; n: number }>(sql`SELECT hour_of_week AS hour, count() AS n FROM ${raw(cdrs)} WHERE caller = ${caller} GROUP BY hour`)) hours[h.hour] = h.n;
+    check(`calls by hour of ${caller}`, await read.callsByHourOfWeek(caller), hours);
+  }
+  return problems;
 }
 
 /** Distinct CDRs and reports stored. */
