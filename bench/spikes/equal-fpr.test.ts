@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutFor, equalFpr, seriesScores, tallyBelow, type SeriesScores } from './equal-fpr.ts';
+import { cutFor, equalFpr, pairedDifference, seriesScores, tallyBelow, type SeriesScores } from './equal-fpr.ts';
 import { FIRST_TEST_WEEK, TEST_WEEKS } from '../../processors/spikes/noufaily.ts';
 
 // A series whose test weeks 0–2 are an outbreak, week 3 holds a past outbreak's tail, the rest are free.
@@ -50,5 +50,29 @@ describe('cutFor and equalFpr', () => {
     expect(e.inSampleCut).toBeCloseTo(Math.sqrt(0.001 * 0.02), 12);
     // Odd replicates (1, 3) are judged at the even half's cut for 0 false alarms (0.1 / 2) and vice versa (0.001 / 2).
     expect(e.crossFitted).toEqual({ freeWeeks: 8, falseAlarms: 2, outbreaks: 4, detected: 2, detectedFirstWeek: 2 });
+    expect(e.crossFittedCuts).toEqual([0.0005, 0.05]);
+  });
+});
+
+describe('pairedDifference', () => {
+  it('is the mean of (first − second) per outbreak with the Wald error of paired proportions', () => {
+    // 10 outbreaks: 4 both, 3 first only, 1 second only, 2 neither. d has mean 0.2 and variance (over n)
+    // 4/10 − 0.2² = 0.36, so the error is √(0.36 / 10).
+    const pairs: [boolean, boolean][] = [
+      ...Array.from({ length: 4 }, (): [boolean, boolean] => [true, true]),
+      ...Array.from({ length: 3 }, (): [boolean, boolean] => [true, false]),
+      [false, true],
+      [false, false],
+      [false, false],
+    ];
+    const p = pairedDifference(pairs);
+    expect(p).toMatchObject({ outbreaks: 10, onlyFirst: 3, onlySecond: 1 });
+    expect(p.difference).toBeCloseTo(0.2, 12);
+    expect(p.standardError).toBeCloseTo(Math.sqrt(0.036), 12);
+  });
+
+  it('has no error when the methods agree on every outbreak, and none at all without outbreaks', () => {
+    expect(pairedDifference([[true, true], [false, false]])).toEqual({ outbreaks: 2, onlyFirst: 0, onlySecond: 0, difference: 0, standardError: 0 });
+    expect(pairedDifference([]).standardError).toBeNaN();
   });
 });

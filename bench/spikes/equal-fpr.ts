@@ -81,21 +81,54 @@ export interface EqualFprResult {
   /** The cut chosen in-sample, as a tail probability (the nominal level it amounts to). */
   inSampleCut: number;
   crossFitted: OutbreakTally;
+  /** The cut each half is judged at cross-fitted ([even replicates, odd replicates]), chosen on the other half. */
+  crossFittedCuts: [number, number];
 }
 
 /** `reference(half)`: farringtonFlexible's false alarms on the replicates of that half (0 even, 1 odd), and over all. */
 export function equalFpr(all: readonly SeriesScores[], referenceFalseAlarms: (half: 0 | 1 | 'all') => number): EqualFprResult {
   const inSampleCut = cutFor(all, referenceFalseAlarms('all'));
   const crossFitted: OutbreakTally = { freeWeeks: 0, falseAlarms: 0, outbreaks: 0, detected: 0, detectedFirstWeek: 0 };
+  const crossFittedCuts: [number, number] = [Number.NaN, Number.NaN];
   for (const half of [0, 1] as const) {
     const chooseOn = all.filter((s) => s.replicate % 2 !== half);
     const judgeOn = all.filter((s) => s.replicate % 2 === half);
-    const t = tallyBelow(judgeOn, cutFor(chooseOn, referenceFalseAlarms(half === 0 ? 1 : 0)));
+    crossFittedCuts[half] = cutFor(chooseOn, referenceFalseAlarms(half === 0 ? 1 : 0));
+    const t = tallyBelow(judgeOn, crossFittedCuts[half]);
     crossFitted.freeWeeks += t.freeWeeks;
     crossFitted.falseAlarms += t.falseAlarms;
     crossFitted.outbreaks += t.outbreaks;
     crossFitted.detected += t.detected;
     crossFitted.detectedFirstWeek += t.detectedFirstWeek;
   }
-  return { inSample: tallyBelow(all, inSampleCut), inSampleCut, crossFitted };
+  return { inSample: tallyBelow(all, inSampleCut), inSampleCut, crossFitted, crossFittedCuts };
+}
+
+export interface PairedDifference {
+  /** Outbreaks both methods were judged on. */
+  outbreaks: number;
+  /** Detected by the first method only, by the second only. */
+  onlyFirst: number;
+  onlySecond: number;
+  /** POD(first) − POD(second), as a share. */
+  difference: number;
+  /** Its standard error, as a share. */
+  standardError: number;
+}
+
+/**
+ * The difference of two methods' probabilities of detection on the same outbreaks, with its paired
+ * standard error: each outbreak contributes d = (detected by the first) − (detected by the second), in
+ * {−1, 0, 1}; the difference is the mean of d and its standard error √(b + c − (b − c)²/n) / n, with b and
+ * c the outbreaks only the first and only the second method detected (the usual Wald error for paired
+ * proportions: the variance of d over n outbreaks, divided by n). Outbreaks both detect or both miss
+ * carry no information on the difference; that is why pairing makes it smaller than the error of two
+ * independent samples.
+ */
+export function pairedDifference(detections: readonly (readonly [boolean, boolean])[]): PairedDifference {
+  const n = detections.length;
+  const b = detections.filter(([x, y]) => x && !y).length;
+  const c = detections.filter(([x, y]) => !x && y).length;
+  if (n === 0) return { outbreaks: 0, onlyFirst: 0, onlySecond: 0, difference: Number.NaN, standardError: Number.NaN };
+  return { outbreaks: n, onlyFirst: b, onlySecond: c, difference: (b - c) / n, standardError: Math.sqrt(b + c - (b - c) ** 2 / n) / n };
 }
