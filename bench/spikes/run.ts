@@ -340,7 +340,7 @@ if (ffTallies && callwatchScoresByName.size > 0) {
   // outbreaks one method detects and the other misses. It treats the cut as fixed (the in-sample cut is
   // read off these same replicates' free weeks; the cross-fitted one off the other half's).
   const pp = (x: number): string => (100 * x).toFixed(1);
-  const diff = (p: PairedDifference): string => `${signed(p.difference)} ± ${pp(p.standardError)} (${p.standardError > 0 ? `${(p.difference / p.standardError).toFixed(1)} SE` : 'no outbreak detected by one only'}; ${p.onlyFirst} / ${p.onlySecond})`;
+  const diff = (p: PairedDifference): string => `${signed(p.difference)} ± ${pp(p.standardError)} (${p.standardError > 0 ? `${p.difference >= 0 ? '+' : '−'}${Math.abs(p.difference / p.standardError).toFixed(1)} SE` : 'no outbreak detected by one only'}; ${p.onlyFirst} / ${p.onlySecond})`;
   lines.push(
     'Paired on the same outbreaks: callwatch’s POD minus farringtonFlexible’s, ± its standard error √(b + c − (b − c)²/n)/n in points (b, c: outbreaks only callwatch, only farringtonFlexible detected; in brackets the difference in standard errors and b / c). FPRs in %.',
     '',
