@@ -132,3 +132,38 @@ export function pairedDifference(detections: readonly (readonly [boolean, boolea
   if (n === 0) return { outbreaks: 0, onlyFirst: 0, onlySecond: 0, difference: Number.NaN, standardError: Number.NaN };
   return { outbreaks: n, onlyFirst: b, onlySecond: c, difference: (b - c) / n, standardError: Math.sqrt(b + c - (b - c) ** 2 / n) / n };
 }
+
+/** One replicate for bootstrapDifference: callwatch's scores and farringtonFlexible's verdicts on the same series. */
+export interface PairedReplicate {
+  scores: SeriesScores;
+  /** farringtonFlexible's false alarms on the series' outbreak-free test weeks. */
+  referenceFalseAlarms: number;
+  /** Whether farringtonFlexible detected the test-period outbreak; null without one. */
+  referenceDetected: boolean | null;
+}
+
+/**
+ * The standard deviation of the in-sample POD difference (callwatch at farringtonFlexible's false alarms
+ * minus farringtonFlexible) over `draws` bootstrap resamples of whole replicates (with replacement).
+ * Unlike pairedDifference's error, it counts the randomness of the cut too: a resample changes
+ * farringtonFlexible's false-alarm count and the free-week scores the cut is read from, which matters
+ * where scores are discrete (low counts) and one step of the cut moves many outbreak weeks at once.
+ * `random` returns uniform numbers in [0, 1) (seeded, so the figure is reproducible).
+ */
+export function bootstrapDifference(replicates: readonly PairedReplicate[], draws: number, random: () => number): number {
+  const differences: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    const sample = Array.from({ length: replicates.length }, () => replicates[Math.floor(random() * replicates.length)]).filter((r): r is PairedReplicate => r !== undefined);
+    const withOutbreak = sample.filter((r) => r.scores.outbreak !== null && r.referenceDetected !== null);
+    if (withOutbreak.length === 0) continue;
+    const cut = cutFor(
+      sample.map((r) => r.scores),
+      sample.reduce((n, r) => n + r.referenceFalseAlarms, 0),
+    );
+    const own = withOutbreak.filter((r) => (r.scores.outbreak ?? Number.POSITIVE_INFINITY) < cut).length;
+    const reference = withOutbreak.filter((r) => r.referenceDetected === true).length;
+    differences.push((own - reference) / withOutbreak.length);
+  }
+  const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
+  return Math.sqrt(differences.reduce((a, b) => a + (b - mean) ** 2, 0) / (differences.length - 1));
+}

@@ -26,13 +26,14 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../core/rng.ts';
 import { FIRST_TEST_WEEK, negativeBinomial, NOUFAILY_SCENARIOS, noufailySeries, seriesSeed, TEST_WEEKS } from '../../processors/spikes/noufaily.ts';
 import { addTally, emptyTally, outbreakRates, tallySeries, type OutbreakTally } from '../../processors/spikes/outbreak-quality.ts';
-import { equalFpr, pairedDifference, seriesScores, tallyBelow, type PairedDifference, type SeriesScores } from './equal-fpr.ts';
+import { bootstrapDifference, equalFpr, pairedDifference, seriesScores, tallyBelow, type PairedDifference, type SeriesScores } from './equal-fpr.ts';
 import { CALLWATCH_METHODS, callwatchScores, runCallwatch, type CallwatchMethod } from './methods.ts';
 import { REGIMES, regimeSeries } from './regimes.ts';
 import { parseScenarioList } from './scenario-option.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BLOCKS = 5;
+const BOOTSTRAP_DRAWS = 1000;
 
 function option(name: string, fallback: string): string {
   const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
@@ -294,17 +295,19 @@ if (ffTallies && callwatchScoresByName.size > 0) {
     '| scenario | farringtonFlexible | callwatch in-sample (cut) | difference | callwatch cross-fitted | difference |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
-  const paired: { group: string; inSample: PairedDifference; crossFitted: PairedDifference; ffFpr: number; inSampleFpr: number; crossFittedFpr: number }[] = [];
+  const paired: { group: string; inSample: PairedDifference; bootstrapSe: number; crossFitted: PairedDifference; ffFpr: number; inSampleFpr: number; crossFittedFpr: number }[] = [];
   for (const g of noufailyGroups) {
     const ff = ffTallies.get(g) ?? emptyTally();
     const byHalf = [emptyTally(), emptyTally()];
     const ffDetected = new Map<number, boolean>(); // replicate → farringtonFlexible detected its outbreak (series with one)
+    const ffFalseAlarms = new Map<number, number>(); // replicate → farringtonFlexible's false alarms
     for (const s of series.filter((x) => x.group === g)) {
       const a = alarms.get('farringtonFlexible')?.get(s.name);
       if (!a) continue;
       const t = tallySeries(s, a);
       addTally(byHalf[s.replicate % 2] ?? emptyTally(), t);
       if (t.outbreaks > 0) ffDetected.set(s.replicate, t.detected > 0);
+      ffFalseAlarms.set(s.replicate, t.falseAlarms);
     }
     const e = equalFpr(scoresOf.get(g) ?? [], (half) => (half === 'all' ? ff.falseAlarms : (byHalf[half]?.falseAlarms ?? 0)));
     // The same outbreaks, detected or not by each method: callwatch at the in-sample cut and at its half's cross-fitted cut.
@@ -313,6 +316,14 @@ if (ffTallies && callwatchScoresByName.size > 0) {
     paired.push({
       group: g,
       inSample: pairedDifference(pairsAt(() => e.inSampleCut)),
+      bootstrapSe: bootstrapDifference(
+        (scoresOf.get(g) ?? []).map((x) => ({ scores: x, referenceFalseAlarms: ffFalseAlarms.get(x.replicate) ?? 0, referenceDetected: ffDetected.get(x.replicate) ?? null })),
+        BOOTSTRAP_DRAWS,
+        (() => {
+          const rng = new Rng(seriesSeed(seed + 2, Number(g.replace('scenario ', '')), 0));
+          return () => rng.next();
+        })(),
+      ),
       crossFitted: pairedDifference(pairsAt((x) => e.crossFittedCuts[x.replicate % 2 === 0 ? 0 : 1])),
       ffFpr: outbreakRates(ff).falsePositiveRate,
       inSampleFpr: outbreakRates(e.inSample).falsePositiveRate,
@@ -338,17 +349,18 @@ if (ffTallies && callwatchScoresByName.size > 0) {
   );
   // Paired, because both methods judge the same outbreaks: the error of the difference counts only the
   // outbreaks one method detects and the other misses. It treats the cut as fixed (the in-sample cut is
-  // read off these same replicates' free weeks; the cross-fitted one off the other half's).
+  // read off these same replicates' free weeks; the cross-fitted one off the other half's). The bootstrap
+  // over whole replicates counts the cut's randomness too (equal-fpr.ts, bootstrapDifference).
   const pp = (x: number): string => (100 * x).toFixed(1);
   const diff = (p: PairedDifference): string => `${signed(p.difference)} ± ${pp(p.standardError)} (${p.standardError > 0 ? `${p.difference >= 0 ? '+' : '−'}${Math.abs(p.difference / p.standardError).toFixed(1)} SE` : 'no outbreak detected by one only'}; ${p.onlyFirst} / ${p.onlySecond})`;
   lines.push(
-    'Paired on the same outbreaks: callwatch’s POD minus farringtonFlexible’s, ± its standard error √(b + c − (b − c)²/n)/n in points (b, c: outbreaks only callwatch, only farringtonFlexible detected; in brackets the difference in standard errors and b / c). FPRs in %.',
+    `Paired on the same outbreaks: callwatch’s POD minus farringtonFlexible’s, ± its standard error √(b + c − (b − c)²/n)/n in points, the cut held fixed (b, c: outbreaks only callwatch, only farringtonFlexible detected; in brackets the difference in standard errors and b / c); and the in-sample difference's standard deviation over ${BOOTSTRAP_DRAWS} bootstrap resamples of whole replicates, the cut chosen again in each (its randomness counted too). FPRs in %.`,
     '',
-    '| scenario | outbreaks | FPR farringtonFlexible / callwatch in-sample / cross-fitted | in-sample difference | cross-fitted difference |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| scenario | outbreaks | FPR farringtonFlexible / callwatch in-sample / cross-fitted | in-sample difference | bootstrap SE | cross-fitted difference |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const p of paired) {
-    lines.push(`| ${describe(p.group)} | ${p.inSample.outbreaks} | ${(100 * p.ffFpr).toFixed(2)} / ${(100 * p.inSampleFpr).toFixed(2)} / ${(100 * p.crossFittedFpr).toFixed(2)} | ${diff(p.inSample)} | ${diff(p.crossFitted)} |`);
+    lines.push(`| ${describe(p.group)} | ${p.inSample.outbreaks} | ${(100 * p.ffFpr).toFixed(2)} / ${(100 * p.inSampleFpr).toFixed(2)} / ${(100 * p.crossFittedFpr).toFixed(2)} | ${diff(p.inSample)} | ${pp(p.bootstrapSe)} | ${diff(p.crossFitted)} |`);
   }
   lines.push('');
   const levels = [...new Set([alpha, ...alphaGrid])].sort((a, b) => a - b);
