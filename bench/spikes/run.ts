@@ -246,7 +246,7 @@ for (const [title, f] of measures) {
   lines.push(`### ${title}`, '', `| series | ${methods.join(' | ')} |`, `| --- | ${methods.map(() => '---:').join(' | ')} |`);
   for (const g of groups) lines.push(`| ${g.startsWith('scenario') ? describe(g) : g} | ${methods.map((m) => (tallies.get(m)?.get(g) ? f(tallies.get(m)?.get(g) ?? emptyTally()) : '')).join(' | ')} |`);
   const ran = (m: string): boolean => noufailyGroups.some((g) => tallies.get(m)?.has(g));
-  lines.push(`| **all ${noufailyGroups.length} scenarios** | ${methods.map((m) => (ran(m) ? `**${f(pooled(m, noufailyGroups))}**` : '')).join(' | ')} |`);
+  lines.push(`| **all ${noufailyGroups.length} scenario${noufailyGroups.length === 1 ? '' : 's'}** | ${methods.map((m) => (ran(m) ? `**${f(pooled(m, noufailyGroups))}**` : '')).join(' | ')} |`);
   const spread = (m: string): string => {
     const v = (blockTallies.get(m) ?? []).map((b) => Number(f(b)));
     return ran(m) ? `${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)}` : '';
@@ -342,7 +342,7 @@ if (ffTallies && callwatchScoresByName.size > 0) {
     lines.push(`| ${describe(g)} | ${triple(ff)} | ${triple(e.inSample)} (${cut}) | ${signed(d)} | ${triple(e.crossFitted)} | ${signed(dc)} |`);
   }
   const s = equalFprSummary;
-  lines.push(`| **the ${noufailyGroups.length} scenarios** | **${triple(s.reference)}** | **${triple(s.inSample)}** | ${signed(outbreakRates(s.inSample).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} | **${triple(s.crossFitted)}** | ${signed(outbreakRates(s.crossFitted).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} |`, '');
+  lines.push(`| **the ${noufailyGroups.length} scenario${noufailyGroups.length === 1 ? '' : 's'}** | **${triple(s.reference)}** | **${triple(s.inSample)}** | ${signed(outbreakRates(s.inSample).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} | **${triple(s.crossFitted)}** | ${signed(outbreakRates(s.crossFitted).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} |`, '');
   lines.push(
     `callwatch's POD at least farringtonFlexible's at an FPR at or below it (in-sample): ${s.inSampleAtLeast} of ${noufailyGroups.length} scenarios. Cross-fitted: POD at least farringtonFlexible's in ${s.crossFittedAtLeast} of ${noufailyGroups.length}, and with the FPR at or below too in ${s.crossFittedBoth} of ${noufailyGroups.length}.`,
     '',
