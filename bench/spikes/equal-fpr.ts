@@ -81,21 +81,89 @@ export interface EqualFprResult {
   /** The cut chosen in-sample, as a tail probability (the nominal level it amounts to). */
   inSampleCut: number;
   crossFitted: OutbreakTally;
+  /** The cut each half is judged at cross-fitted ([even replicates, odd replicates]), chosen on the other half. */
+  crossFittedCuts: [number, number];
 }
 
 /** `reference(half)`: farringtonFlexible's false alarms on the replicates of that half (0 even, 1 odd), and over all. */
 export function equalFpr(all: readonly SeriesScores[], referenceFalseAlarms: (half: 0 | 1 | 'all') => number): EqualFprResult {
   const inSampleCut = cutFor(all, referenceFalseAlarms('all'));
   const crossFitted: OutbreakTally = { freeWeeks: 0, falseAlarms: 0, outbreaks: 0, detected: 0, detectedFirstWeek: 0 };
+  const crossFittedCuts: [number, number] = [Number.NaN, Number.NaN];
   for (const half of [0, 1] as const) {
     const chooseOn = all.filter((s) => s.replicate % 2 !== half);
     const judgeOn = all.filter((s) => s.replicate % 2 === half);
-    const t = tallyBelow(judgeOn, cutFor(chooseOn, referenceFalseAlarms(half === 0 ? 1 : 0)));
+    crossFittedCuts[half] = cutFor(chooseOn, referenceFalseAlarms(half === 0 ? 1 : 0));
+    const t = tallyBelow(judgeOn, crossFittedCuts[half]);
     crossFitted.freeWeeks += t.freeWeeks;
     crossFitted.falseAlarms += t.falseAlarms;
     crossFitted.outbreaks += t.outbreaks;
     crossFitted.detected += t.detected;
     crossFitted.detectedFirstWeek += t.detectedFirstWeek;
   }
-  return { inSample: tallyBelow(all, inSampleCut), inSampleCut, crossFitted };
+  return { inSample: tallyBelow(all, inSampleCut), inSampleCut, crossFitted, crossFittedCuts };
+}
+
+export interface PairedDifference {
+  /** Outbreaks both methods were judged on. */
+  outbreaks: number;
+  /** Detected by the first method only, by the second only. */
+  onlyFirst: number;
+  onlySecond: number;
+  /** POD(first) − POD(second), as a share. */
+  difference: number;
+  /** Its standard error, as a share. */
+  standardError: number;
+}
+
+/**
+ * The difference of two methods' probabilities of detection on the same outbreaks, with its paired
+ * standard error: each outbreak contributes d = (detected by the first) − (detected by the second), in
+ * {−1, 0, 1}; the difference is the mean of d and its standard error √(b + c − (b − c)²/n) / n, with b and
+ * c the outbreaks only the first and only the second method detected (the usual Wald error for paired
+ * proportions: the variance of d over n outbreaks, divided by n). Outbreaks both detect or both miss
+ * carry no information on the difference; that is why pairing makes it smaller than the error of two
+ * independent samples.
+ */
+export function pairedDifference(detections: readonly (readonly [boolean, boolean])[]): PairedDifference {
+  const n = detections.length;
+  const b = detections.filter(([x, y]) => x && !y).length;
+  const c = detections.filter(([x, y]) => !x && y).length;
+  if (n === 0) return { outbreaks: 0, onlyFirst: 0, onlySecond: 0, difference: Number.NaN, standardError: Number.NaN };
+  return { outbreaks: n, onlyFirst: b, onlySecond: c, difference: (b - c) / n, standardError: Math.sqrt(b + c - (b - c) ** 2 / n) / n };
+}
+
+/** One replicate for bootstrapDifference: callwatch's scores and farringtonFlexible's verdicts on the same series. */
+export interface PairedReplicate {
+  scores: SeriesScores;
+  /** farringtonFlexible's false alarms on the series' outbreak-free test weeks. */
+  referenceFalseAlarms: number;
+  /** Whether farringtonFlexible detected the test-period outbreak; null without one. */
+  referenceDetected: boolean | null;
+}
+
+/**
+ * The standard deviation of the in-sample POD difference (callwatch at farringtonFlexible's false alarms
+ * minus farringtonFlexible) over `draws` bootstrap resamples of whole replicates (with replacement).
+ * Unlike pairedDifference's error, it counts the randomness of the cut too: a resample changes
+ * farringtonFlexible's false-alarm count and the free-week scores the cut is read from, which matters
+ * where scores are discrete (low counts) and one step of the cut moves many outbreak weeks at once.
+ * `random` returns uniform numbers in [0, 1) (seeded, so the figure is reproducible).
+ */
+export function bootstrapDifference(replicates: readonly PairedReplicate[], draws: number, random: () => number): number {
+  const differences: number[] = [];
+  for (let d = 0; d < draws; d++) {
+    const sample = Array.from({ length: replicates.length }, () => replicates[Math.floor(random() * replicates.length)]).filter((r): r is PairedReplicate => r !== undefined);
+    const withOutbreak = sample.filter((r) => r.scores.outbreak !== null && r.referenceDetected !== null);
+    if (withOutbreak.length === 0) continue;
+    const cut = cutFor(
+      sample.map((r) => r.scores),
+      sample.reduce((n, r) => n + r.referenceFalseAlarms, 0),
+    );
+    const own = withOutbreak.filter((r) => (r.scores.outbreak ?? Number.POSITIVE_INFINITY) < cut).length;
+    const reference = withOutbreak.filter((r) => r.referenceDetected === true).length;
+    differences.push((own - reference) / withOutbreak.length);
+  }
+  const mean = differences.reduce((a, b) => a + b, 0) / differences.length;
+  return Math.sqrt(differences.reduce((a, b) => a + (b - mean) ** 2, 0) / (differences.length - 1));
 }

@@ -2,7 +2,7 @@
 // callwatch's own regimes. See bench/spikes/README.md.
 //
 //   npx tsx bench/spikes/run.ts [--replicates=100] [--seed=2013] [--alpha=0.005] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=1]
-//                               [--alpha-grid=0.003,0.007,0.01,0.015,0.02]
+//                               [--alpha-grid=0.003,0.007,0.01,0.015,0.02] [--scenarios=6,13,…]
 //
 // Generates every series (seeded, processors/spikes/noufaily.ts and bench/spikes/regimes.ts), writes
 // them to DIR/series.csv, runs callwatch's detectors here and farringtonFlexible / EARS C1–C3 through
@@ -14,6 +14,10 @@
 // processes (CPU times are summed, so the per-1,000 figures do not change). --alpha-grid: the other
 // levels the long-history model's tail probabilities are also read at for the "one α for all scenarios"
 // table (the comparison at equal false-positive rate needs no grid: bench/spikes/equal-fpr.ts).
+// --scenarios=i,j,…: only those Noufaily scenarios (default all 28), and then none of callwatch's regimes
+// (they are not numbered scenarios and are what a full run is for); a scenario's series are the same as in
+// a full run of the same seed (each is a function of seed, scenario and replicate), so --reuse-r can take
+// R's alarms from a full run.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,12 +26,14 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../core/rng.ts';
 import { FIRST_TEST_WEEK, negativeBinomial, NOUFAILY_SCENARIOS, noufailySeries, seriesSeed, TEST_WEEKS } from '../../processors/spikes/noufaily.ts';
 import { addTally, emptyTally, outbreakRates, tallySeries, type OutbreakTally } from '../../processors/spikes/outbreak-quality.ts';
-import { equalFpr, seriesScores, tallyBelow, type SeriesScores } from './equal-fpr.ts';
+import { bootstrapDifference, equalFpr, pairedDifference, seriesScores, tallyBelow, type PairedDifference, type SeriesScores } from './equal-fpr.ts';
 import { CALLWATCH_METHODS, callwatchScores, runCallwatch, type CallwatchMethod } from './methods.ts';
 import { REGIMES, regimeSeries } from './regimes.ts';
+import { parseScenarioList } from './scenario-option.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BLOCKS = 5;
+const BOOTSTRAP_DRAWS = 1000;
 
 function option(name: string, fallback: string): string {
   const arg = process.argv.slice(2).find((a) => a.startsWith(`--${name}=`));
@@ -40,13 +46,17 @@ const outDir = option('out', join(tmpdir(), 'callwatch-spikes-bench'));
 const withR = !process.argv.includes('--no-r');
 const reuseR = option('reuse-r', '');
 const rProcesses = Number(option('r-processes', '1'));
+const scenarioOption = option('scenarios', '');
+const scenarioIds = parseScenarioList(scenarioOption, NOUFAILY_SCENARIOS.map((s) => s.id));
+const scenarios = NOUFAILY_SCENARIOS.filter((s) => scenarioIds.includes(s.id));
+const regimes = scenarioOption === '' ? REGIMES : [];
 const alphaGrid = option('alpha-grid', '0.003,0.007,0.01,0.015,0.02')
   .split(',')
   .filter((a) => a !== '')
   .map(Number);
 if (alphaGrid.some((a) => !(a > 0 && a < 0.5))) throw new Error('--alpha-grid: comma-separated levels between 0 and 0.5');
 if (!Number.isInteger(replicates) || replicates < 1 || !Number.isInteger(seed) || !(alpha > 0 && alpha < 0.5) || !Number.isInteger(rProcesses) || rProcesses < 1) {
-  throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=N ≥ 1]');
+  throw new Error('usage: run.ts [--replicates=N ≥ 1] [--seed=INT] [--alpha=0 < a < 0.5] [--out=DIR] [--no-r] [--reuse-r=DIR] [--r-processes=N ≥ 1] [--alpha-grid=a,b,…] [--scenarios=i,j,… (Noufaily scenarios only, no regimes; default all 28 and the regimes)]');
 }
 
 interface Series {
@@ -69,11 +79,11 @@ function noufailyStream(counts: readonly number[], scenario: number, replicate: 
 // lines of series.csv are whole replicates: an interrupted R run still covers replicates 1–K of everything.
 const series: Series[] = [];
 for (let r = 1; r <= replicates; r++) {
-  for (const s of NOUFAILY_SCENARIOS) {
+  for (const s of scenarios) {
     const x = noufailySeries(s, r, seed);
     series.push({ name: `s${s.id}r${r}`, group: `scenario ${s.id}`, replicate: r, counts: x.counts, stream: noufailyStream(x.counts, s.id, r), outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
   }
-  for (const regime of REGIMES) {
+  for (const regime of regimes) {
     const x = regimeSeries(regime, r, seed);
     series.push({ name: `${regime}r${r}`, group: regime, replicate: r, counts: x.counts, stream: x.stream, outbreak: x.outbreak, pastOutbreaks: x.pastOutbreaks });
   }
@@ -94,6 +104,7 @@ for (const method of Object.keys(CALLWATCH_METHODS) as CallwatchMethod[]) {
   const byName = new Map<string, boolean[]>();
   // The DROP detector only on the regime it is for: the others have no falls to find.
   const todo = method === 'callwatch-drop' ? series.filter((s) => s.group === 'collapse') : series;
+  if (todo.length === 0) continue; // --scenarios: no collapse regime for the DROP detector
   const started = process.cpuUsage();
   for (const s of todo) {
     if (method !== 'callwatch') {
@@ -109,7 +120,7 @@ for (const method of Object.keys(CALLWATCH_METHODS) as CallwatchMethod[]) {
   alarms.set(method, byName);
   process.stderr.write(`${method}: ${todo.length} series, ${((used.user + used.system) / 1e6).toFixed(1)} CPU s\n`);
 }
-const seriesCount = new Map<string, number>(Object.keys(CALLWATCH_METHODS).map((m) => [m, m === 'callwatch-drop' ? replicates : series.length]));
+const seriesCount = new Map<string, number>(Object.keys(CALLWATCH_METHODS).map((m) => [m, m === 'callwatch-drop' ? series.filter((s) => s.group === 'collapse').length : series.length]));
 
 function ensureR(): void {
   const probe = (): boolean => spawnSync('Rscript', ['-e', 'suppressPackageStartupMessages(library(surveillance))'], { stdio: 'ignore' }).status === 0;
@@ -235,7 +246,7 @@ for (const [title, f] of measures) {
   lines.push(`### ${title}`, '', `| series | ${methods.join(' | ')} |`, `| --- | ${methods.map(() => '---:').join(' | ')} |`);
   for (const g of groups) lines.push(`| ${g.startsWith('scenario') ? describe(g) : g} | ${methods.map((m) => (tallies.get(m)?.get(g) ? f(tallies.get(m)?.get(g) ?? emptyTally()) : '')).join(' | ')} |`);
   const ran = (m: string): boolean => noufailyGroups.some((g) => tallies.get(m)?.has(g));
-  lines.push(`| **all 28 scenarios** | ${methods.map((m) => (ran(m) ? `**${f(pooled(m, noufailyGroups))}**` : '')).join(' | ')} |`);
+  lines.push(`| **all ${noufailyGroups.length} scenario${noufailyGroups.length === 1 ? '' : 's'}** | ${methods.map((m) => (ran(m) ? `**${f(pooled(m, noufailyGroups))}**` : '')).join(' | ')} |`);
   const spread = (m: string): string => {
     const v = (blockTallies.get(m) ?? []).map((b) => Number(f(b)));
     return ran(m) ? `${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)}` : '';
@@ -255,7 +266,7 @@ for (const m of methods.filter((x) => x !== 'callwatch-drop')) {
         return own <= outbreakRates(ff.get(g) ?? emptyTally()).falsePositiveRate || own <= alpha;
       })
     : [];
-  lines.push(`| ${m} | ${scenariosAtOrBelow(m)} / 28 | ${ff ? better.length : '–'} / 28 | ${ff ? fair.length : '–'} / 28 |`);
+  lines.push(`| ${m} | ${scenariosAtOrBelow(m)} / ${noufailyGroups.length} | ${ff ? better.length : '–'} / ${noufailyGroups.length} | ${ff ? fair.length : '–'} / ${noufailyGroups.length} |`);
 }
 
 // At equal false-positive rate (bench/spikes/equal-fpr.ts): the methods' realised FPRs differ, and a
@@ -284,14 +295,40 @@ if (ffTallies && callwatchScoresByName.size > 0) {
     '| scenario | farringtonFlexible | callwatch in-sample (cut) | difference | callwatch cross-fitted | difference |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   );
+  const paired: { group: string; inSample: PairedDifference; bootstrapSe: number; crossFitted: PairedDifference; ffFpr: number; inSampleFpr: number; crossFittedFpr: number }[] = [];
   for (const g of noufailyGroups) {
     const ff = ffTallies.get(g) ?? emptyTally();
     const byHalf = [emptyTally(), emptyTally()];
+    const ffDetected = new Map<number, boolean>(); // replicate → farringtonFlexible detected its outbreak (series with one)
+    const ffFalseAlarms = new Map<number, number>(); // replicate → farringtonFlexible's false alarms
     for (const s of series.filter((x) => x.group === g)) {
       const a = alarms.get('farringtonFlexible')?.get(s.name);
-      if (a) addTally(byHalf[s.replicate % 2] ?? emptyTally(), tallySeries(s, a));
+      if (!a) continue;
+      const t = tallySeries(s, a);
+      addTally(byHalf[s.replicate % 2] ?? emptyTally(), t);
+      if (t.outbreaks > 0) ffDetected.set(s.replicate, t.detected > 0);
+      ffFalseAlarms.set(s.replicate, t.falseAlarms);
     }
     const e = equalFpr(scoresOf.get(g) ?? [], (half) => (half === 'all' ? ff.falseAlarms : (byHalf[half]?.falseAlarms ?? 0)));
+    // The same outbreaks, detected or not by each method: callwatch at the in-sample cut and at its half's cross-fitted cut.
+    const withOutbreak = (scoresOf.get(g) ?? []).filter((x) => x.outbreak !== null && ffDetected.has(x.replicate));
+    const pairsAt = (cutOf: (x: SeriesScores) => number): [boolean, boolean][] => withOutbreak.map((x) => [(x.outbreak ?? Number.POSITIVE_INFINITY) < cutOf(x), ffDetected.get(x.replicate) ?? false]);
+    paired.push({
+      group: g,
+      inSample: pairedDifference(pairsAt(() => e.inSampleCut)),
+      bootstrapSe: bootstrapDifference(
+        (scoresOf.get(g) ?? []).map((x) => ({ scores: x, referenceFalseAlarms: ffFalseAlarms.get(x.replicate) ?? 0, referenceDetected: ffDetected.get(x.replicate) ?? null })),
+        BOOTSTRAP_DRAWS,
+        (() => {
+          const rng = new Rng(seriesSeed(seed + 2, Number(g.replace('scenario ', '')), 0));
+          return () => rng.next();
+        })(),
+      ),
+      crossFitted: pairedDifference(pairsAt((x) => e.crossFittedCuts[x.replicate % 2 === 0 ? 0 : 1])),
+      ffFpr: outbreakRates(ff).falsePositiveRate,
+      inSampleFpr: outbreakRates(e.inSample).falsePositiveRate,
+      crossFittedFpr: outbreakRates(e.crossFitted).falsePositiveRate,
+    });
     addTally(equalFprSummary.reference, ff);
     addTally(equalFprSummary.inSample, e.inSample);
     addTally(equalFprSummary.crossFitted, e.crossFitted);
@@ -305,11 +342,27 @@ if (ffTallies && callwatchScoresByName.size > 0) {
     lines.push(`| ${describe(g)} | ${triple(ff)} | ${triple(e.inSample)} (${cut}) | ${signed(d)} | ${triple(e.crossFitted)} | ${signed(dc)} |`);
   }
   const s = equalFprSummary;
-  lines.push(`| **the 28 scenarios** | **${triple(s.reference)}** | **${triple(s.inSample)}** | ${signed(outbreakRates(s.inSample).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} | **${triple(s.crossFitted)}** | ${signed(outbreakRates(s.crossFitted).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} |`, '');
+  lines.push(`| **the ${noufailyGroups.length} scenario${noufailyGroups.length === 1 ? '' : 's'}** | **${triple(s.reference)}** | **${triple(s.inSample)}** | ${signed(outbreakRates(s.inSample).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} | **${triple(s.crossFitted)}** | ${signed(outbreakRates(s.crossFitted).probabilityOfDetection - outbreakRates(s.reference).probabilityOfDetection)} |`, '');
   lines.push(
-    `callwatch's POD at least farringtonFlexible's at an FPR at or below it (in-sample): ${s.inSampleAtLeast} of 28 scenarios. Cross-fitted: POD at least farringtonFlexible's in ${s.crossFittedAtLeast} of 28, and with the FPR at or below too in ${s.crossFittedBoth} of 28.`,
+    `callwatch's POD at least farringtonFlexible's at an FPR at or below it (in-sample): ${s.inSampleAtLeast} of ${noufailyGroups.length} scenarios. Cross-fitted: POD at least farringtonFlexible's in ${s.crossFittedAtLeast} of ${noufailyGroups.length}, and with the FPR at or below too in ${s.crossFittedBoth} of ${noufailyGroups.length}.`,
     '',
   );
+  // Paired, because both methods judge the same outbreaks: the error of the difference counts only the
+  // outbreaks one method detects and the other misses. It treats the cut as fixed (the in-sample cut is
+  // read off these same replicates' free weeks; the cross-fitted one off the other half's). The bootstrap
+  // over whole replicates counts the cut's randomness too (equal-fpr.ts, bootstrapDifference).
+  const pp = (x: number): string => (100 * x).toFixed(1);
+  const diff = (p: PairedDifference): string => `${signed(p.difference)} ± ${pp(p.standardError)} (${p.standardError > 0 ? `${p.difference >= 0 ? '+' : '−'}${Math.abs(p.difference / p.standardError).toFixed(1)} SE` : 'no outbreak detected by one only'}; ${p.onlyFirst} / ${p.onlySecond})`;
+  lines.push(
+    `Paired on the same outbreaks: callwatch’s POD minus farringtonFlexible’s, ± its standard error √(b + c − (b − c)²/n)/n in points, the cut held fixed (b, c: outbreaks only callwatch, only farringtonFlexible detected; in brackets the difference in standard errors and b / c); and the in-sample difference's standard deviation over ${BOOTSTRAP_DRAWS} bootstrap resamples of whole replicates, the cut chosen again in each (its randomness counted too). FPRs in %.`,
+    '',
+    '| scenario | outbreaks | FPR farringtonFlexible / callwatch in-sample / cross-fitted | in-sample difference | bootstrap SE | cross-fitted difference |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const p of paired) {
+    lines.push(`| ${describe(p.group)} | ${p.inSample.outbreaks} | ${(100 * p.ffFpr).toFixed(2)} / ${(100 * p.inSampleFpr).toFixed(2)} / ${(100 * p.crossFittedFpr).toFixed(2)} | ${diff(p.inSample)} | ${pp(p.bootstrapSe)} | ${diff(p.crossFitted)} |`);
+  }
+  lines.push('');
   const levels = [...new Set([alpha, ...alphaGrid])].sort((a, b) => a - b);
   lines.push(
     'One level for all scenarios: the same tail probabilities read at each level (weeks left out of later baselines stay those of the nominal α; pooled FPR / POD / first week in %):',
@@ -322,7 +375,7 @@ if (ffTallies && callwatchScoresByName.size > 0) {
     const fprOk = per.filter((x) => x.own.falseAlarms <= x.ff.falseAlarms);
     const podOk = per.filter((x) => outbreakRates(x.own).probabilityOfDetection >= outbreakRates(x.ff).probabilityOfDetection);
     const both = fprOk.filter((x) => podOk.includes(x));
-    lines.push(`| ${a} | ${triple(per.reduce((acc, x) => addTally(acc, x.own), emptyTally()))} | ${fprOk.length} / 28 | ${podOk.length} / 28 | ${both.length} / 28 |`);
+    lines.push(`| ${a} | ${triple(per.reduce((acc, x) => addTally(acc, x.own), emptyTally()))} | ${fprOk.length} / ${noufailyGroups.length} | ${podOk.length} / ${noufailyGroups.length} | ${both.length} / ${noufailyGroups.length} |`);
   }
   lines.push(`| farringtonFlexible (α ${alpha}) | ${triple(pooled('farringtonFlexible', noufailyGroups))} | | | |`, '');
 }
