@@ -79,17 +79,8 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
       const number = canonicalNumber(input.params.number, ctx.config.defaultRegion);
       const range = checkedRange(input.query.from, input.query.to);
       const weeksOf = weekFilter(range);
-      const [reportWeeks, cdrWeeks, reports, cdrs, callTypes, subjects, channels, spikes, hours] = await Promise.all([
-        ctx.read.numberReportWeeks({ numbers: [number], ...weeksOf }),
-        ctx.read.numberCdrWeeks({ numbers: [number], ...weeksOf }),
-        ctx.read.reportSummary(number, weeksOf),
-        ctx.read.cdrSummary(number, weeksOf),
-        ctx.read.breakdown('call_type', number, weeksOf),
-        ctx.read.breakdown('subject', number, weeksOf),
-        ctx.read.breakdown('channel', number, weeksOf),
-        ctx.read.spikes({ ...weeksOf, scope: 'number', key: number }),
-        ctx.read.callsByHourOfWeek(number, weeksOf),
-      ]);
+      const { reports: numberReports, cdrWeeks, cdrSummary: cdrs, hours, spikes } = await ctx.read.numberEvidence(number, weeksOf);
+      const { weeks: reportWeeks, summary: reports, breakdowns } = numberReports;
       const spikeByWeek = new Map(spikes.map((s) => [s.week, s.kind === 'LEVEL_SHIFT' ? 'LEVEL_SHIFT' : 'SPIKE'] as const));
       const weeks = [...new Set([...reportWeeks.map((w) => w.week), ...cdrWeeks.map((w) => w.week)])].sort().map((week) => {
         const r = reportWeeks.find((w) => w.week === week);
@@ -133,9 +124,9 @@ export function numberProfileRoute(ctx: LookupContext): LookupRoute<typeof param
         cdrs: cdr,
         weeks,
         calls_by_hour_of_week: hours,
-        call_types: callTypes,
-        subjects,
-        channels,
+        call_types: breakdowns.call_type,
+        subjects: breakdowns.subject,
+        channels: breakdowns.channel,
         spikes: spikes.map((s) => ({ week: s.week, kind: s.kind, observed: s.observed, expected: s.expected, upper: s.upper, score: s.score, evaluated_at: utcIso(s.evaluated_at) })),
       };
       return { body, csvRows: weeks.map((w) => ({ number, ...w })), resultCount: weeks.length };

@@ -129,21 +129,8 @@ for (let i = 0; i < numberCount; i++) {
   else quiet.push(rng.chance(0.7) ? scaleNumber('subscriber', rng.int(d.population.subscribers)) : scaleNumber('nuisance', rng.int(d.population.nuisanceNumbers)));
 }
 
-/** What GET /v1/numbers/:number runs (api/routes/number-profile.ts), with no week range (all history). */
-function numberProfile(number: string): Promise<unknown> {
-  const weeksOf = {};
-  return Promise.all([
-    read.numberReportWeeks({ numbers: [number], ...weeksOf }),
-    read.numberCdrWeeks({ numbers: [number], ...weeksOf }),
-    read.reportSummary(number, weeksOf),
-    read.cdrSummary(number, weeksOf),
-    read.breakdown('call_type', number, weeksOf),
-    read.breakdown('subject', number, weeksOf),
-    read.breakdown('channel', number, weeksOf),
-    read.spikes({ ...weeksOf, scope: 'number', key: number }),
-    read.callsByHourOfWeek(number, weeksOf),
-  ]);
-}
+/** What GET /v1/numbers/:number reads (api/routes/number-profile.ts), with no week range (all history). */
+const numberProfile = (number: string): Promise<unknown> => read.numberEvidence(number);
 
 await measure('number', 'number profile (quiet numbers)', 50, quiet.length, (i) => numberProfile(quiet[i] ?? ''));
 await measure('number', 'number profile (busiest robocallers)', 50, loud.length, (i) => numberProfile(loud[i] ?? ''));

@@ -17,14 +17,13 @@ import {
 } from './lists.ts';
 import { SharedLookups } from './shared-lookups.ts';
 import {
-  breakdownSql,
+  BREAKDOWNS,
   cdrCalleesSql,
-  hourOfWeekSql,
-  reportSummarySql,
+  numberReportFacetsSql,
   type BreakdownDimension,
   type BreakdownRow,
   type CdrSummary,
-  type HourOfWeekRow,
+  type ReportFacetRow,
   type ReportSummary,
 } from './number.ts';
 import { spikeRow, spikesSql, type RawSpikeRow, type SpikeFilter, type SpikeRow } from './spikes.ts';
@@ -42,6 +41,7 @@ import {
   type ChannelWeek,
   type KpiWeek,
   type NumberCdrWeek,
+  type NumberCdrWeekWithHours,
   type NumberCdrWeekCounts,
   type NumberChannelWeek,
   type NumberFilter,
@@ -56,6 +56,21 @@ import {
 
 export type { WeekFilter, Page } from './filters.ts';
 
+export interface NumberReports {
+  weeks: NumberReportWeek[];
+  summary: ReportSummary | undefined;
+  breakdowns: Record<BreakdownDimension, BreakdownRow[]>;
+}
+
+export interface NumberEvidence {
+  reports: NumberReports;
+  cdrWeeks: NumberCdrWeek[];
+  cdrSummary: CdrSummary;
+  /** Calls per hour of the week, 168 entries (0 = Monday 00h local). */
+  hours: number[];
+  spikes: SpikeRow[];
+}
+
 /** Callers ranked exactly by ReadModel.topCallers before it ranks every caller of the week instead. */
 const MAX_BOUNDED_CANDIDATES = 6_400;
 
@@ -64,7 +79,7 @@ const filterKey = (f: NumberFilter): string => JSON.stringify([f.numbers?.map((n
 
 export class ReadModel {
   private readonly totalsLookups = new SharedLookups<CdrTotalsSource>();
-  private readonly cdrWeekLookups = new SharedLookups<NumberCdrWeek[]>();
+  private readonly cdrWeekLookups = new SharedLookups<NumberCdrWeekWithHours[]>();
 
   constructor(
     readonly ch: Clickhouse,
@@ -87,8 +102,13 @@ export class ReadModel {
     return this.ch.query<NumberReportWeek>(numberReportWeeksSql(this.db, f));
   }
 
-  numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
-    return this.cdrWeekLookups.get(filterKey(f), async () => this.ch.query<NumberCdrWeek>(numberCdrWeeksSql(this.db, f, await this.cdrTotals(f))));
+  async numberCdrWeeks(f: NumberFilter = {}): Promise<NumberCdrWeek[]> {
+    return (await this.numberCdrWeeksWithHours(f)).map(({ hours: _hours, hour_calls: _calls, ...week }) => week);
+  }
+
+  /** The weekly series with each week's calls per hour, which a number profile's calls by hour add up: one read shared by both. */
+  private numberCdrWeeksWithHours(f: NumberFilter): Promise<NumberCdrWeekWithHours[]> {
+    return this.cdrWeekLookups.get(filterKey(f), async () => this.ch.query<NumberCdrWeekWithHours>(numberCdrWeeksSql(this.db, f, await this.cdrTotals(f), true)));
   }
 
   /**
@@ -133,8 +153,32 @@ export class ReadModel {
 
   // One number ----------------------------------------------------------------------------------
 
-  async reportSummary(number: string, f: WeekFilter = {}): Promise<ReportSummary | undefined> {
-    return (await this.ch.query<ReportSummary>(reportSummarySql(this.db, number, f)))[0];
+  /** Everything a number profile shows (GET /v1/numbers/:number), read concurrently: its reads share one totals snapshot. */
+  async numberEvidence(number: string, f: WeekFilter = {}): Promise<NumberEvidence> {
+    const [reports, cdrWeeks, cdrSummary, hours, spikes] = await Promise.all([
+      this.numberReports(number, f),
+      this.numberCdrWeeks({ numbers: [number], ...f }),
+      this.cdrSummary(number, f),
+      this.callsByHourOfWeek(number, f),
+      this.spikes({ ...f, scope: 'number', key: number }),
+    ]);
+    return { reports, cdrWeeks, cdrSummary, hours, spikes };
+  }
+
+  /**
+   * A number's reports over the weeks of `f`: its weekly series, the summary over the range (null
+   * when it has none) and the breakdowns by call type, subject and channel (most reported calls first).
+   */
+  async numberReports(number: string, f: WeekFilter = {}): Promise<NumberReports> {
+    const rows = await this.ch.query<ReportFacetRow>(numberReportFacetsSql(this.db, number, f));
+    const breakdown = (d: BreakdownDimension): BreakdownRow[] =>
+      rows.filter((r) => r.facet === d).map((r) => ({ value: r.value, reports: r.reports, reported_calls: r.reported_calls }));
+    const range = rows.find((r) => r.facet === 'range');
+    return {
+      weeks: rows.filter((r) => r.facet === 'week').map((r) => ({ number, week: r.value, reports: r.reports, reporters: r.reporters, reported_calls: r.reported_calls })),
+      summary: range && { reports: range.reports, reporters: range.reporters, reported_calls: range.reported_calls, channels: range.channels, first_seen: range.first_seen, last_seen: range.last_seen },
+      breakdowns: Object.fromEntries(BREAKDOWNS.map((d) => [d, breakdown(d)])) as Record<BreakdownDimension, BreakdownRow[]>,
+    };
   }
 
   /** Calls, answered calls and first and last seen add up the weekly series; distinct callees are counted over the range. */
@@ -157,13 +201,10 @@ export class ReadModel {
   /** Calls the number made in each of the 168 hours of the week (0 = Monday 00h local), over the weeks of `f`. */
   async callsByHourOfWeek(number: string, f: WeekFilter = {}): Promise<number[]> {
     const counts = new Array<number>(168).fill(0);
-    const totals = await this.cdrTotals({ ...f, numbers: [number] });
-    for (const r of await this.ch.query<HourOfWeekRow>(hourOfWeekSql(this.db, number, weekBounds('week_start', f), totals))) counts[r.hour_of_week] = r.calls;
+    for (const week of await this.numberCdrWeeksWithHours({ ...f, numbers: [number] })) {
+      week.hours.forEach((hour, i) => (counts[hour] = (counts[hour] ?? 0) + (week.hour_calls[i] ?? 0)));
+    }
     return counts;
-  }
-
-  breakdown(dimension: BreakdownDimension, number: string, f: WeekFilter = {}): Promise<BreakdownRow[]> {
-    return this.ch.query<BreakdownRow>(breakdownSql(this.db, dimension, number, f));
   }
 
   // Lists ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { ident, raw, sql, type RawSql } from '../clickhouse/escape.ts';
+import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { weekBounds, type WeekFilter } from './filters.ts';
 import { cdrFigures } from './cdr-figures.ts';
 import { CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
@@ -26,15 +26,43 @@ export interface ReportSummary {
   last_seen: string;
 }
 
-export function reportSummarySql(db: string, number: NumberArg, f: WeekFilter): string {
-  return sql`SELECT m_reports AS reports, m_reporters AS reporters, m_calls AS reported_calls, m_channels AS channels,
+export const BREAKDOWNS = ['call_type', 'subject', 'channel'] as const;
+export type BreakdownDimension = (typeof BREAKDOWNS)[number];
+
+export interface BreakdownRow {
+  value: string;
+  reports: number;
+  reported_calls: number;
+}
+
+/** Which figure of a number's reports a row of numberReportFacetsSql is: a week, a breakdown's value, or the whole range. */
+export type ReportFacet = 'week' | BreakdownDimension | 'range';
+
+export interface ReportFacetRow extends ReportSummary {
+  facet: ReportFacet;
+  /** The week (facet 'week'), the breakdown's value, or '' (facet 'range'). */
+  value: string;
+}
+
+/**
+ * A number's reports over a range of weeks, in one read of its history rows: per week, per call
+ * type, subject and channel, and over the whole range (a reporter who reported in two weeks counts
+ * once: the states are merged across the range). ARRAY JOIN gives each row once per facet; the
+ * states are not copied, and the rows are read and deserialised once instead of once per figure (five
+ * queries, each 12-16 ms of a busy robocaller's profile at 100M: bench/scale/README.md).
+ */
+export function numberReportFacetsSql(db: string, number: string, f: WeekFilter): string {
+  return sql`SELECT facet AS facet, value AS value, m_reports AS reports, m_reporters AS reporters, m_calls AS reported_calls, m_channels AS channels,
   toString(m_first) AS first_seen, toString(m_last) AS last_seen
 FROM (
-  SELECT uniqExactMerge(reports) AS m_reports, uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls,
+  SELECT facet, value, uniqExactMerge(reports) AS m_reports, uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls,
     uniqExact(channel) AS m_channels, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
   FROM ${tableSql(db, 'numberReportHistory')}
+  ARRAY JOIN ['week', 'call_type', 'subject', 'channel', 'range'] AS facet, [toString(call_week), call_type, subject, channel, ''] AS value
   WHERE number = ${number} AND ${weekBounds('call_week', f)}
-)`;
+  GROUP BY facet, value
+)
+ORDER BY facet, if(facet = 'week', 0, reported_calls) DESC, value`;
 }
 
 export interface CdrSummary {
@@ -75,26 +103,6 @@ function cdrRangeSql(db: string, where: RawSql): RawSql {
   FROM ${tableSql(db, 'numberCdrWeekHistory')}
   PREWHERE ${where}
   GROUP BY caller`);
-}
-
-export const BREAKDOWNS = ['call_type', 'subject', 'channel'] as const;
-export type BreakdownDimension = (typeof BREAKDOWNS)[number];
-
-export interface BreakdownRow {
-  value: string;
-  reports: number;
-  reported_calls: number;
-}
-
-export function breakdownSql(db: string, dimension: BreakdownDimension, number: NumberArg, f: WeekFilter): string {
-  return sql`SELECT value AS value, m_reports AS reports, m_calls AS reported_calls
-FROM (
-  SELECT ${ident(dimension)} AS value, uniqExactMerge(reports) AS m_reports, uniqExactMerge(reported_calls) AS m_calls
-  FROM ${tableSql(db, 'numberReportHistory')}
-  WHERE number = ${number} AND ${weekBounds('call_week', f)}
-  GROUP BY ${ident(dimension)}
-)
-ORDER BY reported_calls DESC, value`;
 }
 
 export interface HourOfWeekRow {

@@ -71,44 +71,59 @@ export interface NumberCdrWeek {
   last_seen: string;
 }
 
+/** A caller's week with its calls per hour of the week: the hours with calls (0 = Monday 00h local) and their calls, in the same order. */
+export interface NumberCdrWeekWithHours extends NumberCdrWeek {
+  hours: number[];
+  hour_calls: number[];
+}
+
 /**
  * From the caller-first histories: a busy caller's closed weeks from their finished figures where
  * current (./cdr-totals.ts), every other week from its week states (or a busy caller's rows,
  * ./cdr-figures.ts), with the busiest hour from the calls of its hours (calls of different hours are
  * different CDRs, so the hours add up to the week); a week's lists rank on caller_weeks (./lists.ts).
+ * With `withHours`, each week also lists its calls per hour (hours, hour_calls), which the busiest
+ * hour is taken from anyway: a number profile's calls by hour of the week add them up instead of
+ * reading the caller's hours a second time.
  */
-export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, source: CdrTotalsSource = CHECK_TOTALS): string {
+export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, source: CdrTotalsSource = CHECK_TOTALS, withHours = false): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
-  const stale = withoutCurrentTotalSql(db, where, source);
   const fromRows = staleWeeksFromRows(source);
   const x = cdrFigures(db, fromRows);
   const xh = cdrFigures(db, fromRows, true);
-  return sql`SELECT number AS number, week AS week, anyIf(c, src != 2) AS calls, anyIf(ce, src != 2) AS callees,
-  anyIf(a, src != 2) AS answered_calls, answered_calls / calls AS answered_share,
-  anyIf(s, src != 2) AS short_calls, short_calls / calls AS short_share,
-  anyIf(h, src != 1) AS busiest_hour, anyIf(hc, src != 1) AS busiest_hour_calls,
-  toString(anyIf(fs, src != 2)) AS first_seen, toString(anyIf(ls, src != 2)) AS last_seen
+  const hours = (columns: string): RawSql => raw(withHours ? `, ${columns}` : '');
+  const noHours = hours('emptyArrayUInt8() AS hs, emptyArrayUInt64() AS hcs');
+  // Week figures (src 0, 1) and hours (src 2, 3) each from a total only while that total's own
+  // `changes` for them match (./cdr-totals.ts), else from the states or rows.
+  return sql`SELECT number AS number, week AS week, anyIf(c, src < 2) AS calls, anyIf(ce, src < 2) AS callees,
+  anyIf(a, src < 2) AS answered_calls, answered_calls / calls AS answered_share,
+  anyIf(s, src < 2) AS short_calls, short_calls / calls AS short_share,
+  anyIf(h, src >= 2) AS busiest_hour, anyIf(hc, src >= 2) AS busiest_hour_calls,
+  toString(anyIf(fs, src < 2)) AS first_seen, toString(anyIf(ls, src < 2)) AS last_seen${hours('anyIf(hs, src >= 2) AS hours, anyIf(hcs, src >= 2) AS hour_calls')}
 FROM (
   SELECT toUInt8(0) AS src, caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a, t_short AS s,
-    t_first AS fs, t_last AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc
-  FROM (${currentCdrTotalsSql(db, where, source)})
+    t_first AS fs, t_last AS ls, toUInt8(0) AS h, toUInt64(0) AS hc${noHours}
+  FROM (${currentCdrTotalsSql(db, where, source, 'week')})
   UNION ALL
   SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, ${x.calls} AS c, ${x.callees} AS ce,
-    ${x.answered} AS a, ${x.short} AS s, ${x.first} AS fs, ${x.last} AS ls,
-    toUInt8(0) AS h, toUInt64(0) AS hc
+    ${x.answered} AS a, ${x.short} AS s, ${x.first} AS fs, ${x.last} AS ls, toUInt8(0) AS h, toUInt64(0) AS hc${noHours}
   FROM ${x.table}
-  PREWHERE ${where} AND ${stale}
+  PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, source, 'week')}
   GROUP BY caller, week_start
   UNION ALL
   SELECT toUInt8(2) AS src, number, week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
-    toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, toUInt8(argMax(hour, n * 256 + (255 - hour))) AS h, max(n) AS hc
+    toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, toUInt8(argMax(hour, n * 256 + (255 - hour))) AS h, max(n) AS hc${hours('groupArray(hour) AS hs, groupArray(n) AS hcs')}
   FROM (
     SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, ${xh.calls} AS n
     FROM ${xh.table}
-    PREWHERE ${where} AND ${stale}
+    PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, source, 'hours')}
     GROUP BY caller, week_start, hour_of_week
   )
   GROUP BY number, week
+  UNION ALL
+  SELECT toUInt8(3) AS src, caller AS number, toString(week_start) AS week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
+    toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc${hours('t_hours AS hs, t_hour_calls AS hcs')}
+  FROM (${currentCdrTotalsSql(db, where, source, 'hours')})
 )
 GROUP BY number, week
 ORDER BY number, week`;

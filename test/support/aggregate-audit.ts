@@ -163,6 +163,7 @@ export async function auditAggregates(ch: Clickhouse, serviceLevelSeconds = 20):
     await compare(name, records, '');
   }
   problems.push(...(await lookupProblems(ch, read, checks.numberCdrWeeks ?? '')));
+  problems.push(...(await reportLookupProblems(ch, read)));
   // Every copy of a record in one place, and the identity indexes naming exactly the stored records.
   const invariants: [string, string][] = [
     ['CDRs stored at two placements', sql`SELECT count() AS n FROM (SELECT platform, cdr_id FROM ${ident(ch.database)}.cdr_records GROUP BY platform, cdr_id HAVING uniqExact(caller, week_start) > 1)`],
@@ -220,6 +221,46 @@ UNION ALL SELECT caller FROM (${ranked} ORDER BY n, caller LIMIT ${LOOKUP_CALLER
     const hours = new Array<number>(168).fill(0);
     for (const h of await ch.query<{ hour: number; n: number }>(sql`SELECT hour_of_week AS hour, count() AS n FROM ${raw(cdrs)} WHERE caller = ${caller} GROUP BY hour`)) hours[h.hour] = h.n;
     check(`calls by hour of ${caller}`, await read.callsByHourOfWeek(caller), hours);
+  }
+  return problems;
+}
+
+/**
+ * The investigator's look-ups of a number's reports (ReadModel.numberReports: the weekly series,
+ * summary and breakdowns from one read of the history states), for the most and the least reported
+ * numbers, over all weeks and over the last week alone, against the deduplicated reported calls.
+ */
+async function reportLookupProblems(ch: Clickhouse, read: ReadModel): Promise<string[]> {
+  const calls = `(SELECT * FROM ${t(ch, 'report_call_records')} LIMIT 1 BY report_id, call_index)`;
+  const ranked = `SELECT number, count() AS n FROM ${calls} WHERE number NOT IN ('WITHHELD', 'INVALID') GROUP BY number`;
+  const numbers = await ch.query<{ number: string }>(`SELECT number FROM (${ranked} ORDER BY n DESC, number LIMIT ${LOOKUP_CALLERS / 2})
+UNION ALL SELECT number FROM (${ranked} ORDER BY n, number LIMIT ${LOOKUP_CALLERS / 2})`);
+  const problems: string[] = [];
+  // Columns in the read model's order (the comparison is of JSON texts).
+  const reports = 'uniqExact(report_id) AS reports';
+  const reporters = 'uniqExact(reporter_id) AS reporters';
+  const reportedCalls = 'uniqExact(report_id, call_index) AS reported_calls';
+  for (const { number } of numbers) {
+    // (Not `${number} AS number`: ClickHouse would read the alias in WHERE.)
+    const weeks = (
+      await ch.query<{ week: string }>(sql`SELECT toString(call_week) AS week, ${raw(reports)}, ${raw(reporters)}, ${raw(reportedCalls)}
+FROM ${raw(calls)} WHERE number = ${number} GROUP BY call_week ORDER BY call_week`)
+    ).map((w) => ({ number, ...w }));
+    const last = weeks[weeks.length - 1]?.week ?? '1970-01-05';
+    for (const f of [{}, { fromWeek: last, toWeek: last }]) {
+      const where = raw(sql`number = ${number}${raw('fromWeek' in f ? sql` AND call_week = toDate(${last})` : '')}`);
+      const [summary] = await ch.query<{ reports: number }>(sql`SELECT ${raw(reports)}, ${raw(reporters)}, ${raw(reportedCalls)}, uniqExact(channel) AS channels,
+  toString(min(call_time)) AS first_seen, toString(max(call_time)) AS last_seen FROM ${raw(calls)} WHERE ${where}`);
+      const breakdown = (column: string): Promise<object[]> =>
+        ch.query<object>(sql`SELECT ${ident(column)} AS value, ${raw(reports)}, ${raw(reportedCalls)} FROM ${raw(calls)} WHERE ${where} GROUP BY value ORDER BY reported_calls DESC, value`);
+      const want = {
+        weeks: 'fromWeek' in f ? weeks.slice(-1) : weeks,
+        summary: summary?.reports === 0 ? undefined : summary,
+        breakdowns: { call_type: await breakdown('call_type'), subject: await breakdown('subject'), channel: await breakdown('channel') },
+      };
+      const got = await read.numberReports(number, f);
+      if (canonical([got]) !== canonical([want])) problems.push(`look-up of the reports of ${number} ${JSON.stringify(f)}: got ${JSON.stringify(got)} want ${JSON.stringify(want)}`);
+    }
   }
   return problems;
 }
