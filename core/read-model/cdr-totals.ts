@@ -31,8 +31,24 @@ import { tableSql } from './tables.ts';
  */
 export type TotalFigures = 'week' | 'hours' | 'all';
 
+/** A total's figures, as a snapshot holds them (the columns of caller_week_totals that reads use). */
+export interface CdrTotalFigures {
+  calls: number;
+  answered_calls: number;
+  short_calls: number;
+  callees: number;
+  /** UTC 'YYYY-MM-DD hh:mm:ss'. */
+  first_seen: string;
+  last_seen: string;
+  busiest_hour: number;
+  busiest_hour_calls: number;
+  /** The hours of the week with calls (0 = Monday 00h local) and their calls, in the same order. */
+  hours: number[];
+  hour_calls: number[];
+}
+
 /** One row of caller_week_totals in a snapshot, with which of its figures are current. */
-export interface CdrTotalKey {
+export interface CdrTotalKey extends Partial<CdrTotalFigures> {
   caller: string;
   week: string;
   /** UInt64 as ClickHouse writes it in JSON (a string) or a number. */
@@ -48,7 +64,20 @@ export type CdrTotalsSource =
    * Taken for `callers` (every caller a read of it may name): every total row of theirs in the read's
    * weeks (current or not); none means they have no total.
    */
-  | { readonly kind: 'snapshot'; readonly callers: readonly string[]; readonly keys: readonly CdrTotalKey[] };
+  | {
+      readonly kind: 'snapshot';
+      readonly callers: readonly string[];
+      readonly keys: readonly CdrTotalKey[];
+      /** Callers' distinct-callee states (migration 0350) whose every week's `changes` are current. */
+      readonly callees?: readonly CallerCalleeState[];
+    };
+
+/** A row of caller_callee_totals: the weeks its callee state covers and their `changes` then. */
+export interface CallerCalleeState {
+  caller: string;
+  weeks: string[];
+  week_changes: string[];
+}
 
 export const CHECK_TOTALS: CdrTotalsSource = { kind: 'check' };
 
@@ -66,14 +95,20 @@ function checksSql(db: string, where: RawSql, figures: TotalFigures): string[] {
   return checks;
 }
 
-/** The total rows of the callers and weeks in `where` (step 1 of a snapshot): for a quiet number, none. */
+/**
+ * The total rows of the callers and weeks in `where`, with their figures (step 1 of a snapshot): for
+ * a quiet number, none. The look-up takes the current ones' figures from here instead of reading the
+ * totals again in its queries.
+ */
 export function cdrTotalRowsSql(db: string, where: RawSql): string {
-  return `SELECT caller, toString(week_start) AS week, toString(changes) AS changes, toString(hour_changes) AS hour_changes
+  return `SELECT caller, toString(week_start) AS week, toString(changes) AS changes, toString(hour_changes) AS hour_changes,
+    calls, answered_calls, short_calls, callees, toString(first_call) AS first_seen, toString(last_call) AS last_seen,
+    busiest_hour, busiest_hour_calls, hours, hour_calls
   FROM ${tableSql(db, 'numberCdrWeekTotals').text}
   WHERE ${where.text}`;
 }
 
-export interface TotalRow {
+export interface TotalRow extends Partial<CdrTotalFigures> {
   caller: string;
   week: string;
   changes: string;
@@ -99,15 +134,32 @@ export function stateChangesSql(db: string, rows: readonly TotalRow[]): string {
   return `${of('week', tableSql(db, 'numberCdrWeekHistory'))}\nUNION ALL\n${of('hours', tableSql(db, 'numberCdrHistory'))}`;
 }
 
-/** A snapshot for `callers` from their total rows and the states' `changes`: a figure is current when they are equal. */
-export function cdrTotalsSnapshot(callers: readonly string[], rows: readonly TotalRow[], changes: readonly StateChanges[]): CdrTotalsSource {
+/** The rows of caller_callee_totals of the callers (read with step 2 of a snapshot, when they have totals). */
+export function callerCalleeStatesSql(db: string, callers: readonly string[]): string {
+  return `SELECT caller, arrayMap(w -> toString(w), weeks) AS weeks, arrayMap(n -> toString(n), week_changes) AS week_changes
+  FROM ${tableSql(db, 'callerCalleeTotals').text}
+  WHERE caller IN (${callers.map((c) => sql`${c}`).join(', ')})`;
+}
+
+/**
+ * A snapshot for `callers` from their total rows and the states' `changes`: a figure is current when
+ * they are equal; a callee state when each of its weeks' `changes` are (only weeks with totals in the
+ * read's range have them here, so a state with a week outside the range is never current).
+ */
+export function cdrTotalsSnapshot(
+  callers: readonly string[],
+  rows: readonly TotalRow[],
+  changes: readonly StateChanges[],
+  calleeStates: readonly CallerCalleeState[] = [],
+): CdrTotalsSource {
   const now = new Map(changes.map((c) => [`${c.kind} ${c.caller} ${c.week}`, c.n]));
   const keys = rows.map((r) => ({
     ...r,
     week_current: now.get(`week ${r.caller} ${r.week}`) === r.changes ? 1 : 0,
     hours_current: now.get(`hours ${r.caller} ${r.week}`) === r.hour_changes ? 1 : 0,
   }));
-  return { kind: 'snapshot', callers, keys };
+  const callees = calleeStates.filter((c) => c.weeks.length > 0 && c.weeks.every((w, i) => now.get(`week ${c.caller} ${w}`) === c.week_changes[i]));
+  return { kind: 'snapshot', callers, keys, callees };
 }
 
 const changesLiteral = (n: string | number): string => BigInt(n).toString();
@@ -147,6 +199,31 @@ export function currentCdrTotalsSql(db: string, where: RawSql, source: CdrTotals
 }
 
 /**
+ * The totals of the (caller, week)s in `where` that are current for their week figures or their
+ * hours, read once, one row each: the columns of currentCdrTotalsSql, each kind of figure taken from
+ * a row current for it, and t_week_current and t_hours_current (1 when that kind is current).
+ */
+export function cdrTotalsByFigureSql(db: string, where: RawSql, source: CdrTotalsSource = CHECK_TOTALS): RawSql {
+  const week = source.kind === 'check' ? checksSql(db, where, 'week') : snapshotChecks(source.keys, 'week');
+  const hours = source.kind === 'check' ? checksSql(db, where, 'hours') : snapshotChecks(source.keys, 'hours');
+  if (!week && !hours) return raw(`SELECT *, toUInt8(0) AS t_week_current, toUInt8(0) AS t_hours_current FROM (${noTotalsSql(db).text})`);
+  const wc = week?.[0] ?? '0';
+  const hc = hours?.[0] ?? '0';
+  return raw(`SELECT caller, week_start, anyIf(calls, wc) AS t_calls, anyIf(answered_calls, wc) AS t_answered, anyIf(short_calls, wc) AS t_short,
+    anyIf(callees, wc) AS t_callees, anyIf(first_call, wc) AS t_first, anyIf(last_call, wc) AS t_last, anyIf(busiest_hour, hc) AS t_busiest_hour,
+    anyIf(busiest_hour_calls, hc) AS t_busiest_hour_calls, anyIf(hours, hc) AS t_hours, anyIf(hour_calls, hc) AS t_hour_calls,
+    anyIf(hour_answered, hc) AS t_hour_answered, max(wc) AS t_week_current, max(hc) AS t_hours_current
+  FROM (
+    SELECT caller, week_start, calls, answered_calls, short_calls, callees, first_call, last_call, busiest_hour, busiest_hour_calls, hours,
+      hour_calls, hour_answered, toUInt8(${wc}) AS wc, toUInt8(${hc}) AS hc
+    FROM ${tableSql(db, 'numberCdrWeekTotals').text}
+    WHERE ${where.text}
+  )
+  WHERE wc OR hc
+  GROUP BY caller, week_start`);
+}
+
+/**
  * The columns of currentCdrTotalsSql and no row, read from no part: for a read whose callers have no
  * current total, which then merges their states as before the totals existed.
  */
@@ -172,7 +249,7 @@ export function withoutCurrentTotalSql(db: string, where: RawSql, source: CdrTot
 }
 
 /** week_start is none of `weeks` (sorted Mondays), as ranges between them. */
-function weeksOutsideSql(weeks: readonly string[]): string {
+export function weeksOutsideSql(weeks: readonly string[]): string {
   const ranges = [sql`week_start < toDate(${weeks[0] ?? ''})`];
   for (let i = 1; i < weeks.length; i++) {
     const before = weeks[i - 1] ?? '';

@@ -1,7 +1,17 @@
 import type { Clickhouse } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
 import { countSql, inList, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
-import { cdrTotalRowsSql, cdrTotalsSnapshot, CHECK_TOTALS, stateChangesSql, type CdrTotalsSource, type StateChanges, type TotalRow } from './cdr-totals.ts';
+import {
+  callerCalleeStatesSql,
+  cdrTotalRowsSql,
+  cdrTotalsSnapshot,
+  CHECK_TOTALS,
+  stateChangesSql,
+  type CallerCalleeState,
+  type CdrTotalsSource,
+  type StateChanges,
+  type TotalRow,
+} from './cdr-totals.ts';
 import {
   isReportOrder,
   newNumbersSql,
@@ -15,6 +25,7 @@ import {
   type TopNumberRow,
   type TopOrder,
 } from './lists.ts';
+import { cdrWeeksWithTotals } from './cdr-weeks.ts';
 import { SharedLookups } from './shared-lookups.ts';
 import {
   BREAKDOWNS,
@@ -42,6 +53,7 @@ import {
   type KpiWeek,
   type NumberCdrWeek,
   type NumberCdrWeekWithHours,
+  type StaleCdrWeek,
   type NumberCdrWeekCounts,
   type NumberChannelWeek,
   type NumberFilter,
@@ -106,9 +118,16 @@ export class ReadModel {
     return (await this.numberCdrWeeksWithHours(f)).map(({ hours: _hours, hour_calls: _calls, ...week }) => week);
   }
 
-  /** The weekly series with each week's calls per hour, which a number profile's calls by hour add up: one read shared by both. */
+  /**
+   * The weekly series with each week's calls per hour, which a number profile's calls by hour add up:
+   * one read shared by both. With a snapshot, the current totals' figures come from it (./cdr-weeks.ts).
+   */
   private numberCdrWeeksWithHours(f: NumberFilter): Promise<NumberCdrWeekWithHours[]> {
-    return this.cdrWeekLookups.get(filterKey(f), async () => this.ch.query<NumberCdrWeekWithHours>(numberCdrWeeksSql(this.db, f, await this.cdrTotals(f), true)));
+    return this.cdrWeekLookups.get(filterKey(f), async () => {
+      const totals = await this.cdrTotals(f);
+      if (totals.kind === 'check') return this.ch.query<NumberCdrWeekWithHours>(numberCdrWeeksSql(this.db, f, totals, { withHours: true }));
+      return cdrWeeksWithTotals(totals, await this.ch.query<StaleCdrWeek>(numberCdrWeeksSql(this.db, f, totals, { staleOnly: true })));
+    });
   }
 
   /**
@@ -122,8 +141,12 @@ export class ReadModel {
     return this.totalsLookups.get(filterKey(f), async () => {
       // Two steps, so that a quiet number's look-up reads only the totals' index (it has none).
       const rows = await this.ch.query<TotalRow>(cdrTotalRowsSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)));
-      const changes = rows.length === 0 ? [] : await this.ch.query<StateChanges>(stateChangesSql(this.db, rows));
-      return cdrTotalsSnapshot(numbers, rows, changes);
+      if (rows.length === 0) return cdrTotalsSnapshot(numbers, rows, []);
+      const [changes, callees] = await Promise.all([
+        this.ch.query<StateChanges>(stateChangesSql(this.db, rows)),
+        this.ch.query<CallerCalleeState>(callerCalleeStatesSql(this.db, numbers)),
+      ]);
+      return cdrTotalsSnapshot(numbers, rows, changes, callees);
     });
   }
 

@@ -1,7 +1,7 @@
 import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { weekBounds, type WeekFilter } from './filters.ts';
 import { cdrFigures } from './cdr-figures.ts';
-import { CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
+import { CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, weeksOutsideSql, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
 import { tableSql } from './tables.ts';
 
 // One number's evidence beyond its weekly rows: distinct counts over a whole range of weeks (a
@@ -78,9 +78,24 @@ export interface CdrSummary {
  * Calls, answered calls and first and last seen over a range come from the weekly series (a CDR is in
  * one week: ReadModel.cdrSummary adds its weeks up); distinct callees do not add up over weeks, so
  * they are counted over the whole range: merged from the week states, or on a busy caller's rows
- * (./cdr-figures.ts; its 52 weeks' states hold ~115,000 callees at 100M).
+ * (./cdr-figures.ts; its 52 weeks' states hold ~115,000 callees at 100M), or, when the snapshot holds
+ * a current state of the caller's callees over its weeks with totals (migration 0350), that state
+ * merged with the rows of the range's other weeks.
  */
 export function cdrCalleesSql(db: string, number: NumberArg, f: WeekFilter, source: CdrTotalsSource = CHECK_TOTALS): string {
+  const state = source.kind === 'snapshot' ? source.callees?.find((c) => c.caller === number) : undefined;
+  if (state && typeof number === 'string') {
+    const weeks = [...state.weeks].sort();
+    const literal = (values: readonly string[], as: (v: string) => string): RawSql => raw(`[${values.map(as).join(', ')}]`);
+    return sql`SELECT uniqExactMerge(st) AS callees FROM (
+  SELECT callees AS st FROM ${tableSql(db, 'callerCalleeTotals')}
+  WHERE caller = ${number} AND weeks = ${literal(state.weeks, (w) => sql`toDate(${w})`)} AND week_changes = ${literal(state.week_changes, (n) => `toUInt64(${BigInt(n).toString()})`)}
+  LIMIT 1
+  UNION ALL
+  SELECT uniqExactState(callee) AS st FROM ${tableSql(db, 'cdrRecords')}
+  PREWHERE caller = ${number} AND ${weekBounds('week_start', f)} AND (${raw(weeksOutsideSql(weeks))})
+)`;
+  }
   const x = cdrFigures(db, staleWeeksFromRows(source));
   return sql`SELECT ${x.callees} AS callees FROM ${x.table} PREWHERE caller = ${number} AND ${weekBounds('week_start', f)}`;
 }

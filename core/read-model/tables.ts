@@ -1,6 +1,6 @@
 import { ident, raw, type RawSql } from '../clickhouse/escape.ts';
 
-// The tables and views the read side queries (created by core/clickhouse/migrations/0100, 0300, 0320, 0330, 0340),
+// The tables and views the read side queries (created by core/clickhouse/migrations/0100, 0300, 0320, 0330, 0340, 0350),
 // named once. Record tables are written by the processors; the aggregate tables are filled by
 // materialized views on the record tables and hold idempotent states (read with -Merge, never FINAL).
 export const TABLES = {
@@ -24,6 +24,8 @@ export const TABLES = {
   numberCdrHistory: 'caller_hour_history',
   /** Finished figures per caller and week for busy callers, with the `changes` of numberCdrWeekHistory and numberCdrHistory they were computed from (migration 0340). */
   numberCdrWeekTotals: 'caller_week_totals',
+  /** Per busy caller: the distinct callees of its weeks with totals, one uniqExact state, with the weeks and their `changes` (migration 0350). */
+  callerCalleeTotals: 'caller_callee_totals',
   /** Record rows per week of setup (sum state): which weeks the number-totals task looks at again. */
   cdrWeekChanges: 'cdr_week_changes',
   /** The weeks the number-totals task has looked at, with cdrWeekChanges' `changes` then. */

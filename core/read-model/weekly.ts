@@ -2,7 +2,7 @@ import { raw, sql, type RawSql } from '../clickhouse/escape.ts';
 import { KPI_SQL } from '../kpi/definitions.ts';
 import { inList, weekBounds, type WeekFilter } from './filters.ts';
 import { cdrFigures } from './cdr-figures.ts';
-import { CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
+import { cdrTotalsByFigureSql, CHECK_TOTALS, currentCdrTotalsSql, staleWeeksFromRows, withoutCurrentTotalSql, type CdrTotalsSource } from './cdr-totals.ts';
 import { isNumberSql, tableSql } from './tables.ts';
 
 // The weekly aggregates, as SQL builders (Grafana panels wrap them; the typed ReadModel runs them).
@@ -77,41 +77,62 @@ export interface NumberCdrWeekWithHours extends NumberCdrWeek {
   hour_calls: number[];
 }
 
+/** A week of numberCdrWeeksSql with `staleOnly`: which of its figures it has (1) or leaves to the snapshot's totals (0). */
+export interface StaleCdrWeek extends NumberCdrWeekWithHours {
+  has_week_figures: number;
+  has_hours: number;
+}
+
+export interface CdrWeeksOptions {
+  /** Each week also lists its calls per hour (hours, hour_calls). */
+  withHours?: boolean;
+  /**
+   * Only the figures that are not in a current total (a snapshot's look-up has the current totals'
+   * figures already: ./cdr-weeks.ts puts them together), with has_week_figures and has_hours.
+   */
+  staleOnly?: boolean;
+}
+
 /**
  * From the caller-first histories: a busy caller's closed weeks from their finished figures where
  * current (./cdr-totals.ts), every other week from its week states (or a busy caller's rows,
  * ./cdr-figures.ts), with the busiest hour from the calls of its hours (calls of different hours are
  * different CDRs, so the hours add up to the week); a week's lists rank on caller_weeks (./lists.ts).
- * With `withHours`, each week also lists its calls per hour (hours, hour_calls), which the busiest
- * hour is taken from anyway: a number profile's calls by hour of the week add them up instead of
- * reading the caller's hours a second time.
+ * Week figures and hours are each taken from a total while its own `changes` for them match.
+ * `withHours` adds each week's calls per hour, which the busiest hour is taken from anyway: a number
+ * profile's calls by hour of the week add them up instead of reading the caller's hours again.
  */
-export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, source: CdrTotalsSource = CHECK_TOTALS, withHours = false): string {
+export function numberCdrWeeksSql(db: string, f: NumberFilter = {}, source: CdrTotalsSource = CHECK_TOTALS, options: CdrWeeksOptions = {}): string {
   const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', f.numbers).text}`);
   const fromRows = staleWeeksFromRows(source);
   const x = cdrFigures(db, fromRows);
   const xh = cdrFigures(db, fromRows, true);
-  const hours = (columns: string): RawSql => raw(withHours ? `, ${columns}` : '');
+  const hours = (columns: string): RawSql => raw(options.withHours === true || options.staleOnly === true ? `, ${columns}` : '');
   const noHours = hours('emptyArrayUInt8() AS hs, emptyArrayUInt64() AS hcs');
-  // Week figures (src 0, 1) and hours (src 2, 3) each from a total only while that total's own
-  // `changes` for them match (./cdr-totals.ts), else from the states or rows.
-  return sql`SELECT number AS number, week AS week, anyIf(c, src < 2) AS calls, anyIf(ce, src < 2) AS callees,
-  anyIf(a, src < 2) AS answered_calls, answered_calls / calls AS answered_share,
-  anyIf(s, src < 2) AS short_calls, short_calls / calls AS short_share,
-  anyIf(h, src >= 2) AS busiest_hour, anyIf(hc, src >= 2) AS busiest_hour_calls,
-  toString(anyIf(fs, src < 2)) AS first_seen, toString(anyIf(ls, src < 2)) AS last_seen${hours('anyIf(hs, src >= 2) AS hours, anyIf(hcs, src >= 2) AS hour_calls')}
-FROM (
-  SELECT toUInt8(0) AS src, caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce, t_answered AS a, t_short AS s,
-    t_first AS fs, t_last AS ls, toUInt8(0) AS h, toUInt64(0) AS hc${noHours}
-  FROM (${currentCdrTotalsSql(db, where, source, 'week')})
+  const totals = raw(
+    options.staleOnly === true
+      ? ''
+      : sql`SELECT t_week_current AS wk, t_hours_current AS hr, caller AS number, toString(week_start) AS week, t_calls AS c, t_callees AS ce,
+    t_answered AS a, t_short AS s, t_first AS fs, t_last AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc${hours('t_hours AS hs, t_hour_calls AS hcs')}
+  FROM (${cdrTotalsByFigureSql(db, where, source)})
   UNION ALL
-  SELECT toUInt8(1) AS src, caller AS number, toString(week_start) AS week, ${x.calls} AS c, ${x.callees} AS ce,
+  `,
+  );
+  // Week figures from a total (wk) while its `changes` for them match, else from the states or rows;
+  // hours (hr) likewise. The totals are read once for both.
+  return sql`SELECT number AS number, week AS week, anyIf(c, wk) AS calls, anyIf(ce, wk) AS callees,
+  anyIf(a, wk) AS answered_calls, answered_calls / calls AS answered_share,
+  anyIf(s, wk) AS short_calls, short_calls / calls AS short_share,
+  anyIf(h, hr) AS busiest_hour, anyIf(hc, hr) AS busiest_hour_calls,
+  toString(anyIf(fs, wk)) AS first_seen, toString(anyIf(ls, wk)) AS last_seen${hours('anyIf(hs, hr) AS hours, anyIf(hcs, hr) AS hour_calls')}${raw(options.staleOnly === true ? ', max(wk) AS has_week_figures, max(hr) AS has_hours' : '')}
+FROM (
+  ${totals}SELECT toUInt8(1) AS wk, toUInt8(0) AS hr, caller AS number, toString(week_start) AS week, ${x.calls} AS c, ${x.callees} AS ce,
     ${x.answered} AS a, ${x.short} AS s, ${x.first} AS fs, ${x.last} AS ls, toUInt8(0) AS h, toUInt64(0) AS hc${noHours}
   FROM ${x.table}
   PREWHERE ${where} AND ${withoutCurrentTotalSql(db, where, source, 'week')}
   GROUP BY caller, week_start
   UNION ALL
-  SELECT toUInt8(2) AS src, number, week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
+  SELECT toUInt8(0) AS wk, toUInt8(1) AS hr, number, week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
     toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, toUInt8(argMax(hour, n * 256 + (255 - hour))) AS h, max(n) AS hc${hours('groupArray(hour) AS hs, groupArray(n) AS hcs')}
   FROM (
     SELECT caller AS number, toString(week_start) AS week, hour_of_week AS hour, ${xh.calls} AS n
@@ -120,10 +141,6 @@ FROM (
     GROUP BY caller, week_start, hour_of_week
   )
   GROUP BY number, week
-  UNION ALL
-  SELECT toUInt8(3) AS src, caller AS number, toString(week_start) AS week, toUInt64(0) AS c, toUInt64(0) AS ce, toUInt64(0) AS a, toUInt64(0) AS s,
-    toDateTime(0, 'UTC') AS fs, toDateTime(0, 'UTC') AS ls, t_busiest_hour AS h, t_busiest_hour_calls AS hc${hours('t_hours AS hs, t_hour_calls AS hcs')}
-  FROM (${currentCdrTotalsSql(db, where, source, 'hours')})
 )
 GROUP BY number, week
 ORDER BY number, week`;

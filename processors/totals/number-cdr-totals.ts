@@ -25,6 +25,8 @@ export interface NumberCdrTotalsResult {
   weeks: number;
   /** (caller, week) totals written. */
   totals: number;
+  /** Callers whose distinct callees over their weeks with totals were (re)computed (migration 0350). */
+  callerCallees: number;
 }
 
 function callerList(callers: readonly string[]): string {
@@ -41,7 +43,8 @@ FROM (SELECT week_start, sumMerge(changes) AS n FROM ${hints} GROUP BY week_star
 WHERE week_start < (SELECT max(week_start) FROM ${hints})
   AND (week_start, n, toUInt64(${minCalls})) GLOBAL NOT IN (SELECT week_start, changes, min_calls FROM ${scans})
 ORDER BY week_start`);
-  const result: NumberCdrTotalsResult = { weeks: weeks.length, totals: 0 };
+  const result: NumberCdrTotalsResult = { weeks: weeks.length, totals: 0, callerCallees: 0 };
+  const touched = new Set<string>();
   for (const { week, n } of weeks) {
     // The WITHHELD and INVALID buckets are no number anyone looks up (and the busiest "caller" of all).
     const busy = sql`SELECT caller FROM ${tableSql(db, 'numberCdrWeeks')} WHERE week_start = toDate(${week}) AND ${isNumberSql('caller')}
@@ -53,10 +56,38 @@ ORDER BY week_start`);
       const callers = stale.slice(i, i + CALLERS_PER_STATEMENT).map((r) => r.caller);
       await writeTotals(ch, week, callers);
       result.totals += callers.length;
+      for (const c of callers) touched.add(c);
     }
     await ch.command(sql`INSERT INTO ${scans} (week_start, changes, min_calls, scanned_at) VALUES (toDate(${week}), toUInt64(${n}), toUInt64(${minCalls}), now())`);
   }
+  // Callers with totals and no callee state yet (totals written before migration 0350, or a run that
+  // stopped between the two steps): theirs too.
+  const missing = await ch.query<{ caller: string }>(`SELECT DISTINCT caller FROM ${tableSql(db, 'numberCdrWeekTotals').text}
+  WHERE caller GLOBAL NOT IN (SELECT caller FROM ${tableSql(db, 'callerCalleeTotals').text})`);
+  for (const { caller } of missing) touched.add(caller);
+  const callers = [...touched].sort();
+  for (let i = 0; i < callers.length; i += CALLERS_PER_STATEMENT) await writeCallerCallees(ch, callers.slice(i, i + CALLERS_PER_STATEMENT));
+  result.callerCallees = callers.length;
   return result;
+}
+
+/**
+ * The callers' distinct callees over their weeks with totals, as one state per caller, with each
+ * week's `changes`, read in the same SELECT from the same states (so the state is exactly that of
+ * those `changes`).
+ */
+async function writeCallerCallees(ch: Clickhouse, callers: readonly string[]): Promise<void> {
+  const db = ch.database;
+  const list = raw(callerList(callers));
+  await ch.command(sql`INSERT INTO ${tableSql(db, 'callerCalleeTotals')} (caller, weeks, week_changes, callees, computed_at)
+SELECT caller, groupArray(week_start), groupArray(n), uniqExactMergeState(st), now()
+FROM (
+  SELECT caller, week_start, sumMerge(changes) AS n, uniqExactMergeState(callees) AS st
+  FROM ${tableSql(db, 'numberCdrWeekHistory')}
+  WHERE caller IN (${list}) AND (caller, week_start) GLOBAL IN (SELECT caller, week_start FROM ${tableSql(db, 'numberCdrWeekTotals')} WHERE caller IN (${list}))
+  GROUP BY caller, week_start
+)
+GROUP BY caller`);
 }
 
 /** One INSERT … SELECT: the callers' week figures and hours, each with its table's `changes`. */
