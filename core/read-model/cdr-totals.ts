@@ -75,8 +75,11 @@ export type CdrTotalsSource =
 /** A row of caller_callee_totals: the weeks its callee state covers and their `changes` then. */
 export interface CallerCalleeState {
   caller: string;
-  weeks: string[];
-  week_changes: string[];
+  /** The weeks the state covers and their `changes` when it was computed. */
+  covered_weeks: string[];
+  covered_changes: string[];
+  /** cityHash64(weeks, week_changes), as a decimal string. */
+  version: string;
 }
 
 export const CHECK_TOTALS: CdrTotalsSource = { kind: 'check' };
@@ -123,20 +126,28 @@ export interface StateChanges {
   n: string;
 }
 
-/** The states' `changes` of the (caller, week)s that have total rows (step 2 of a snapshot, when there are any). */
-export function stateChangesSql(db: string, rows: readonly TotalRow[]): string {
-  const pairs = [...new Set(rows.map((r) => sql`(${r.caller}, toDate(${r.week}))`))].join(', ');
-  const callers = [...new Set(rows.map((r) => sql`${r.caller}`))].join(', ');
+/**
+ * The states' `changes` of the callers and weeks in `where` (step 2 of a snapshot, when step 1 found
+ * total rows): every week of theirs in range, those without a total too (at 100M CDRs naming the
+ * (caller, week)s with totals as a literal list of pairs made this 11 ms instead of 5).
+ */
+export function stateChangesSql(db: string, where: RawSql): string {
   const of = (kind: StateChanges['kind'], states: RawSql): string =>
     `SELECT '${kind}' AS kind, caller, toString(week_start) AS week, toString(sumMerge(changes)) AS n FROM ${states.text}
-  WHERE caller IN (${callers}) AND (caller, week_start) IN (${pairs})
+  WHERE ${where.text}
   GROUP BY caller, week_start`;
   return `${of('week', tableSql(db, 'numberCdrWeekHistory'))}\nUNION ALL\n${of('hours', tableSql(db, 'numberCdrHistory'))}`;
 }
 
-/** The rows of caller_callee_totals of the callers (read with step 2 of a snapshot, when they have totals). */
+/**
+ * The rows of caller_callee_totals of the callers (read with step 2 of a snapshot, when they have
+ * totals): their weeks, `changes` and a hash of both that names the row to read its state by (naming
+ * it by the two arrays as literals made the read 9 ms longer at 100M CDRs).
+ */
 export function callerCalleeStatesSql(db: string, callers: readonly string[]): string {
-  return `SELECT caller, arrayMap(w -> toString(w), weeks) AS weeks, arrayMap(n -> toString(n), week_changes) AS week_changes
+  // Not `AS weeks`: ClickHouse would hash the alias's strings.
+  return `SELECT caller, arrayMap(w -> toString(w), weeks) AS covered_weeks, arrayMap(n -> toString(n), week_changes) AS covered_changes,
+    toString(cityHash64(weeks, week_changes)) AS version
   FROM ${tableSql(db, 'callerCalleeTotals').text}
   WHERE caller IN (${callers.map((c) => sql`${c}`).join(', ')})`;
 }
@@ -158,7 +169,7 @@ export function cdrTotalsSnapshot(
     week_current: now.get(`week ${r.caller} ${r.week}`) === r.changes ? 1 : 0,
     hours_current: now.get(`hours ${r.caller} ${r.week}`) === r.hour_changes ? 1 : 0,
   }));
-  const callees = calleeStates.filter((c) => c.weeks.length > 0 && c.weeks.every((w, i) => now.get(`week ${c.caller} ${w}`) === c.week_changes[i]));
+  const callees = calleeStates.filter((c) => c.covered_weeks.length > 0 && c.covered_weeks.every((w, i) => now.get(`week ${c.caller} ${w}`) === c.covered_changes[i]));
   return { kind: 'snapshot', callers, keys, callees };
 }
 

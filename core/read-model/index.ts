@@ -140,10 +140,11 @@ export class ReadModel {
     if (numbers === undefined || numbers.length !== f.numbers?.length) return Promise.resolve(CHECK_TOTALS);
     return this.totalsLookups.get(filterKey(f), async () => {
       // Two steps, so that a quiet number's look-up reads only the totals' index (it has none).
-      const rows = await this.ch.query<TotalRow>(cdrTotalRowsSql(this.db, raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`)));
+      const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`);
+      const rows = await this.ch.query<TotalRow>(cdrTotalRowsSql(this.db, where));
       if (rows.length === 0) return cdrTotalsSnapshot(numbers, rows, []);
       const [changes, callees] = await Promise.all([
-        this.ch.query<StateChanges>(stateChangesSql(this.db, rows)),
+        this.ch.query<StateChanges>(stateChangesSql(this.db, where)),
         this.ch.query<CallerCalleeState>(callerCalleeStatesSql(this.db, numbers)),
       ]);
       return cdrTotalsSnapshot(numbers, rows, changes, callees);

@@ -85,11 +85,10 @@ export interface CdrSummary {
 export function cdrCalleesSql(db: string, number: NumberArg, f: WeekFilter, source: CdrTotalsSource = CHECK_TOTALS): string {
   const state = source.kind === 'snapshot' ? source.callees?.find((c) => c.caller === number) : undefined;
   if (state && typeof number === 'string') {
-    const weeks = [...state.weeks].sort();
-    const literal = (values: readonly string[], as: (v: string) => string): RawSql => raw(`[${values.map(as).join(', ')}]`);
+    const weeks = [...state.covered_weeks].sort();
     return sql`SELECT uniqExactMerge(st) AS callees FROM (
   SELECT callees AS st FROM ${tableSql(db, 'callerCalleeTotals')}
-  WHERE caller = ${number} AND weeks = ${literal(state.weeks, (w) => sql`toDate(${w})`)} AND week_changes = ${literal(state.week_changes, (n) => `toUInt64(${BigInt(n).toString()})`)}
+  PREWHERE caller = ${number} AND cityHash64(weeks, week_changes) = toUInt64(${raw(BigInt(state.version).toString())})
   LIMIT 1
   UNION ALL
   SELECT uniqExactState(callee) AS st FROM ${tableSql(db, 'cdrRecords')}

@@ -6,6 +6,8 @@
 -- `week_changes` the `changes` of caller_week_history for each when the state was computed, read in
 -- the same SELECT as the states: a read uses a row only while every one of its weeks still has those
 -- `changes` (core/read-model/caller-callees.ts), and counts the other weeks of its range from rows.
+-- A granule per row: a busy caller's state holds ~16 bytes per callee (0.6 MB each at 100M CDRs),
+-- and a look-up must deserialise its own only (granules of 64 rows made it 150 ms).
 -- Several rows may exist for a caller until merged (the newest computation is kept); any current one
 -- is exact.
 -- shard_by: cityHash64(caller)
@@ -17,4 +19,4 @@ CREATE TABLE IF NOT EXISTS {db}.caller_callee_totals (
   computed_at DateTime('UTC')
 ) ENGINE = ReplacingMergeTree(computed_at)
 ORDER BY caller
-SETTINGS index_granularity = 64;
+SETTINGS index_granularity = 1;
