@@ -38,6 +38,7 @@ export interface BreakdownRow {
 /** Which figure of a number's reports a row of numberReportFacetsSql is: a week, a breakdown's value, or the whole range. */
 export type ReportFacet = 'week' | BreakdownDimension | 'range';
 
+/** A row of numberReportFacetsSql: reporters for 'week' and 'range' only, channels and first and last seen for 'range' only (0 elsewhere). */
 export interface ReportFacetRow extends ReportSummary {
   facet: ReportFacet;
   /** The week (facet 'week'), the breakdown's value, or '' (facet 'range'). */
@@ -49,14 +50,17 @@ export interface ReportFacetRow extends ReportSummary {
  * type, subject and channel, and over the whole range (a reporter who reported in two weeks counts
  * once: the states are merged across the range). ARRAY JOIN gives each row once per facet; the
  * states are not copied, and the rows are read and deserialised once instead of once per figure (five
- * queries, each 12-16 ms of a busy robocaller's profile at 100M: bench/scale/README.md).
+ * queries, each 12-16 ms of a busy robocaller's profile at 100M: bench/scale/README.md). Only the
+ * facets that show a figure compute it (a breakdown shows no reporters, channels or first and last
+ * seen: they are 0 there).
  */
 export function numberReportFacetsSql(db: string, number: string, f: WeekFilter): string {
   return sql`SELECT facet AS facet, value AS value, m_reports AS reports, m_reporters AS reporters, m_calls AS reported_calls, m_channels AS channels,
   toString(m_first) AS first_seen, toString(m_last) AS last_seen
 FROM (
-  SELECT facet, value, uniqExactMerge(reports) AS m_reports, uniqExactMerge(reporters) AS m_reporters, uniqExactMerge(reported_calls) AS m_calls,
-    uniqExact(channel) AS m_channels, minMerge(first_call) AS m_first, maxMerge(last_call) AS m_last
+  SELECT facet, value, uniqExactMerge(reports) AS m_reports, uniqExactMergeIf(reporters, facet IN ('week', 'range')) AS m_reporters,
+    uniqExactMerge(reported_calls) AS m_calls, uniqExactIf(channel, facet = 'range') AS m_channels,
+    minMergeIf(first_call, facet = 'range') AS m_first, maxMergeIf(last_call, facet = 'range') AS m_last
   FROM ${tableSql(db, 'numberReportHistory')}
   ARRAY JOIN ['week', 'call_type', 'subject', 'channel', 'range'] AS facet, [toString(call_week), call_type, subject, channel, ''] AS value
   WHERE number = ${number} AND ${weekBounds('call_week', f)}
