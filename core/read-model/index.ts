@@ -190,7 +190,7 @@ export class ReadModel {
   }
 
   /**
-   * A number's reports over the weeks of `f`: its weekly series, the summary over the range (null
+   * A number's reports over the weeks of `f`: its weekly series, the summary over the range (undefined
    * when it has none) and the breakdowns by call type, subject and channel (most reported calls first).
    */
   async numberReports(number: string, f: WeekFilter = {}): Promise<NumberReports> {
