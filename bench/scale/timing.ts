@@ -1,4 +1,4 @@
-import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import type { Clickhouse, ReadOptions } from '../../core/clickhouse/client.ts';
 
 // Timing helpers for the scale benchmark.
 
@@ -20,7 +20,7 @@ export function taggedClient(ch: Clickhouse, runId: string): { ch: Clickhouse; s
   const names = new Map<string, string>();
   const proxy = new Proxy(ch, {
     get(target, prop, receiver) {
-      if (prop === 'query') return <T>(text: string): Promise<T[]> => target.query<T>(`/* bench:${runId}:${tag} */ ${text}`);
+      if (prop === 'query') return <T>(text: string, options?: ReadOptions): Promise<T[]> => target.query<T>(`/* bench:${runId}:${tag} */ ${text}`, options);
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -71,6 +71,16 @@ export function classifyClickhouseError(err: unknown, sqlText: string): Callwatc
 // Same output on both engines: 64-bit integers as JSON numbers (our counts stay far below 2^53).
 const READ_SETTINGS = { output_format_json_quote_64bit_integers: 0 } as const;
 
+/** How a read is run, where it differs from the server's defaults. */
+export interface ReadOptions {
+  /**
+   * Threads the server may use for this query (max_threads). A look-up of one number reads a few
+   * granules and runs beside its sibling reads: with one thread each, a busy robocaller's profile at
+   * 100M CDRs took 37-42 ms at p50 instead of 44-47 on two cores (bench/scale/README.md).
+   */
+  maxThreads?: number;
+}
+
 /** Column types an external table may have (what its rows' TabSeparated text is parsed as). */
 export type ExternalColumnType = 'String' | 'UInt16' | 'UInt64' | 'Date';
 
@@ -150,9 +160,10 @@ export class Clickhouse {
     }
   }
 
-  async query<T>(sqlText: string): Promise<T[]> {
+  async query<T>(sqlText: string, options: ReadOptions = {}): Promise<T[]> {
+    const settings = options.maxThreads === undefined ? READ_SETTINGS : { ...READ_SETTINGS, max_threads: options.maxThreads };
     try {
-      const rs = await this.client.query({ query: sqlText, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
+      const rs = await this.client.query({ query: sqlText, format: 'JSONEachRow', clickhouse_settings: settings });
       return await rs.json<T>();
     } catch (err) {
       throw classifyClickhouseError(err, sqlText);

@@ -1,4 +1,4 @@
-import type { Clickhouse } from '../clickhouse/client.ts';
+import type { Clickhouse, ReadOptions } from '../clickhouse/client.ts';
 import { raw, sql } from '../clickhouse/escape.ts';
 import { countSql, inList, limitSql, weekBounds, type Page, type WeekFilter } from './filters.ts';
 import {
@@ -83,6 +83,9 @@ export interface NumberEvidence {
   spikes: SpikeRow[];
 }
 
+/** A read of a few named numbers' rows, one of several a look-up runs at once: one server thread each (ReadOptions). */
+const LOOKUP: ReadOptions = { maxThreads: 1 };
+
 /** Callers ranked exactly by ReadModel.topCallers before it ranks every caller of the week instead. */
 const MAX_BOUNDED_CANDIDATES = 6_400;
 
@@ -125,8 +128,8 @@ export class ReadModel {
   private numberCdrWeeksWithHours(f: NumberFilter): Promise<NumberCdrWeekWithHours[]> {
     return this.cdrWeekLookups.get(filterKey(f), async () => {
       const totals = await this.cdrTotals(f);
-      if (totals.kind === 'check') return this.ch.query<NumberCdrWeekWithHours>(numberCdrWeeksSql(this.db, f, totals, { withHours: true }));
-      return cdrWeeksWithTotals(totals, await this.ch.query<StaleCdrWeek>(numberCdrWeeksSql(this.db, f, totals, { staleOnly: true })));
+      if (totals.kind === 'check') return this.ch.query<NumberCdrWeekWithHours>(numberCdrWeeksSql(this.db, f, totals, { withHours: true }), LOOKUP);
+      return cdrWeeksWithTotals(totals, await this.ch.query<StaleCdrWeek>(numberCdrWeeksSql(this.db, f, totals, { staleOnly: true }), LOOKUP));
     });
   }
 
@@ -141,11 +144,11 @@ export class ReadModel {
     return this.totalsLookups.get(filterKey(f), async () => {
       // Two steps, so that a quiet number's look-up reads only the totals' index (it has none).
       const where = raw(`${weekBounds('week_start', f).text} AND ${inList('caller', numbers).text}`);
-      const rows = await this.ch.query<TotalRow>(cdrTotalRowsSql(this.db, where));
+      const rows = await this.ch.query<TotalRow>(cdrTotalRowsSql(this.db, where), LOOKUP);
       if (rows.length === 0) return cdrTotalsSnapshot(numbers, rows, []);
       const [changes, callees] = await Promise.all([
-        this.ch.query<StateChanges>(stateChangesSql(this.db, where)),
-        this.ch.query<CallerCalleeState>(callerCalleeStatesSql(this.db, numbers)),
+        this.ch.query<StateChanges>(stateChangesSql(this.db, where), LOOKUP),
+        this.ch.query<CallerCalleeState>(callerCalleeStatesSql(this.db, numbers), LOOKUP),
       ]);
       return cdrTotalsSnapshot(numbers, rows, changes, callees);
     });
@@ -194,7 +197,7 @@ export class ReadModel {
    * when it has none) and the breakdowns by call type, subject and channel (most reported calls first).
    */
   async numberReports(number: string, f: WeekFilter = {}): Promise<NumberReports> {
-    const rows = await this.ch.query<ReportFacetRow>(numberReportFacetsSql(this.db, number, f));
+    const rows = await this.ch.query<ReportFacetRow>(numberReportFacetsSql(this.db, number, f), LOOKUP);
     const breakdown = (d: BreakdownDimension): BreakdownRow[] =>
       rows.filter((r) => r.facet === d).map((r) => ({ value: r.value, reports: r.reports, reported_calls: r.reported_calls }));
     const range = rows.find((r) => r.facet === 'range');
@@ -210,7 +213,7 @@ export class ReadModel {
     const one = { ...f, numbers: [number] };
     const [weeks, callees] = await Promise.all([
       this.numberCdrWeeks(one),
-      this.cdrTotals(one).then((totals) => this.ch.query<{ callees: number }>(cdrCalleesSql(this.db, number, f, totals))),
+      this.cdrTotals(one).then((totals) => this.ch.query<{ callees: number }>(cdrCalleesSql(this.db, number, f, totals), LOOKUP)),
     ]);
     const seen = weeks.filter((w) => w.calls > 0);
     return {
