@@ -3,6 +3,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickhouseConfig } from '../config/sections/clickhouse.ts';
 import { CallwatchError, errorMessage, type ErrorCode } from '../errors.ts';
 import { ident, raw, sqlIdentifier, sqlString, tsvLines, tsvRows, type RawSql, type TsvValue } from './escape.ts';
+import { HttpReads } from './http-reads.ts';
 
 export type Engine = ClickhouseConfig['engine'];
 export type Role = 'writer' | 'reader';
@@ -76,7 +77,7 @@ export interface ReadOptions {
   /**
    * Threads the server may use for this query (max_threads). A look-up of one number reads a few
    * granules and runs beside its sibling reads: with one thread each, a busy robocaller's profile at
-   * 100M CDRs took 37-42 ms at p50 instead of 44-47 on two cores (bench/scale/README.md).
+   * 100M CDRs took 37-39 ms at p50 instead of 44-45 on two cores (bench/scale/README.md).
    */
   maxThreads?: number;
 }
@@ -116,6 +117,8 @@ export class Clickhouse {
     /** The ClickHouse cluster the tables live on ('' = one server); see core/clickhouse/cluster-ddl.ts. */
     readonly cluster: string = '',
     private readonly http?: HttpEndpoint,
+    /** A server's reads (query), outside @clickhouse/client: ./http-reads.ts. */
+    private readonly reads?: HttpReads,
   ) {}
 
   static async connect(config: ClickhouseConfig, role: Role = 'writer'): Promise<Clickhouse> {
@@ -136,7 +139,8 @@ export class Clickhouse {
     const user = role === 'writer' ? config.user : config.readerUser;
     const password = role === 'writer' ? config.password : config.readerPassword;
     const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    return new Clickhouse(client, 'server', config.database, config.cluster, { url: config.url, authorization, timeoutMs: config.requestTimeoutMs });
+    const http = { url: config.url, authorization, timeoutMs: config.requestTimeoutMs };
+    return new Clickhouse(client, 'server', config.database, config.cluster, http, new HttpReads(http));
   }
 
   /**
@@ -163,6 +167,7 @@ export class Clickhouse {
   async query<T>(sqlText: string, options: ReadOptions = {}): Promise<T[]> {
     const settings = options.maxThreads === undefined ? READ_SETTINGS : { ...READ_SETTINGS, max_threads: options.maxThreads };
     try {
+      if (this.reads !== undefined) return await this.reads.query<T>(sqlText, settings);
       const rs = await this.client.query({ query: sqlText, format: 'JSONEachRow', clickhouse_settings: settings });
       return await rs.json<T>();
     } catch (err) {
@@ -261,6 +266,7 @@ export class Clickhouse {
   }
 
   async close(): Promise<void> {
+    this.reads?.close();
     await this.client.close();
   }
 }

@@ -95,3 +95,70 @@ describe('queryWithTable (external data over HTTP, outside @clickhouse/client)',
   });
 });
 
+
+describe('query on a server (node:http, ./http-reads.ts)', () => {
+  async function connectTo(port: number): Promise<Clickhouse> {
+    return Clickhouse.connect(clickhouseSection.parse({ engine: 'server', url: `http://127.0.0.1:${String(port)}`, database: 'x', requestTimeoutMs: 1000 }));
+  }
+
+  async function failureOfQueryOn(port: number): Promise<unknown> {
+    const ch = await connectTo(port);
+    try {
+      await ch.query('SELECT 1');
+      return undefined;
+    } catch (err) {
+      return err;
+    } finally {
+      await ch.close();
+    }
+  }
+
+  it('reports a refused connection, a dropped one and a silent server as CW_ERR_CLICKHOUSE_UNAVAILABLE', async () => {
+    const closedPort = await listen(() => undefined);
+    const closing = servers.pop();
+    await new Promise((resolve) => closing?.close(resolve));
+    const dropping = await listen((req) => req.socket.destroy());
+    const silent = await listen(() => undefined);
+    for (const port of [closedPort, dropping, silent]) {
+      const err = await failureOfQueryOn(port);
+      expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_UNAVAILABLE'), String(err)).toBe(true);
+    }
+  });
+
+  it('reports an error status, or an exception after rows, as CW_ERR_CLICKHOUSE_QUERY with its code', async () => {
+    const refusing = await listen((_req, res) => {
+      res.writeHead(500).end('Code: 60, e.displayText() = DB::Exception: Table x.nope doesn\'t exist., e.what() = DB::Exception\n');
+    });
+    const breaking = await listen((_req, res) => {
+      res.writeHead(200).end('{"x":1}\nCode: 241, e.displayText() = DB::Exception: Memory limit (for query) exceeded, e.what() = DB::Exception\n');
+    });
+    for (const [port, chCode] of [[refusing, 60], [breaking, 241]] as const) {
+      const err = await failureOfQueryOn(port);
+      expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_QUERY'), String(err)).toBe(true);
+      expect(isCallwatchError(err) && err.details).toEqual({ chCode });
+    }
+  });
+
+  it('sends the settings and waits for the end of the query, and repeats a read once when the server closed the kept-alive socket', async () => {
+    const requests: string[] = [];
+    const served = new WeakMap<object, number>();
+    const closingIdle = await listen((req, res) => {
+      requests.push(req.url ?? '');
+      const n = (served.get(req.socket) ?? 0) + 1;
+      served.set(req.socket, n);
+      // The second request on a connection finds it closed, as when the server's keep_alive_timeout passed.
+      if (n > 1) return req.socket.destroy();
+      res.writeHead(200, { connection: 'keep-alive' }).end('{"x":1}\n{"x":2}\n');
+    });
+    const ch = await connectTo(closingIdle);
+    try {
+      expect(await ch.query<{ x: number }>('SELECT x', { maxThreads: 1 })).toEqual([{ x: 1 }, { x: 2 }]);
+      expect(await ch.query<{ x: number }>('SELECT x')).toEqual([{ x: 1 }, { x: 2 }]);
+    } finally {
+      await ch.close();
+    }
+    expect(requests).toHaveLength(3);
+    const first = new URL(requests[0] ?? '', 'http://x').searchParams;
+    expect(Object.fromEntries(first)).toEqual({ default_format: 'JSONEachRow', wait_end_of_query: '1', output_format_json_quote_64bit_integers: '0', max_threads: '1' });
+  });
+});
