@@ -1,5 +1,4 @@
 import { raw } from '../../core/clickhouse/escape.ts';
-import { isNumberSql } from '../../core/read-model/tables.ts';
 
 // Fragments that tie a panel's SQL to Grafana's time range through the ClickHouse plugin's macros
 // (see ../macros.ts for their expansion). The data are weekly: a week is shown when it overlaps the
@@ -16,15 +15,9 @@ export const RANGE_WEEKS = { fromWeek: raw('toMonday(toDate($__fromTime))'), toW
 
 /** "This week": the week holding the range's end (Date). */
 export const THIS_WEEK = 'toMonday(toDate($__toTime))';
-/** The same as the 'YYYY-MM-DD' strings the weekly aggregate builders return. */
-export const THIS_WEEK_TEXT = `toString(${THIS_WEEK})`;
-export const LAST_WEEK_TEXT = `toString(${THIS_WEEK} - 7)`;
 
 /** A week column of the aggregate builders ('YYYY-MM-DD') as the DateTime time series panels plot. */
 export const WEEK_TIME = "toDateTime(toDate(week), 'UTC')";
-
-/** The reported-number buckets that are not numbers (ingest canonicalisation). */
-export const NOT_A_NUMBER_BUCKET = isNumberSql('number').text;
 
 /**
  * A number typed into the `number` text box, as a SQL string. Grafana's `percentencode` format leaves

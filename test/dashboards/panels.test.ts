@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clickhouse } from '../../core/clickhouse/client.ts';
+import { ReadModel } from '../../core/read-model/index.ts';
 import { expandQuery } from '../../dashboards/macros.ts';
 import { KPI_DASHBOARD_UID } from '../../dashboards/boards/kpi.ts';
 import { NUISANCE_DASHBOARD_UID } from '../../dashboards/boards/nuisance.ts';
@@ -249,5 +250,20 @@ describe.each(ENGINES)('dashboard panels on %s', (engine) => {
       { number: N1, reports_this_week: 2, reporters_this_week: 2, calls_this_week: 2, reports_last_week: 1 },
       { number: N3, reports_this_week: 2, reporters_this_week: 2, calls_this_week: 2, reports_last_week: 0 },
     ]);
+  });
+
+  it('lists the top numbers the investigator API lists for the week, with the same figures', async () => {
+    const query = clickhouseQueries(settings).get(`${NUISANCE_DASHBOARD_UID}/Top numbers this week`);
+    if (!query) throw new Error('panel missing');
+    const read = new ReadModel(reader);
+    for (const week of [W1, W2, W3]) {
+      const end = new Date(Date.parse(`${week}T12:00:00Z`) + 6 * 86_400_000);
+      const panel = await reader.query<Record<string, unknown>>(expandQuery(query.rawSql, { from: RANGE.from, to: end }));
+      const api = await read.topNumbers(week, 'reports', { limit: 20, offset: 0 });
+      expect(api.length, week).toBeGreaterThan(0);
+      expect(norm(panel), week).toEqual(
+        norm(api.map((r) => ({ number: r.number, reports_this_week: r.reports, reporters_this_week: r.reporters, calls_this_week: r.reported_calls, reports_last_week: r.previous_reports }))),
+      );
+    }
   });
 });
