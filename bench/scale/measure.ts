@@ -23,8 +23,8 @@ import { quantile, taggedClient } from './timing.ts';
 //
 // Runs, against a data set loaded by load.ts, every read the issue's targets name, as the read-only
 // user the API and Grafana use, one query (or one profile) at a time:
-// - number profile: the nine read-model calls GET /v1/numbers/:number makes, concurrently as the
-//   route does (api/routes/number-profile.ts), for `--numbers` numbers: 90% quiet numbers (drawn
+// - number profile: ReadModel.numberEvidence, everything GET /v1/numbers/:number reads
+//   (api/routes/number-profile.ts), for `--numbers` numbers: 90% quiet numbers (drawn
 //   uniformly from subscribers and reported nuisance numbers) and 10% the busiest robocallers;
 // - lists: top numbers of the last week (every order, and the count), new numbers, prefix search
 //   (a 1/10,000 and a 1/100 block of the subscriber numbers), spikes;
