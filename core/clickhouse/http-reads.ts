@@ -1,6 +1,7 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
 
-// Reads from a ClickHouse server over its HTTP interface with node:http alone. @clickhouse/client
+// Reads from a ClickHouse server over its HTTP(S) interface with node:http alone. @clickhouse/client
 // spent ~1.3 ms of Node CPU and ~2 ms of wall time on each request beyond the server's own time
 // (a `SELECT 1`: 2.5 ms against 0.5 ms with node:http, bench/scale/README.md); a number profile
 // makes seven reads, three of them one after another. Statements, inserts and chdb stay on
@@ -22,17 +23,23 @@ export interface HttpReadEndpoint {
  */
 const IDLE_SOCKET_MS = 2_000;
 
+/** Reads in flight per process, as @clickhouse/client allowed (max_open_connections); more wait for a socket. */
+const MAX_SOCKETS = 10;
+
 /** An error the server answered with (a non-200 status, or a body that is not the rows asked for). */
 export class ServerAnswerError extends Error {
   override readonly name = 'ServerAnswerError';
 }
 
 export class HttpReads {
-  private readonly agent = new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
   private readonly base: URL;
+  private readonly transport: typeof http | typeof https;
+  private readonly agent: http.Agent;
 
   constructor(private readonly endpoint: HttpReadEndpoint) {
     this.base = new URL(endpoint.url);
+    this.transport = this.base.protocol === 'https:' ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, maxSockets: MAX_SOCKETS });
   }
 
   /**
@@ -63,8 +70,8 @@ export class HttpReads {
 
   private post(path: string, sqlText: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const req = request(
-        { host: this.base.hostname, port: this.base.port, path, method: 'POST', agent: this.agent, headers: { authorization: this.endpoint.authorization, 'content-type': 'text/plain; charset=utf-8' } },
+      const req = this.transport.request(
+        { host: this.base.hostname.replace(/^\[(.*)\]$/, '$1'), port: this.base.port, path, method: 'POST', agent: this.agent, headers: { authorization: this.endpoint.authorization, 'content-type': 'text/plain; charset=utf-8' } },
         (res) => {
           collect(res).then(
             (text) => (res.statusCode === 200 ? resolve(text) : reject(new ServerAnswerError(text.trim() || `HTTP ${String(res.statusCode)}`))),
@@ -83,7 +90,7 @@ export class HttpReads {
 /** A reused keep-alive socket was reset before the answer: the request never reached a live connection. */
 class StaleSocketError extends Error {}
 
-function collect(res: IncomingMessage): Promise<string> {
+function collect(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
