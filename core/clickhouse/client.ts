@@ -3,7 +3,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickhouseConfig } from '../config/sections/clickhouse.ts';
 import { CallwatchError, errorMessage, type ErrorCode } from '../errors.ts';
 import { ident, raw, sqlIdentifier, sqlString, tsvLines, tsvRows, type RawSql, type TsvValue } from './escape.ts';
-import { HttpReads } from './http-reads.ts';
+import { HttpReads, parseRows } from './http-reads.ts';
 
 export type Engine = ClickhouseConfig['engine'];
 export type Role = 'writer' | 'reader';
@@ -248,7 +248,11 @@ export class Clickhouse {
       if (err instanceof Error && err.name === 'TimeoutError') throw new CallwatchError('CW_ERR_CLICKHOUSE_UNAVAILABLE', `no answer in ${http.timeoutMs} ms`, {}, { cause: err });
       throw classifyClickhouseError(cause instanceof Error ? cause : err, sqlText);
     }
-    return body.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as T);
+    try {
+      return parseRows<T>(body);
+    } catch (err) {
+      throw classifyClickhouseError(err, sqlText);
+    }
   }
 
   async ping(): Promise<boolean> {

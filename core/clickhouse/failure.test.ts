@@ -60,51 +60,21 @@ describe('clickhouseFailure', () => {
   });
 });
 
-describe('queryWithTable (external data over HTTP, outside @clickhouse/client)', () => {
-  async function failureOfLookupAt(port: number): Promise<unknown> {
-    const ch = await Clickhouse.connect(clickhouseSection.parse({ engine: 'server', url: `http://127.0.0.1:${String(port)}`, database: 'x', requestTimeoutMs: 1000 }));
-    try {
-      await ch.queryWithTable({ name: 'keys', columns: [{ name: 'k', type: 'String' }], rows: [['a']] }, (ref) => `SELECT k FROM ${ref.text}`);
-      return undefined;
-    } catch (err) {
-      return err;
-    } finally {
-      await ch.close();
-    }
-  }
+async function connectTo(port: number): Promise<Clickhouse> {
+  return Clickhouse.connect(clickhouseSection.parse({ engine: 'server', url: `http://127.0.0.1:${String(port)}`, database: 'x', requestTimeoutMs: 1000 }));
+}
 
-  it('reports a refused connection, a dropped one and a silent server as CW_ERR_CLICKHOUSE_UNAVAILABLE', async () => {
-    const closedPort = await listen(() => undefined);
-    const closing = servers.pop();
-    await new Promise((resolve) => closing?.close(resolve));
-    const dropping = await listen((req) => req.socket.destroy());
-    const silent = await listen(() => undefined);
-    for (const port of [closedPort, dropping, silent]) {
-      const err = await failureOfLookupAt(port);
-      expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_UNAVAILABLE'), String(err)).toBe(true);
-    }
-  });
+// A server's two read paths outside @clickhouse/client: node:http (./http-reads.ts) and fetch with external data.
+const READS: [string, (ch: Clickhouse) => Promise<unknown>][] = [
+  ['query', (ch) => ch.query('SELECT 1')],
+  ['queryWithTable', (ch) => ch.queryWithTable({ name: 'keys', columns: [{ name: 'k', type: 'String' }], rows: [['a']] }, (ref) => `SELECT k FROM ${ref.text}`)],
+];
 
-  it('reports an error the server answers as CW_ERR_CLICKHOUSE_QUERY with its code', async () => {
-    const answering = await listen((_req, res) => {
-      res.writeHead(500).end('Code: 60, e.displayText() = DB::Exception: Table x.nope doesn\'t exist., e.what() = DB::Exception\n');
-    });
-    const err = await failureOfLookupAt(answering);
-    expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_QUERY')).toBe(true);
-    expect(isCallwatchError(err) && err.details).toEqual({ chCode: 60 });
-  });
-});
-
-
-describe('query on a server (node:http, ./http-reads.ts)', () => {
-  async function connectTo(port: number): Promise<Clickhouse> {
-    return Clickhouse.connect(clickhouseSection.parse({ engine: 'server', url: `http://127.0.0.1:${String(port)}`, database: 'x', requestTimeoutMs: 1000 }));
-  }
-
-  async function failureOfQueryOn(port: number): Promise<unknown> {
+describe.each(READS)('%s on a server', (_name, read) => {
+  async function failureOn(port: number): Promise<unknown> {
     const ch = await connectTo(port);
     try {
-      await ch.query('SELECT 1');
+      await read(ch);
       return undefined;
     } catch (err) {
       return err;
@@ -120,7 +90,7 @@ describe('query on a server (node:http, ./http-reads.ts)', () => {
     const dropping = await listen((req) => req.socket.destroy());
     const silent = await listen(() => undefined);
     for (const port of [closedPort, dropping, silent]) {
-      const err = await failureOfQueryOn(port);
+      const err = await failureOn(port);
       expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_UNAVAILABLE'), String(err)).toBe(true);
     }
   });
@@ -133,12 +103,14 @@ describe('query on a server (node:http, ./http-reads.ts)', () => {
       res.writeHead(200).end('{"x":1}\nCode: 241, e.displayText() = DB::Exception: Memory limit (for query) exceeded, e.what() = DB::Exception\n');
     });
     for (const [port, chCode] of [[refusing, 60], [breaking, 241]] as const) {
-      const err = await failureOfQueryOn(port);
+      const err = await failureOn(port);
       expect(isCallwatchError(err, 'CW_ERR_CLICKHOUSE_QUERY'), String(err)).toBe(true);
       expect(isCallwatchError(err) && err.details).toEqual({ chCode });
     }
   });
+});
 
+describe('query on a server (node:http, ./http-reads.ts)', () => {
   it('sends the settings and waits for the end of the query, and repeats a read once when the server closed the kept-alive socket', async () => {
     const requests: string[] = [];
     const served = new WeakMap<object, number>();
