@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -111,6 +112,20 @@ describe.each(READS)('%s on a server', (_name, read) => {
 });
 
 describe('query on a server (node:http, ./http-reads.ts)', () => {
+  it('speaks TLS to an https:// URL: a server whose certificate it does not trust fails the handshake', async () => {
+    // A throwaway self-signed certificate for 127.0.0.1, made for this test only (openssl req -x509).
+    const tls = createTlsServer({ key: TEST_KEY, cert: TEST_CERT }, (_req, res) => res.end('{"x":1}\n'));
+    servers.push(tls);
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const port = (tls.address() as AddressInfo).port;
+    const ch = await Clickhouse.connect(clickhouseSection.parse({ engine: 'server', url: `https://127.0.0.1:${String(port)}`, database: 'x', requestTimeoutMs: 1000 }));
+    try {
+      await expect(ch.query('SELECT 1')).rejects.toThrow(/self[- ]signed certificate/);
+    } finally {
+      await ch.close();
+    }
+  });
+
   it('sends the settings and waits for the end of the query, and repeats a read once when the server closed the kept-alive socket', async () => {
     const requests: string[] = [];
     const served = new WeakMap<object, number>();
@@ -134,3 +149,21 @@ describe('query on a server (node:http, ./http-reads.ts)', () => {
     expect(Object.fromEntries(first)).toEqual({ default_format: 'JSONEachRow', wait_end_of_query: '1', output_format_json_quote_64bit_integers: '0', max_threads: '1' });
   });
 });
+
+const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgC9JIm9ufFQvh2Rhp
++JEtzLEf6BfSvi2KSRmdrgiaA2GhRANCAARkBay1kJtSIR5XWd/RKrgBtVJooZtv
+9V7idN2kr5DT+sujccxPRsK5gcRsk/dx5Gk/q2GrdT7GHheajLXdZZDN
+-----END PRIVATE KEY-----`;
+
+const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBkDCCATagAwIBAgIUHZReqHXn8Ac81hmBAjW24utrSJwwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTIwMjA1MzYyMVoYDzIxMjYxMTA4
+MDUzNjIxWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAARkBay1kJtSIR5XWd/RKrgBtVJooZtv9V7idN2kr5DT+sujccxPRsK5
+gcRsk/dx5Gk/q2GrdT7GHheajLXdZZDNo2QwYjAdBgNVHQ4EFgQUPw2UhxJPToC3
+ULuYXcs939rBu2EwHwYDVR0jBBgwFoAUPw2UhxJPToC3ULuYXcs939rBu2EwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0gAMEUC
+IHmhGMR5bBSlaRUqjyF/fu4Yk5XYIm2PUowXFkOSy+sHAiEA74xcjKYwZYnnIDF5
+wW8QI7cJBKhgViB7/P88ITQ2XTQ=
+-----END CERTIFICATE-----`;
