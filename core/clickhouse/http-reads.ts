@@ -46,7 +46,7 @@ export class HttpReads {
    * The rows of `sqlText` as JSONEachRow, with `settings` as URL parameters. The server answers
    * only once the query has finished (wait_end_of_query), so an error is always a non-200 status,
    * never rows followed by an exception. A request that fails on a reused keep-alive socket the
-   * server had just closed is sent once more on a new one (a read repeats safely).
+   * server had just closed is sent once more on a new connection (a read repeats safely).
    */
   async query<T>(sqlText: string, settings: Readonly<Record<string, string | number>>): Promise<T[]> {
     const url = new URL(this.base);
@@ -56,10 +56,11 @@ export class HttpReads {
     const path = `${url.pathname}${url.search}`;
     let body: string;
     try {
-      body = await this.post(path, sqlText);
+      body = await this.post(path, sqlText, this.agent);
     } catch (err) {
       if (!(err instanceof StaleSocketError)) throw err;
-      body = await this.post(path, sqlText);
+      // On a connection of its own: the agent's other idle sockets may be as stale as this one.
+      body = await this.post(path, sqlText, false);
     }
     return parseRows<T>(body);
   }
@@ -68,10 +69,10 @@ export class HttpReads {
     this.agent.destroy();
   }
 
-  private post(path: string, sqlText: string): Promise<string> {
+  private post(path: string, sqlText: string, agent: http.Agent | false): Promise<string> {
     return new Promise((resolve, reject) => {
       const req = this.transport.request(
-        { host: this.base.hostname.replace(/^\[(.*)\]$/, '$1'), port: this.base.port, path, method: 'POST', agent: this.agent, headers: { authorization: this.endpoint.authorization, 'content-type': 'text/plain; charset=utf-8' } },
+        { host: this.base.hostname.replace(/^\[(.*)\]$/, '$1'), port: this.base.port, path, method: 'POST', agent, headers: { authorization: this.endpoint.authorization, 'content-type': 'text/plain; charset=utf-8' } },
         (res) => {
           collect(res).then(
             (text) => (res.statusCode === 200 ? resolve(text) : reject(new ServerAnswerError(text.trim() || `HTTP ${String(res.statusCode)}`))),
@@ -87,8 +88,10 @@ export class HttpReads {
   }
 }
 
-/** A reused keep-alive socket was reset before the answer: the request never reached a live connection. */
-class StaleSocketError extends Error {}
+/** A reused keep-alive socket was reset before the answer (most likely closed by the server while idle). */
+class StaleSocketError extends Error {
+  readonly code = 'ECONNRESET';
+}
 
 function collect(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
