@@ -8,11 +8,12 @@ import { aggregatesMatchTruth, RecordProducer, waitFor, type ProcessorChild } fr
 import {
   cdrAggregatesDiff,
   clusterNode,
+  compareReplicas,
   dropDatabase,
   duplicateIdentities,
   leaderOf,
   pushUntilAcknowledged,
-  replicaDifferences,
+  replicasConverged,
   startCollector,
   startProcessor,
   storedCalls,
@@ -177,10 +178,20 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
   return { cdrs, reports, run, stallsMs };
 }
 
-async function expectExact(run: Run, cdrs: readonly CdrRecord[], reports: readonly NuisanceReportRecord[]): Promise<void> {
+/**
+ * Every acknowledged record stored once, every aggregate equal to the truth, both replicas of each
+ * shard equal. After a ZooKeeper outage (`afterZooKeeperOutage`) the replicas are given up to 6
+ * minutes to converge (support.ts replicasConverged: ClickHouse's own checks need up to 300 s), and a
+ * replica may hold parts ZooKeeper does not list if each is a copy of rows also stored (support.ts
+ * unregisteredParts); the reads below then count them on that replica, and must still be exact.
+ */
+async function expectExact(run: Run, cdrs: readonly CdrRecord[], reports: readonly NuisanceReportRecord[], afterZooKeeperOutage = false): Promise<void> {
   // First: SYSTEM SYNC REPLICA on every node, and both replicas of each shard equal; so the reads
   // below see the same rows whichever replica of a shard the Distributed tables pick.
-  expect(await replicaDifferences(run.ch.database)).toBe('');
+  const replicas = afterZooKeeperOutage ? await replicasConverged(run.ch.database, 360_000) : await compareReplicas(run.ch.database);
+  expect(replicas.differences).toBe('');
+  if (!afterZooKeeperOutage) expect(replicas.unregistered).toEqual([]);
+  else if (replicas.unregistered.length > 0) console.info(`parts ZooKeeper does not list, copies of stored rows: ${replicas.unregistered.join('; ')}`);
   expect(await storedCalls(run.ch)).toBe(cdrs.length);
   expect(await cdrAggregatesDiff(run.ch, cdrs)).toBe('');
   expect((await aggregatesMatchTruth(run.ch, cdrs, reports)).diff).toBe('');
@@ -218,7 +229,7 @@ describe('failures under load on the cluster', () => {
     await expectExact(run, cdrs, reports);
   });
 
-  it('ZooKeeper is stopped for a few seconds (replicated tables read-only): inserts are retried, nothing dead-lettered or lost', { timeout: 300_000 }, async () => {
+  it('ZooKeeper is stopped for a few seconds (replicated tables read-only): inserts are retried, nothing dead-lettered or lost', { timeout: 720_000 }, async () => {
     const { cdrs, reports, run } = await underLoad({
       label: 'zkstop',
       seed: 103,
@@ -229,7 +240,7 @@ describe('failures under load on the cluster', () => {
         await clusterNode('start', 'zookeeper');
       },
     });
-    await expectExact(run, cdrs, reports);
+    await expectExact(run, cdrs, reports, true);
     expect(run.processors[0]?.log).toMatch(/step failed; retrying/);
   });
 

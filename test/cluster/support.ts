@@ -36,41 +36,117 @@ export async function onNode(url: string, statement: string): Promise<string> {
   return text;
 }
 
+/** Lines of a TSV answer, without the empty last one. */
+async function lines(url: string, statement: string): Promise<string[]> {
+  return (await onNode(url, statement)).split('\n').filter((l) => l !== '');
+}
+
+/**
+ * Active parts of a replicated table on one node that ZooKeeper does not list for that replica. One
+ * can be left when ZooKeeper is lost in the middle of an insert's commit (`Code: 319 Unknown status,
+ * client must retry`) and the part stays on the replica that wrote it: 18.16's part check detaches
+ * such a part as `unexpected_` only once it is 300 s old (MAX_AGE_OF_LOCAL_PART_THAT_WASNT_ADDED_TO_ZOOKEEPER,
+ * ReplicatedMergeTreePartCheckThread). Modern ClickHouse looks the part up in Keeper after the
+ * connection is back and rolls it back when it is not there (ReplicatedMergeTreeSink).
+ */
+async function unregisteredParts(url: string, database: string, table: string): Promise<string[]> {
+  const where = `database = ${sqlString(database)} AND table = ${sqlString(table)}`;
+  const [replicaPath] = await lines(url, `SELECT replica_path FROM system.replicas WHERE ${where}`);
+  if (replicaPath === undefined) throw new Error(`${url}: ${database}.${table} is not a replicated table`);
+  const registered = new Set(await lines(url, `SELECT name FROM system.zookeeper WHERE path = ${sqlString(`${replicaPath}/parts`)}`));
+  return (await lines(url, `SELECT name FROM system.parts WHERE ${where} AND active ORDER BY name`)).filter((p) => !registered.has(p));
+}
+
+/** What compareReplicas found: differences between the replicas of a shard, and parts only one replica holds. */
+export interface ReplicaComparison {
+  /** One line per table and shard whose replicas differ, with the parts only one of them has ('' = none). */
+  differences: string;
+  /** `node table part` of every active part ZooKeeper does not list (see unregisteredParts). */
+  unregistered: string[];
+}
+
+/** One replica's view of one table: its active parts (name → rows), those ZooKeeper does not list, and its rows' fingerprint. */
+interface ReplicaState {
+  node: string;
+  parts: Map<string, string>;
+  fingerprint: string;
+}
+
 /**
  * Both replicas of each shard hold the same rows, table by table, after SYSTEM SYNC REPLICA on each
  * (replication is asynchronous). Compared: row count and an order-independent hash of all columns of
- * every replicated table of the database. Returns the differences ('' = equal).
+ * every replicated table of the database, over the parts ZooKeeper lists for the replica. A part it
+ * does not list (an 18.16 insert cut off from ZooKeeper, see unregisteredParts) is reported apart, and
+ * is a difference unless every row of it, by the table's sorting key, is also in the replica's listed
+ * parts: that is, unless it is a copy of rows the re-sent insert stored.
  */
-export async function replicaDifferences(database: string): Promise<string> {
+export async function compareReplicas(database: string): Promise<ReplicaComparison> {
   const nodes = clickhouseNodes();
   const first = nodes[0];
   if (!first) throw new Error('no ClickHouse nodes');
-  const tables = (await onNode(first.url, `SELECT name FROM system.tables WHERE database = ${sqlString(database)} AND engine LIKE 'Replicated%' AND name != 'schema_migrations' ORDER BY name`))
-    .split('\n')
-    .filter((t) => t !== '');
+  const tables = await lines(first.url, `SELECT name, sorting_key FROM system.tables WHERE database = ${sqlString(database)} AND engine LIKE 'Replicated%' AND name != 'schema_migrations' ORDER BY name`);
   const diffs: string[] = [];
-  for (const table of tables) {
+  const unregistered: string[] = [];
+  for (const line of tables) {
+    const [table = '', sortingKey = ''] = line.split('\t');
     // Every column but aggregate states (they have no text form on 18.16; their row count still compares).
-    const columns = (await onNode(first.url, `SELECT name, type FROM system.columns WHERE database = ${sqlString(database)} AND table = ${sqlString(table)} ORDER BY name`))
-      .split('\n')
-      .filter((c) => c !== '')
-      .map((line) => line.split('\t') as [string, string])
+    const columns = (await lines(first.url, `SELECT name, type FROM system.columns WHERE database = ${sqlString(database)} AND table = ${sqlString(table)} ORDER BY name`))
+      .map((l) => l.split('\t') as [string, string])
       .filter(([, type]) => !type.startsWith('AggregateFunction'))
       .map(([name, type]) => (type.startsWith('Nullable') ? `ifNull(toString(${ident(name).text}), 'NULL')` : `toString(${ident(name).text})`));
     const q = `${ident(database).text}.${ident(table).text}`;
-    const fingerprint = `SELECT count(), ${columns.length === 0 ? '0' : `sum(cityHash64(${columns.join(', ')}))`} FROM ${q}`;
-    const byShard = new Map<number, string[]>();
+    const byShard = new Map<number, ReplicaState[]>();
     for (const n of nodes) {
       await onNode(n.url, `SYSTEM SYNC REPLICA ${q}`);
-      const got = (await onNode(n.url, fingerprint)).trim();
-      byShard.set(n.shard, [...(byShard.get(n.shard) ?? []), `${n.node}: ${got}`]);
+      const extra = await unregisteredParts(n.url, database, table);
+      const listed = extra.length === 0 ? '1' : `_part NOT IN (${extra.map(sqlString).join(', ')})`;
+      if (extra.length > 0) {
+        unregistered.push(...extra.map((p) => `${n.node} ${table} ${p}`));
+        const key = `cityHash64(${sortingKey})`;
+        const unmatched = (await onNode(n.url, `SELECT count() FROM ${q} WHERE NOT (${listed}) AND ${key} NOT IN (SELECT ${key} FROM ${q} WHERE ${listed})`)).trim();
+        if (unmatched !== '0') diffs.push(`${table} on ${n.node}: ${unmatched} rows of parts ZooKeeper does not list (${extra.join(', ')}) are in no listed part`);
+      }
+      const parts = new Map(
+        (await lines(n.url, `SELECT name, rows FROM system.parts WHERE database = ${sqlString(database)} AND table = ${sqlString(table)} AND active`))
+          .map((l) => l.split('\t') as [string, string])
+          .filter(([name]) => !extra.includes(name)),
+      );
+      const fingerprint = (await onNode(n.url, `SELECT count(), ${columns.length === 0 ? '0' : `sum(cityHash64(${columns.join(', ')}))`} FROM ${q} WHERE ${listed}`)).trim().replace('\t', ' ');
+      byShard.set(n.shard, [...(byShard.get(n.shard) ?? []), { node: n.node, parts, fingerprint }]);
     }
     for (const [shard, replicas] of byShard) {
-      const values = new Set(replicas.map((r) => r.split(': ')[1]));
-      if (values.size !== 1) diffs.push(`${table} shard ${shard}: ${replicas.join(' vs ')}`);
+      if (new Set(replicas.map((r) => r.fingerprint)).size === 1) continue;
+      // Which parts differ says what replication did not finish (a fetch, a merge) or did twice.
+      const only = replicas.map((r) => {
+        const mine = [...r.parts].filter(([name, rows]) => replicas.some((o) => o !== r && o.parts.get(name) !== rows));
+        return `${r.node} (${r.fingerprint}) only: ${mine.map(([name, rows]) => `${name} ${rows} rows`).join(', ') || 'none'}`;
+      });
+      diffs.push(`${table} shard ${shard}: ${only.join('; ')}`);
     }
   }
-  return diffs.join('\n');
+  return { differences: diffs.join('\n'), unregistered };
+}
+
+/**
+ * compareReplicas, repeated every 10 s while the replicas still differ, for at most `withinMs`.
+ * ClickHouse repairs some states after a ZooKeeper outage only in its background checks (a part a
+ * replica could not fetch is looked for again; a part ZooKeeper does not list is detached after
+ * 300 s), so the cluster is judged once it has had that time. Each difference seen is logged.
+ */
+export async function replicasConverged(database: string, withinMs: number): Promise<ReplicaComparison> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const got = await compareReplicas(database);
+    if (got.differences === '' || Date.now() >= until) return got;
+    console.info(`replicas still differ, checking again in 10 s:\n${got.differences}`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+}
+
+/** Both replicas of each shard hold the same rows, and no replica holds a part ZooKeeper does not list ('' = so). */
+export async function replicaDifferences(database: string): Promise<string> {
+  const { differences, unregistered } = await compareReplicas(database);
+  return [differences, ...unregistered.map((u) => `part not in ZooKeeper: ${u}`)].filter((d) => d !== '').join('\n');
 }
 
 /** Weekly CDR series per number, stored vs the truth of the generated CDRs, and every aggregate vs the stored records ('' = equal). */
