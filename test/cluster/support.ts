@@ -73,8 +73,33 @@ interface ReplicaState {
 }
 
 /**
- * Both replicas of each shard hold the same rows, table by table, after SYSTEM SYNC REPLICA on each
- * (replication is asynchronous). Compared: row count and an order-independent hash of all columns of
+ * Waits until every replicated table of the database replicates on every node: not read-only, its
+ * ZooKeeper session live, every replica active. A replica restarted after SIGKILL stays read-only
+ * until ZooKeeper expires its old session ("Replica ... appears to be already active", up to the
+ * session timeout), and one whose session expired with ZooKeeper re-initialises; meanwhile its queue
+ * is not loaded, SYSTEM SYNC REPLICA returns at once, and its parts lag the other replica's (merges
+ * not done, so ReplacingMergeTree copies not yet merged away).
+ */
+export async function waitForActiveReplicas(database: string, withinMs: number): Promise<void> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const lagging: string[] = [];
+    for (const n of clickhouseNodes()) {
+      const rows = await lines(
+        n.url,
+        `SELECT table, is_readonly, is_session_expired, active_replicas, total_replicas FROM system.replicas WHERE database = ${sqlString(database)} AND (is_readonly OR is_session_expired OR active_replicas < total_replicas)`,
+      );
+      lagging.push(...rows.map((r) => `${n.node} ${r.replaceAll('\t', ' ')}`));
+    }
+    if (lagging.length === 0) return;
+    if (Date.now() >= until) throw new Error(`replicas not active after ${withinMs} ms (node table is_readonly is_session_expired active total): ${lagging.join('; ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Both replicas of each shard hold the same rows, table by table, once every replica is active
+ * (waitForActiveReplicas) and after SYSTEM SYNC REPLICA on each (replication is asynchronous). Compared: row count and an order-independent hash of all columns of
  * every replicated table of the database, over the parts ZooKeeper lists for the replica. A part it
  * does not list (an 18.16 insert cut off from ZooKeeper, see unregisteredParts) is reported apart, and
  * is a difference unless every row of it, by the table's sorting key, is also in the replica's listed
@@ -84,6 +109,7 @@ export async function compareReplicas(database: string): Promise<ReplicaComparis
   const nodes = clickhouseNodes();
   const first = nodes[0];
   if (!first) throw new Error('no ClickHouse nodes');
+  await waitForActiveReplicas(database, 120_000);
   const tables = await lines(first.url, `SELECT name, sorting_key FROM system.tables WHERE database = ${sqlString(database)} AND engine LIKE 'Replicated%' AND name != 'schema_migrations' ORDER BY name`);
   const diffs: string[] = [];
   const unregistered: string[] = [];
@@ -129,9 +155,10 @@ export async function compareReplicas(database: string): Promise<ReplicaComparis
 
 /**
  * compareReplicas, repeated every 10 s while the replicas still differ, for at most `withinMs`.
- * ClickHouse repairs some states after a ZooKeeper outage only in its background checks (a part a
- * replica could not fetch is looked for again; a part ZooKeeper does not list is detached after
- * 300 s), so the cluster is judged once it has had that time. Each difference seen is logged.
+ * ClickHouse repairs some states after a failure only in its background checks (a part a replica
+ * could not fetch is looked for again, and declared lost if no replica has it; a part ZooKeeper does
+ * not list is detached after 300 s), so the cluster is judged once it has had that time. Each
+ * difference seen is logged.
  */
 export async function replicasConverged(database: string, withinMs: number): Promise<ReplicaComparison> {
   const until = Date.now() + withinMs;
