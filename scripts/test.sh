@@ -16,7 +16,9 @@ npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  // A file whose setup or cleanup hook fails fails the run with no failed test: say so on this line too.
+  const suites = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((t) => t.status !== "failed")).length;
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped` + (suites > 0 ? `; ${suites} file(s) failed outside their tests (a hook)` : ""));
 ' "$report" || echo "Tests: 0 passed, 1 failed"
 rm -f "$report"
 exit $status

@@ -10,6 +10,7 @@ import { migrate } from '../../core/clickhouse/migrate.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { A, B, C, D, E, REPORT_CALLS, seed, W0, W1, W2 } from './seed.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // The investigator API end to end on each ClickHouse engine: hand-made rows (test/api/seed.ts, with
 // re-delivered duplicates) in the processors' tables, requests through fastify's inject, answers
@@ -66,7 +67,7 @@ FROM ${ident(writer.database)}.audit_log WHERE request_id = ${id}`);
 
   afterAll(async () => {
     await app.close();
-    await writer.command(sql`DROP DATABASE IF EXISTS ${ident(writer.database)}`);
+    await dropTestDatabase(writer, writer.database);
     if (reader !== writer) await reader.close();
     await writer.close();
   });

@@ -17,6 +17,7 @@ import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
 import { A, B, seed, W1, W2 } from './seed.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 // In the monitoring helpers' port range (the stack's own services use the defaults).
@@ -59,7 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
   await app.close();
-  await writer.command(sql`DROP DATABASE IF EXISTS ${ident(writer.database)}`);
+  await dropTestDatabase(writer, writer.database);
   await reader.close();
   await writer.close();
 });

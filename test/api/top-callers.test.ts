@@ -6,6 +6,7 @@ import { ReadModel } from '../../core/read-model/index.ts';
 import { topCallersSql } from '../../core/read-model/lists.ts';
 import { CDRS, W2 } from './seed.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // A week's top numbers by CDR calls rank exactly on the callers whose upper bound (rows inserted,
 // copies included) could reach the page (ReadModel.topCallers). Every page must equal the full
@@ -44,7 +45,7 @@ describe.each(ENGINES)('top numbers by CDR calls on %s', (engine) => {
   });
 
   afterAll(async () => {
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
   });
 

@@ -9,6 +9,7 @@ import { refreshNumberCdrTotals } from '../../processors/totals/number-cdr-total
 import { A, CDRS, REPORT_CALLS, seed, W1, W2 } from '../api/seed.ts';
 import { auditAggregates, storedCounts } from '../support/aggregate-audit.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // An installation that stored records under migration 0001 (identity-ordered tables read with FINAL)
 // upgrades: migration 0300 copies them into the number-first tables, whose materialized views fill
@@ -66,7 +67,7 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       const w2 = (await read.numberReportWeeks({ numbers: [A], fromWeek: W2, toWeek: W2 }))[0];
       expect([w2?.reports, w2?.reporters]).toEqual([4, 3]);
     } finally {
-      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      await dropTestDatabase(ch, ch.database);
       await ch.close();
     }
   });
@@ -90,7 +91,7 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       const w2 = (await read.numberReportWeeks({ numbers: [A], fromWeek: W2, toWeek: W2 }))[0];
       expect([w2?.reports, w2?.reporters]).toEqual([4, 3]);
     } finally {
-      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      await dropTestDatabase(ch, ch.database);
       await ch.close();
     }
   });
@@ -121,7 +122,7 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       expect({ weeks: await read.numberCdrWeeks(), summary: await read.cdrSummary(A), hours: await read.callsByHourOfWeek(A) }).toEqual(before);
       expect((await auditAggregates(ch)).problems).toEqual([]);
     } finally {
-      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      await dropTestDatabase(ch, ch.database);
       await ch.close();
     }
   });

@@ -7,6 +7,7 @@ import { migrate, readMigrations } from '../../core/clickhouse/migrate.ts';
 import { sql, ident } from '../../core/clickhouse/escape.ts';
 import { CallwatchError } from '../../core/errors.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 const FIXTURE = fileURLToPath(new URL('./migrations-fixture/', import.meta.url));
 
@@ -22,7 +23,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
     ch = await Clickhouse.connect(testConfig(uniqueTag(`mig${engine}`), engine).clickhouse);
   });
   afterAll(async () => {
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
@@ -58,7 +59,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
         { day: '2016-05-18', events: 1, n: 3 },
       ]);
     } finally {
-      await other.command(sql`DROP DATABASE IF EXISTS ${ident(other.database)}`);
+      await dropTestDatabase(other, other.database);
       await other.close();
     }
   });
@@ -78,7 +79,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
       expect((err as CallwatchError).code).toBe('CW_ERR_MIGRATION');
       expect((err as CallwatchError).message).toMatch(/1_events was changed/);
     } finally {
-      await other.command(sql`DROP DATABASE IF EXISTS ${ident(other.database)}`);
+      await dropTestDatabase(other, other.database);
       await other.close();
     }
   });

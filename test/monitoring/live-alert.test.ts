@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { prometheusRulesFile } from '../../dashboards/prometheus-rules.ts';
 import { toYaml } from '../../dashboards/serialize.ts';
 import { auth, startHarness, type Harness } from '../ingest/harness.ts';
 import { prepareTopics, ProcessorChild, processorEnv, waitFor } from '../processors/support.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // The monitoring helpers' port range.
 const PORTS = { collector: 23181, processors: 23182, webhook: 23183, alertmanager: 23184, prometheus: 23185 } as const;
@@ -139,7 +139,7 @@ afterAll(async () => {
   await new Promise((r) => webhook.close(r));
   await harness.close();
   const ch = await Clickhouse.connect(harness.config.clickhouse, 'writer');
-  await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+  await dropTestDatabase(ch, ch.database);
   await ch.close();
   rmSync(dir, { recursive: true, force: true });
 }, 120_000);

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { Rng } from '../../core/rng.ts';
 import { generateCdrs, generateReports } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, waitFor, waitUntilIdle } from './support.ts';
 import { storedCounts } from '../support/aggregate-audit.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // Exactly-once effect across crashes: processors/main.ts runs as a child process and is SIGKILLed
 // at random moments several times, then restarted; the final weekly counts must equal the truth.
@@ -73,7 +73,7 @@ describe.each(ENGINES)('processors killed with SIGKILL on %s', (engine) => {
       const match = await aggregatesMatchTruth(ch, cdrs, reports);
       expect(match.diff).toBe('');
     } finally {
-      if (engine === 'server') await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      if (engine === 'server') await dropTestDatabase(ch, ch.database);
       await ch.close();
     }
   });

@@ -8,6 +8,7 @@ import { generateCdrs, generateReports } from '../support/generate.ts';
 import { testConfig, uniqueTag } from '../support/env.ts';
 import { aggregatesMatchTruth, metricSum, prepareTopics, ProcessorChild, processorEnv, RecordProducer, waitFor, waitUntilIdle } from './support.ts';
 import { storedCounts } from '../support/aggregate-audit.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // Consumer-group behaviour of processors/main.ts as real child processes, on the ClickHouse server
 // (two processes at once need a shared server; chdb allows one process per data directory, and
@@ -24,7 +25,7 @@ describe('processors in one consumer group (ClickHouse server)', () => {
     ch = await Clickhouse.connect(testConfig('unused').clickhouse, 'writer');
   });
   afterAll(async () => {
-    for (const db of dbs) await ch.command(sql`DROP DATABASE IF EXISTS ${ident(db)}`);
+    for (const db of dbs) await dropTestDatabase(ch, db);
     await ch.close();
   });
 

@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AvroSerde } from '../../core/avro/serde.ts';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import { createLogger } from '../../core/log.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
@@ -14,6 +13,7 @@ import { WeekCalendar } from '../../core/weeks.ts';
 import { channelWeekTruth, icoShapedReports, overallWeekTruth } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { prepareTopics, RecordProducer } from './support.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // A stream shaped like the regulator's Q1 2016 report (context/ico-customer-contact-report-q1-2016.txt):
 // about 2,350 reports a week until the online (WEB) tool launched on Tuesday 17 May 2016, about
@@ -38,7 +38,7 @@ describe.each(ENGINES)('regulator-shaped report stream on %s', (engine) => {
     await prepareTopics(config);
     const ch = await Clickhouse.connect(config.clickhouse, 'writer');
     cleanup.push(async () => {
-      await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+      await dropTestDatabase(ch, ch.database);
       await ch.close();
     });
     await migrate(ch);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
+import { ident } from '../../core/clickhouse/escape.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import type { NuisanceReportRecord } from '../../core/records.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
@@ -12,6 +12,7 @@ import type { RecordRows } from '../../processors/transforms/to-rows.ts';
 import { auditAggregates } from '../support/aggregate-audit.ts';
 import { generateReports, numberReportTruth } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // A report stored in part. On a cluster a report's calls are sharded by their number, so one report
 // can live on two shards, and an INSERT through the Distributed table is not atomic across them: a
@@ -38,7 +39,7 @@ describe.each(ENGINES)('a report stored in part, on %s', (engine) => {
   });
 
   afterAll(async () => {
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
   });
 

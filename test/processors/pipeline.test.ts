@@ -22,6 +22,7 @@ import { WeekCalendar } from '../../core/weeks.ts';
 import { channelWeekTruth, generateCdrs, generateReports, numberCdrTruth, numberReportTruth, overallWeekTruth } from '../support/generate.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 import { headerValue, prepareTopics, readDeadLetters, RecordProducer } from './support.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // The processing pipeline in this process, against the real broker, registry and both ClickHouse
 // engines: exact counts, re-pushed duplicates, late records, poison messages, hand-worked KPIs.
@@ -77,7 +78,7 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
     await pipeline.settle();
     await source.close();
     await producer.close();
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
   });
 
@@ -273,7 +274,7 @@ describe.each(ENGINES)('processing pipeline on %s', (engine) => {
       const sl10 = await new ReadModel(kpiCh, { serviceLevelSeconds: 10 }).kpiWeeks({ channels: ['VOICE'], fromWeek: '2024-01-08', toWeek: '2024-01-08' });
       expect(sl10.map((k) => k.service_level)).toEqual([KPI_SL10_VOICE_WEEK1]);
     } finally {
-      await kpiCh.command(sql`DROP DATABASE IF EXISTS ${ident(db)}`);
+      await dropTestDatabase(kpiCh, db);
       await kpiCh.close();
     }
   });

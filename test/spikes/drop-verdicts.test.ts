@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clickhouse } from '../../core/clickhouse/client.ts';
-import { ident, sql } from '../../core/clickhouse/escape.ts';
 import { migrate } from '../../core/clickhouse/migrate.ts';
 import { diffVerdicts, readLiveVerdicts, writeVerdictChanges } from '../../processors/spikes/verdict-store.ts';
 import type { SpikeVerdict } from '../../processors/spikes/verdict.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // Migration 0150 adds DROP to spike_verdicts.kind: a DROP verdict is stored, read back through the
 // verdict store, and replaced by a later kind, on both engines.
@@ -18,7 +18,7 @@ describe.each(ENGINES)('DROP verdicts in spike_verdicts on %s', (engine) => {
   });
 
   afterAll(async () => {
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
   });
 

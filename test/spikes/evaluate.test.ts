@@ -14,6 +14,7 @@ import { loadSpikeInput } from '../../processors/spikes/weekly-series.ts';
 import { ReadModel } from '../../core/read-model/index.ts';
 import { weekRange } from '../../core/weeks.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // The evaluator end to end on each ClickHouse engine: report rows seeded straight into the processors'
 // `report_call_records` table, verdicts read back from the `spikes` view, alerts read back from the topic.
@@ -100,7 +101,7 @@ describe.each(ENGINES)('spike evaluator on %s', (engine) => {
     await consumer.close();
     await producer.close();
     await deleteTopic(config.kafka, topicName(config.kafka, 'alerts')).catch(() => undefined);
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
   });
 
