@@ -19,9 +19,10 @@ export async function weeklyAggregateCalls(ch: Clickhouse): Promise<number> {
 }
 
 /**
- * Rows inserted so far into cdr_records and into each table its materialized views write: the
- * table's `changes` (a sum state of one per row the view got) where it has one, else count(). A
- * run has done the processor's whole storage work when every entry reaches the processor's.
+ * Rows inserted so far into cdr_records and into each table its materialized views write: the low
+ * 32 bits of the table's `changes` where it has one (each row the view got adds 1 there; migration
+ * 0360 adds a hash to the high bits of some), else count(). A run has done the processor's whole
+ * storage work when every entry reaches the processor's.
  */
 export async function storageCounters(ch: Clickhouse): Promise<Record<string, number>> {
   const db = ch.database;
@@ -29,7 +30,7 @@ export async function storageCounters(ch: Clickhouse): Promise<Record<string, nu
   const out: Record<string, number> = {};
   for (const table of tables) {
     const columns = await ch.query<{ name: string }>(sql`DESCRIBE TABLE ${ident(db)}.${ident(table)}`);
-    const counter = columns.some((c) => c.name === 'changes') ? 'sumMerge(changes)' : 'count()';
+    const counter = columns.some((c) => c.name === 'changes') ? 'bitAnd(sumMerge(changes), 4294967295)' : 'count()';
     const rows = await ch.query<{ n: number | string }>(`SELECT ${counter} AS n FROM ${ident(db).text}.${ident(table).text}`);
     out[table] = Number(rows[0]?.n ?? 0);
   }

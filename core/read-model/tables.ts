@@ -30,7 +30,7 @@ export const TABLES = {
   cdrWeekChanges: 'cdr_week_changes',
   /** The weeks the number-totals task has looked at, with cdrWeekChanges' `changes` then. */
   numberCdrTotalScans: 'caller_total_scans',
-  /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls, and `changes` (rows inserted). */
+  /** Per reporting channel and week of the call: uniqExact states of reports, numbers, calls, and `changes` (a version that moves with every row: 1 plus the high half of its identity hash, migration 0360). */
   channelWeekStates: 'channel_week_states',
   /** Per CDR channel, queue and week: the set of offered contacts (platform, cdr_id, answered, wait ms, billable ms), and `changes`. */
   queueWeekStates: 'queue_week_states',

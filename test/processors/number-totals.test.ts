@@ -10,6 +10,7 @@ import { refreshNumberCdrTotals } from '../../processors/totals/number-cdr-total
 import { CDRS, seed, W1, W2 } from '../api/seed.ts';
 import { auditAggregates } from '../support/aggregate-audit.ts';
 import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
+import { dropTestDatabase } from '../support/drop-database.ts';
 
 // The busy callers' week totals (migration 0340, processors/totals/number-cdr-totals.ts): a closed
 // week of a caller with at least `minCalls` calls is read from its finished figures while the states
@@ -19,6 +20,8 @@ import { ENGINES, testConfig, uniqueTag } from '../support/env.ts';
 
 const R = '+447700900777';
 const MIN_CALLS = 3;
+/** What a row adds to a state's `changes` (migration 0360): 1, plus the high half of its identity's hash. */
+const ROW_VERSION = 'toUInt64(1) + bitAnd(cityHash64(platform, cdr_id), toUInt64(18446744069414584320))';
 
 /** A CDR of the robocaller R, `day` days and `hour` hours into `week` (UTC = London time in March 2016). */
 function call(id: string, week: string, day: number, hour: number, callee: string, answered = false): Record<string, unknown> {
@@ -71,6 +74,10 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
     };
   }
 
+  /** The states' current `changes` of R's W1 in `table`, exactly (a 64-bit version: migration 0360). */
+  const currentChanges = async (table: string): Promise<string> =>
+    (await ch.query<{ n: string }>(`SELECT toString(sumMerge(changes)) AS n FROM ${ch.database}.${table} WHERE caller = '${R}' AND week_start = '${W1}'`))[0]?.n ?? '0';
+
   const totalRows = async (): Promise<number> =>
     (await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${ident(ch.database)}.caller_week_totals WHERE caller = ${R}`))[0]?.n ?? 0;
 
@@ -83,7 +90,7 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
   });
 
   afterAll(async () => {
-    await ch.command(sql`DROP DATABASE IF EXISTS ${ident(ch.database)}`);
+    await dropTestDatabase(ch, ch.database);
     await ch.close();
   });
 
@@ -131,15 +138,14 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
     const fromRows = async (where = ''): Promise<number> =>
       (await ch.query<{ n: number }>(`SELECT uniqExact(callee) AS n FROM ${cdrs()} WHERE caller = '${R}'${where}`))[0]?.n ?? -1;
     expect(await callees()).toBe(await fromRows());
-    const [state] = await ch.query<{ weeks: string[]; week_changes: string[] }>(
-      sql`SELECT arrayMap(w -> toString(w), weeks) AS weeks, arrayMap(n -> toString(n), week_changes) AS week_changes FROM ${db}.caller_callee_totals WHERE caller = ${R} ORDER BY week_changes[1] DESC LIMIT 1`, // the newest: `changes` only grow
-    );
-    expect(state?.weeks).toEqual([W1]);
+    const states = await ch.query<{ weeks: string[] }>(sql`SELECT arrayMap(w -> toString(w), weeks) AS weeks FROM ${db}.caller_callee_totals WHERE caller = ${R}`);
+    expect(states.map((st) => st.weeks)).toContainEqual([W1]);
+    const w1Changes = await currentChanges('caller_week_history');
     // A state of the same weeks and `changes` with one other callee (only the task may write one), alone
     // (beside the task's, as current, either could be read): read as it stands, with the rows of the
     // range's other weeks (W2: one callee), and not for W2 alone.
     await ch.command(sql`TRUNCATE TABLE ${db}.caller_callee_totals`);
-    await ch.command(sql`INSERT INTO ${db}.caller_callee_totals SELECT ${R}, [toDate(${W1})], [toUInt64(${raw(String(BigInt(state?.week_changes[0] ?? '0')))})],
+    await ch.command(sql`INSERT INTO ${db}.caller_callee_totals SELECT ${R}, [toDate(${W1})], [toUInt64(${raw(w1Changes)})],
   arrayReduce('uniqExactState', ['+440000000001']), now()`);
     expect(await callees()).toBe(2);
     expect(await callees({ fromWeek: W1, toWeek: W1 })).toBe(1);
@@ -156,25 +162,53 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
 
   it('reads a total only while its `changes` match the states', async () => {
     await refreshNumberCdrTotals(ch, MIN_CALLS);
-    const [current] = await ch.query<{ changes: number; hour_changes: number }>(
-      sql`SELECT changes, hour_changes FROM ${ident(ch.database)}.caller_week_totals WHERE caller = ${R} ORDER BY computed_at DESC, changes DESC LIMIT 1`,
-    );
-    expect(current).toBeDefined();
-    const forged = (changes: number, hourChanges: number): Record<string, unknown> => ({
-      week_start: W1, caller: R, changes, hour_changes: hourChanges, calls: 999, answered_calls: 0, short_calls: 0, callees: 0,
+    // `changes` are 64-bit versions (migration 0360), written as decimal strings (JSONEachRow reads them).
+    const forged = (changes: bigint, hourChanges: bigint): Record<string, unknown> => ({
+      week_start: W1, caller: R, changes: changes.toString(), hour_changes: hourChanges.toString(), calls: 999, answered_calls: 0, short_calls: 0, callees: 0,
       first_call: 0, last_call: 0, busiest_hour: 0, busiest_hour_calls: 0, hours: [], hour_calls: [], hour_answered: [], computed_at: 2_000_000_000,
     });
+    const week = BigInt(await currentChanges('caller_week_history'));
+    const hours = BigInt(await currentChanges('caller_hour_history'));
     const truth = (await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls;
     // Outdated in both tables: ignored (each table's figures alone: the last test).
-    await ch.insert(`${ch.database}.caller_week_totals`, [forged((current?.changes ?? 0) + 1, (current?.hour_changes ?? 0) + 1)]);
+    await ch.insert(`${ch.database}.caller_week_totals`, [forged(week + 1n, hours + 1n)]);
     expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(truth);
     // Current in both: read as it stands (which is why only the task may write it). Alone: beside the
     // task's row of the same `changes`, which would be as current, either could be read until a merge
     // (OPTIMIZE does nothing while other merges run).
     await ch.command(sql`ALTER TABLE ${ident(ch.database)}.caller_week_totals DROP PARTITION ${raw(W1.slice(0, 4))}`);
-    await ch.insert(`${ch.database}.caller_week_totals`, [forged(current?.changes ?? 0, current?.hour_changes ?? 0)]);
+    await ch.insert(`${ch.database}.caller_week_totals`, [forged(week, hours)]);
     expect((await read.numberCdrWeeks({ numbers: [R], fromWeek: W1, toWeek: W1 }))[0]?.calls).toBe(999);
     expect((await read.cdrSummary(R, { fromWeek: W1, toWeek: W1 })).calls).toBe(999);
+  });
+  it('takes no total again when rows leave the states and rows of other records bring back their count', async () => {
+    // On a ClickHouse 18.16 cluster a part ZooKeeper never listed is detached later by the replica that
+    // wrote it, and its rows leave the states (processors/README.md, "On a cluster"). Emulated here by
+    // dropping the states' partition, in a year of its own: R2's week W0 of 2014.
+    const db = ident(ch.database);
+    const R2 = '+447700900778';
+    const W0 = '2014-03-03';
+    const W0_ONLY = { fromWeek: W0, toWeek: W0 };
+    const r2 = (id: string, day: number, callee: string, answered: boolean): Record<string, unknown> => ({ ...call(id, W0, day, 10, callee, answered), caller: R2, caller_raw: R2 });
+    const noTotal: CdrTotalsSource = { kind: 'snapshot', callers: [R2], keys: [] };
+    const withoutTotals = async (): Promise<unknown> => ch.query(numberCdrWeeksSql(ch.database, { numbers: [R2], ...W0_ONLY }, noTotal));
+    await ch.insert(cdrs(), [r2('v1', 0, '+441632960201', false), r2('v2', 1, '+441632960201', false), r2('v3', 2, '+441632960201', false)]);
+    await refreshNumberCdrTotals(ch, MIN_CALLS);
+    const totals = await ch.query<{ n: number }>(sql`SELECT count() AS n FROM ${db}.caller_week_totals WHERE caller = ${R2} AND week_start = toDate(${W0})`);
+    expect(Number(totals[0]?.n)).toBe(1);
+    expect(await read.numberCdrWeeks({ numbers: [R2], ...W0_ONLY })).toMatchObject([{ calls: 3, answered_calls: 0, callees: 1 }]);
+    // The three rows leave the states; three other records bring the rows back to three.
+    for (const table of ['caller_week_history', 'caller_hour_history']) await ch.command(sql`ALTER TABLE ${db}.${raw(table)} DROP PARTITION 2014`);
+    await ch.insert(cdrs(), [r2('v4', 3, '+441632960202', true), r2('v5', 4, '+441632960203', true), r2('v6', 5, '+441632960204', true)]);
+    // The total of the rows that left (three calls, none answered, hours of days 0-2) is not read. (Which
+    // other source a read takes, the states or the caller's rows, differs by read; here they differ too,
+    // as the emulated loss left the rows. Both have the three answered calls and the hours of days 3-5.)
+    expect(await withoutTotals()).toMatchObject([{ calls: 3, answered_calls: 3 }]);
+    expect(await read.numberCdrWeeks({ numbers: [R2], ...W0_ONLY })).toMatchObject([{ answered_calls: 3 }]);
+    expect(await ch.query(numberCdrWeeksSql(ch.database, { numbers: [R2], ...W0_ONLY }))).toMatchObject([{ answered_calls: 3 }]);
+    expect((await read.cdrSummary(R2, W0_ONLY)).answered_calls).toBe(3);
+    const hours = await read.callsByHourOfWeek(R2, W0_ONLY);
+    expect([3, 4, 5].map((day) => hours[day * 24 + 10])).toEqual([1, 1, 1]);
   });
   // Last: it leaves forged totals and extra states behind.
   it("reads a total's week figures only while `changes` matches, its hours only while `hour_changes` does", async () => {
@@ -195,18 +229,18 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
       for (const h of hours) byHour[h.hour_of_week] = h.calls;
       expect(byHour).toEqual(await read.callsByHourOfWeek(R, W1_ONLY));
     };
-    const changesOf = async (table: string): Promise<number> =>
-      Number((await ch.query<{ n: number | string }>(`SELECT sumMerge(changes) AS n FROM ${db.text}.${table} WHERE caller = '${R}' AND week_start = '${W1}'`))[0]?.n ?? 0);
-    const forged = async (changes: number, hourChanges: number): Promise<void> => {
+    const changesOf = currentChanges;
+    const forged = async (changes: string, hourChanges: string): Promise<void> => {
       await ch.insert(`${ch.database}.caller_week_totals`, [{
         week_start: W1, caller: R, changes, hour_changes: hourChanges, calls: 999, answered_calls: 0, short_calls: 0, callees: 0,
         first_call: 0, last_call: 0, busiest_hour: 0, busiest_hour_calls: 99, hours: [0], hour_calls: [99], hour_answered: [0], computed_at: 2_100_000_000,
       }]);
       await ch.command(sql`OPTIMIZE TABLE ${db}.caller_week_totals FINAL`);
     };
-    // What one view of an insert writes when the other has not (yet): one stored record again.
+    // What one view of an insert writes when the other has not (yet): one stored record again, its
+    // `changes` as the views of migration 0360 count a row.
     const oneView = (table: string, hour: boolean): string => `INSERT INTO ${db.text}.${table}
-      SELECT week_start, caller, ${hour ? 'hour_of_week, ' : ''}sumState(toUInt64(1)), uniqExactState(platform, cdr_id), uniqExactIfState(platform, cdr_id, is_answered),
+      SELECT week_start, caller, ${hour ? 'hour_of_week, ' : ''}sumState(${ROW_VERSION}), uniqExactState(platform, cdr_id), uniqExactIfState(platform, cdr_id, is_answered),
         uniqExactIfState(platform, cdr_id, is_short), uniqExactState(callee), minState(setup_time), maxState(setup_time)
       FROM (SELECT * FROM ${db.text}.cdr_records WHERE caller = '${R}' AND week_start = '${W1}' LIMIT 1)
       GROUP BY week_start, caller${hour ? ', hour_of_week' : ''}`;
@@ -226,7 +260,8 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
     // page, the weekly series' calls, the summary), its hours do not (the busiest hour, calls by hour).
     await forged(week0, hour0);
     await ch.command(oneView('caller_hour_history', true));
-    expect(await changesOf('caller_hour_history')).toBe(hour0 + 1);
+    const hour1 = await changesOf('caller_hour_history');
+    expect(hour1).not.toBe(hour0);
     expect(await listed()).toBe(999);
     expect(await read.numberCdrWeeks({ numbers: [R], ...W1_ONLY })).toMatchObject([
       { calls: 999, busiest_hour: stateWeek?.busiest_hour, busiest_hour_calls: stateWeek?.busiest_hour_calls },
@@ -236,9 +271,9 @@ describe.each(ENGINES)('busy callers\' week totals on %s', (engine) => {
     expect(await read.callsByHourOfWeek(R, W1_ONLY)).toEqual(byHour(truth.hours));
     await panelsAgree();
     // A total of the new hour state, then the week table moves on: its hours stand, its week figures do not.
-    await forged(week0, hour0 + 1);
+    await forged(week0, hour1);
     await ch.command(oneView('caller_week_history', false));
-    expect(await changesOf('caller_week_history')).toBe(week0 + 1);
+    expect(await changesOf('caller_week_history')).not.toBe(week0);
     expect(await listed()).toBe(truth.calls);
     expect(await read.numberCdrWeeks({ numbers: [R], ...W1_ONLY })).toEqual([{ ...(truth.weeks as object[])[0], busiest_hour: 0, busiest_hour_calls: 99 }]);
     expect((await read.cdrSummary(R, W1_ONLY)).calls).toBe(truth.calls);
