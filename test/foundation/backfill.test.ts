@@ -83,7 +83,7 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       // As if 0320 had died after its back-fills and were run again from the start.
       const m320 = readMigrations().find((m) => m.version === 320);
       for (const statement of m320?.statements ?? []) await ch.command(statement.replaceAll('{db}', ch.database));
-      expect((await migrate(ch)).applied).toEqual([321, 322, 330, 331, 340, 341, 350]);
+      expect((await migrate(ch)).applied).toEqual([321, 322, 330, 331, 340, 341, 350, 360]);
       const tables = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${ch.database} ORDER BY name`)).map((t) => t.name);
       for (const gone of ['number_cdr_hours', 'channel_weeks', 'queue_contact_weeks']) expect(tables).not.toContain(gone);
       expect((await auditAggregates(ch)).problems).toEqual([]);
@@ -110,7 +110,7 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       // As if 0340 had died after its back-fills and were run again from the start.
       const m340 = readMigrations().find((m) => m.version === 340);
       for (const statement of m340?.statements ?? []) await ch.command(statement.replaceAll('{db}', ch.database));
-      expect((await migrate(ch)).applied).toEqual([340, 341, 350]);
+      expect((await migrate(ch)).applied).toEqual([340, 341, 350, 360]);
       const tables = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${ch.database} ORDER BY name`)).map((t) => t.name);
       for (const gone of ['number_cdr_weeks', 'number_cdr_week_history', 'number_cdr_history']) expect(tables).not.toContain(gone);
       expect(tables).toContain('caller_weeks');
@@ -120,6 +120,21 @@ describe.each(ENGINES)('back-fill of migration 0001 data on %s', (engine) => {
       expect(before.summary).toMatchObject({ calls: 8, callees: 3, answered_calls: 2 });
       expect(await refreshNumberCdrTotals(ch, 1)).toEqual({ weeks: 1, totals: 2, callerCallees: 2 }); // A and E in W1
       expect({ weeks: await read.numberCdrWeeks(), summary: await read.cdrSummary(A), hours: await read.callsByHourOfWeek(A) }).toEqual(before);
+      expect((await auditAggregates(ch)).problems).toEqual([]);
+      // 0360 again, as if it had died between creating a new view and dropping the old one: one view per
+      // state table, nothing read differently, and the totals still current.
+      const m360 = readMigrations().find((m) => m.version === 360);
+      for (const statement of m360?.statements ?? []) await ch.command(statement.replaceAll('{db}', ch.database));
+      const views = (await ch.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${ch.database} AND engine = 'MaterializedView' AND name LIKE 'caller_%' ORDER BY name`)).map((t) => t.name);
+      expect(views).toEqual(['caller_hour_history_identity_mv', 'caller_week_history_identity_mv', 'caller_weeks_mv']);
+      expect(await refreshNumberCdrTotals(ch, 1)).toEqual({ weeks: 0, totals: 0, callerCallees: 0 });
+      expect({ weeks: await read.numberCdrWeeks(), summary: await read.cdrSummary(A), hours: await read.callsByHourOfWeek(A) }).toEqual(before);
+      // A record stored after 0360 onto states counted before it: shown at once, totalled on the next run.
+      const late = { ...earlier[0], cdr_id: 'w1-late', callee: '+441632960999', callee_raw: '+441632960999' };
+      await ch.insert(`${ch.database}.cdr_records`, [late]);
+      expect((await read.cdrSummary(A)).calls).toBe(9);
+      expect((await refreshNumberCdrTotals(ch, 1)).totals).toBe(1);
+      expect((await read.cdrSummary(A)).calls).toBe(9);
       expect((await auditAggregates(ch)).problems).toEqual([]);
     } finally {
       await dropTestDatabase(ch, ch.database);
