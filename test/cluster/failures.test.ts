@@ -135,6 +135,8 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
   let storedAtFailure = -1;
   let load: Awaited<ReturnType<typeof pushUntilAcknowledged>>;
   let resent: number;
+  let loadEndedAt = Date.now();
+  let storedAfterMs = 0;
   try {
     // ~80 batches, 2 in flight, 200 ms apart: the load flows for 8-10 s, the failure starts after a third.
     const reportsResent = produceReports(run, reports);
@@ -147,6 +149,7 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
     });
     await injected;
     resent = await reportsResent;
+    loadEndedAt = Date.now();
     // The failure hit a pipeline with records still to store (else it would prove nothing).
     expect(storedAtFailure).toBeGreaterThanOrEqual(0);
     expect(storedAtFailure).toBeLessThan(RECORDS);
@@ -156,6 +159,7 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
         throw new Error(`${String(err)}; CDRs stored ${await storedCalls(ch)} of ${RECORDS}; ${(await aggregatesMatchTruth(ch, cdrs, reports)).diff}\n${logs}`);
       },
     );
+    storedAfterMs = Date.now() - loadEndedAt;
     if (run.restarts.length > 0) console.warn(`${s.label}: processors restarted after exiting on their own: ${run.restarts.join('; ')}`);
   } finally {
     sampling = false; // also when the wait fails: the sampler must not outlive the test
@@ -172,7 +176,7 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
   }
   stallsMs.sort((a, b) => b - a);
   console.info(
-    `${s.label}: ${load.requests} requests, ${load.retried} retried (${JSON.stringify(load.statuses)}); report slices re-sent: ${resent}; longest stretches with no CDR stored: ${stallsMs.slice(0, 3).join(', ')} ms`,
+    `${s.label}: ${load.requests} requests, ${load.retried} retried (${JSON.stringify(load.statuses)}); report slices re-sent: ${resent}; longest stretches with no CDR stored: ${stallsMs.slice(0, 3).join(', ')} ms; all stored ${storedAfterMs} ms after the load`,
   );
   return { cdrs, reports, run, stallsMs };
 }
@@ -188,7 +192,9 @@ async function underLoad(s: Scenario): Promise<{ cdrs: CdrRecord[]; reports: Nui
 async function expectExact(run: Run, cdrs: readonly CdrRecord[], reports: readonly NuisanceReportRecord[], afterZooKeeperOutage = false): Promise<void> {
   // First: every replica active, SYSTEM SYNC REPLICA on every node, and both replicas of each shard
   // equal; so the reads below see the same rows whichever replica of a shard the Distributed tables pick.
+  const startedAt = Date.now();
   const replicas = await replicasConverged(run.ch.database, 360_000);
+  const comparedAt = Date.now();
   expect(replicas.differences).toBe('');
   if (!afterZooKeeperOutage) expect(replicas.unregistered).toEqual([]);
   else if (replicas.unregistered.length > 0) console.info(`parts ZooKeeper does not list, copies of stored rows: ${replicas.unregistered.join('; ')}`);
@@ -197,6 +203,7 @@ async function expectExact(run: Run, cdrs: readonly CdrRecord[], reports: readon
   expect((await aggregatesMatchTruth(run.ch, cdrs, reports)).diff).toBe('');
   expect(await duplicateIdentities(run.ch, RECORD_TABLE)).toBe(0);
   for (const p of run.processors) expect(p.log).not.toMatch(/dead-lettered/);
+  console.info(`replicas compared in ${comparedAt - startedAt} ms, counts and aggregates checked in ${Date.now() - comparedAt} ms`);
 }
 
 describe('failures under load on the cluster', () => {
