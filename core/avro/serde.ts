@@ -38,6 +38,38 @@ export function frame(schemaId: number, body: Buffer): Buffer {
   return out;
 }
 
+/** Writes a record, header and body, into `buf` at `pos`: its end, or minus the bytes missing. */
+export type Framer<K extends SchemaKey> = (value: RecordOf<K>, buf: Buffer, pos: number) => number;
+
+/**
+ * A writer that frames a value as the current schema of `key`, registered under `schemaId`, into
+ * `buf` at `pos`, header and body (what encode() returns, written in place), and returns the end, or
+ * minus the number of bytes missing when it does not fit. The type is looked up once, not per
+ * record. It needs no registry: the collector's preparation threads get the id from the main thread.
+ */
+export function framerFor<K extends SchemaKey>(key: K, schemaId: number): Framer<K> {
+  const { type } = loadSchema(key);
+  return (value, buf, pos) => {
+    if (pos + HEADER_BYTES > buf.length) return buf.length - (pos + HEADER_BYTES) - 1;
+    let end: number;
+    try {
+      end = type.encode(value, buf, pos + HEADER_BYTES);
+    } catch (err) {
+      throw encodeError(key, value, err);
+    }
+    if (end < 0) return end;
+    buf[pos] = MAGIC_BYTE;
+    buf.writeUInt32BE(schemaId, pos + 1);
+    return end;
+  };
+}
+
+function encodeError(key: SchemaKey, value: unknown, err: unknown): CallwatchError {
+  const paths: string[] = [];
+  loadSchema(key).type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
+  return new CallwatchError('CW_ERR_AVRO_ENCODE', `${key}: ${paths.length ? `invalid fields ${paths.join(', ')}` : errorMessage(err)}`, { fields: paths });
+}
+
 /**
  * Avro in the Confluent wire format (magic byte 0, 4-byte big-endian schema id, Avro body).
  * Writers register the project's schemas once; readers fetch unknown writer schemas by id (cached)
@@ -76,38 +108,14 @@ export class AvroSerde {
     try {
       body = type.toBuffer(value);
     } catch (err) {
-      throw this.encodeError(key, value, err);
+      throw encodeError(key, value, err);
     }
     return frame(id, body);
   }
 
-  /**
-   * A writer that frames a value as the current schema of `key` into `buf` at `pos`, header and body
-   * (what encode() returns, written in place), and returns the end, or minus the number of bytes
-   * missing when it does not fit. The schema id and type are looked up once, not per record.
-   */
-  framer<K extends SchemaKey>(key: K): (value: RecordOf<K>, buf: Buffer, pos: number) => number {
-    const id = this.schemaId(key);
-    const { type } = loadSchema(key);
-    return (value, buf, pos) => {
-      if (pos + HEADER_BYTES > buf.length) return buf.length - (pos + HEADER_BYTES) - 1;
-      let end: number;
-      try {
-        end = type.encode(value, buf, pos + HEADER_BYTES);
-      } catch (err) {
-        throw this.encodeError(key, value, err);
-      }
-      if (end < 0) return end;
-      buf[pos] = MAGIC_BYTE;
-      buf.writeUInt32BE(id, pos + 1);
-      return end;
-    };
-  }
-
-  private encodeError(key: SchemaKey, value: unknown, err: unknown): CallwatchError {
-    const paths: string[] = [];
-    loadSchema(key).type.isValid(value, { errorHook: (path) => paths.push(path.join('.')) });
-    return new CallwatchError('CW_ERR_AVRO_ENCODE', `${key}: ${paths.length ? `invalid fields ${paths.join(', ')}` : errorMessage(err)}`, { fields: paths });
+  /** framerFor() with the id this serde registered for `key`. */
+  framer<K extends SchemaKey>(key: K): Framer<K> {
+    return framerFor(key, this.schemaId(key));
   }
 
   /** Decodes a wire-format message into the current reader schema of `key`, as that schema's record. */
