@@ -21,6 +21,7 @@ import { ingestMetrics } from './metrics.ts';
 import { SUBJECT_CATEGORIES } from './reports/subjects.ts';
 import { ReportSubmitter } from './reports/submit-report.ts';
 import { CdrSubmitter } from './cdrs/submit-cdrs.ts';
+import { InlineCdrPreparer, ThreadCdrPreparer, type CdrPreparer } from './cdrs/cdr-preparer.ts';
 import { reportFormPlugin } from './form/plugin.ts';
 import { NumberNormaliser } from './validation/numbers.ts';
 
@@ -34,7 +35,7 @@ export interface IngestDeps {
   /** A connected KafkaProducer (or anything with its send/metadata/queuePressure). */
   producer: RecordProducer;
   /** An AvroSerde on which register('cdr', …) and register('nuisanceReport', …) were called. */
-  serde: Pick<AvroSerde, 'encode' | 'framer'> & { registry: { ping(): Promise<boolean> } };
+  serde: Pick<AvroSerde, 'encode' | 'framer' | 'schemaId'> & { registry: { ping(): Promise<boolean> } };
   logger?: Logger;
   /** Collector clock (epoch ms); tests pin it. */
   clock?: () => number;
@@ -95,18 +96,29 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
       connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))),
     },
   });
-  app.addHook('onClose', (_instance, done) => {
+  app.addHook('onClose', async () => {
     overload.close();
-    done();
+    await preparer.close();
   });
 
   const numbers = new NumberNormaliser(config.defaultRegion);
   const pseudonymiser = new Pseudonymiser(config.hmacKey);
-  const overload = new OverloadGuard(deps.producer, {
-    maxQueuePressure: config.shedQueuePressure,
-    maxRecordsInFlight: config.shedRecordsInFlight,
-    maxEventLoopLagMs: config.shedEventLoopLagMs,
-  });
+  const preparer: CdrPreparer =
+    config.prepareThreads > 0
+      ? new ThreadCdrPreparer({ threads: config.prepareThreads, cdrSchemaId: deps.serde.schemaId('cdr'), defaultRegion: config.defaultRegion, ...preparationBounds(config), logger })
+      : new InlineCdrPreparer({ ...preparationBounds(config), numbers, write: deps.serde.framer('cdr') });
+  const overload = new OverloadGuard(
+    deps.producer,
+    {
+      maxQueuePressure: config.shedQueuePressure,
+      maxRecordsInFlight: config.shedRecordsInFlight,
+      maxEventLoopLagMs: config.shedEventLoopLagMs,
+      maxPreparingBytes: config.shedPreparingBytes,
+    },
+    undefined,
+    undefined,
+    preparer,
+  );
   const reports = new ReportSubmitter({
     config,
     topic: deps.topics.reports,
@@ -116,7 +128,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     numbers,
     clock,
   });
-  const cdrs = new CdrSubmitter({ config, topic: deps.topics.cdrs, producer: deps.producer, serde: deps.serde, numbers, clock });
+  const cdrs = new CdrSubmitter({ config, topic: deps.topics.cdrs, producer: deps.producer, preparer });
   app.decorate('ingest', {
     config,
     numbers,
@@ -136,7 +148,7 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   registerHealthRoutes(app, {
     checks: async () => {
       const [kafka, registry] = await Promise.all([deps.producer.metadata(2_000).then(() => true, () => false), deps.serde.registry.ping()]);
-      return { kafka, registry };
+      return { kafka, registry, preparation: preparer.ready };
     },
     closing,
   });
@@ -150,11 +162,16 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
     api.removeAllContentTypeParsers();
     api.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     api.addHook('onRequest', apiGuard({ keys, limiter, overload, config }));
-    registerCdrRoute(api, { config, cdrs });
+    registerCdrRoute(api, { config, cdrs, clock });
     registerReportRoute(api, { config, reports });
     done();
   });
   // The public web form (GET/POST /report), encapsulated with its own urlencoded body parser.
   void app.register(reportFormPlugin);
   return app;
+}
+
+/** The bounds a CDR body is read within, wherever it is prepared. */
+function preparationBounds(config: IngestServiceSectionConfig): { maxRecordsPerRequest: number; futureSkewSeconds: number; maxTextLength: number } {
+  return { maxRecordsPerRequest: config.maxRecordsPerRequest, futureSkewSeconds: config.futureSkewSeconds, maxTextLength: config.maxTextLength };
 }

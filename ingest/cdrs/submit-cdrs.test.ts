@@ -7,6 +7,8 @@ import type { ProduceRecord } from '../../core/kafka/producer.ts';
 import type { RecordOf } from '../../core/records.ts';
 import type { RecordProducer } from '../delivery.ts';
 import { NumberNormaliser } from '../validation/numbers.ts';
+import { InlineCdrPreparer } from './cdr-preparer.ts';
+import type { CdrBodyJob } from './prepare-cdrs.ts';
 import { CdrSubmitter } from './submit-cdrs.ts';
 
 // The CDR submitter's decisions (what is produced, with which key, what the answer says, what a
@@ -51,15 +53,25 @@ const serde = {
 };
 
 function submitter(p: RecordProducer) {
-  return new CdrSubmitter({ config: ingestSection.parse({}), topic: 't.cdrs', producer: p, serde, numbers: new NumberNormaliser('GB'), clock: () => NOW });
+  const config = ingestSection.parse({});
+  const preparer = new InlineCdrPreparer({ maxRecordsPerRequest: config.maxRecordsPerRequest, futureSkewSeconds: config.futureSkewSeconds, maxTextLength: config.maxTextLength, numbers: new NumberNormaliser('GB'), write: serde.framer('cdr') });
+  return new CdrSubmitter({ config, topic: 't.cdrs', producer: p, preparer });
 }
 
-const adapted = (inputs: unknown[]) => inputs.map((input, index) => ({ index, input: input as Record<string, unknown> }));
+/** A native JSON body (or NDJSON) of these records, as the platform `pbx` posts it. */
+const body = (inputs: unknown[], options: { atomic?: boolean; ndjson?: boolean } = {}): CdrBodyJob => ({
+  body: Buffer.from(options.ndjson ? inputs.map((i) => JSON.stringify(i)).join('\n') : JSON.stringify(inputs)),
+  mediaType: options.ndjson ? 'application/x-ndjson' : 'application/json',
+  timeZone: 'UTC',
+  platform: 'pbx',
+  atomic: options.atomic ?? false,
+  nowMs: NOW,
+});
 
 describe('CdrSubmitter', () => {
   it('produces the valid records with key platform/cdr_id, lists the rest, and answers after delivery', async () => {
     const p = producer();
-    const result = await submitter(p).submit(adapted([cdr('a'), cdr('b', { caller: 447700900123 }), cdr('c', { caller: 'Anonymous' })]), { platform: 'pbx', format: 'json', atomic: false });
+    const result = await submitter(p).submit(body([cdr('a'), cdr('b', { caller: 447700900123 }), cdr('c', { caller: 'Anonymous' })]));
     expect(result.ok && result.ids).toEqual(['a', 'c']);
     expect(result.summary).toMatchObject({ format: 'json', received: 3, rejected: 1 });
     expect(result.summary.rejections.map((r) => [r.index, r.field, r.reason, r.cdr_id])).toEqual([[1, 'caller', 'wrong_type', 'b']]);
@@ -71,16 +83,16 @@ describe('CdrSubmitter', () => {
 
   it('produces nothing when nothing is valid, or when an atomic request has one bad record', async () => {
     const p = producer();
-    const none = await submitter(p).submit(adapted([cdr('x', { disposition: 'MAYBE' })]), { platform: 'pbx', format: 'json', atomic: false });
-    const atomic = await submitter(p).submit(adapted([cdr('a'), cdr('x', { disposition: 'MAYBE' })]), { platform: 'pbx', format: 'ndjson', atomic: true });
+    const none = await submitter(p).submit(body([cdr('x', { disposition: 'MAYBE' })]));
+    const atomic = await submitter(p).submit(body([cdr('a'), cdr('x', { disposition: 'MAYBE' })], { atomic: true, ndjson: true }));
     expect([none.ok, !none.ok && none.atomic, atomic.ok, !atomic.ok && atomic.atomic]).toEqual([false, false, false, true]);
     expect(p.sent).toEqual([]);
   });
 
   it('refuses an empty batch, and turns a delivery failure into 503 CW_ERR_INGEST_UNAVAILABLE', async () => {
     const code = (e: unknown) => (isCallwatchError(e) ? `${e.code} ${e.status}` : String(e));
-    await expect(submitter(producer()).submit([], { platform: 'pbx', format: 'json', atomic: false }).catch(code)).resolves.toBe('CW_ERR_INGEST_EMPTY_BATCH 400');
+    await expect(submitter(producer()).submit(body([])).catch(code)).resolves.toBe('CW_ERR_INGEST_EMPTY_BATCH 400');
     const failing = producer(new CallwatchError('CW_ERR_KAFKA_PRODUCE', 'broker down'));
-    await expect(submitter(failing).submit(adapted([cdr('a')]), { platform: 'pbx', format: 'json', atomic: false }).catch(code)).resolves.toBe('CW_ERR_INGEST_UNAVAILABLE 503');
+    await expect(submitter(failing).submit(body([cdr('a')])).catch(code)).resolves.toBe('CW_ERR_INGEST_UNAVAILABLE 503');
   });
 });

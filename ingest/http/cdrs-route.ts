@@ -6,7 +6,7 @@ import type { ApiKeyEntry } from '../../core/config/sections/auth.ts';
 import type { CdrSubmitResult, CdrSubmitter } from '../cdrs/submit-cdrs.ts';
 import { ingestPlatform } from './scopes.ts';
 import { contentTypeOf, decodeContentEncoding } from './body.ts';
-import { adaptCdrBody, FORMAT_PARAM_VALUES } from './cdr-formats.ts';
+import { FORMAT_PARAM_VALUES } from './cdr-formats.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const cdrQuery = z.object({
@@ -20,6 +20,8 @@ export interface CdrRouteDeps {
   config: IngestConfig;
   /** Validation and delivery, the same for every format (the CDR submitter). */
   cdrs: CdrSubmitter;
+  /** The collector clock (epoch ms). */
+  clock: () => number;
 }
 
 /**
@@ -68,16 +70,17 @@ function submitBody(
   charset: string | undefined,
   body: Buffer,
 ): Promise<CdrSubmitResult> {
-  const { format, records } = adaptCdrBody({
+  return deps.cdrs.submit({
+    body,
     mediaType,
     ...(charset === undefined ? {} : { charset }),
-    body,
     ...(query.format === undefined ? {} : { format: query.format }),
     ...(query.uuid === undefined ? {} : { uuid: query.uuid }),
     timeZone: key.timeZone ?? key.asteriskTimeZone ?? deps.config.asteriskTimeZone,
-    maxRecords: deps.config.maxRecordsPerRequest,
     ...(key.csv === undefined ? {} : { csvMapping: key.csv }),
+    platform,
+    atomic: query.atomic ?? false,
+    ...(key.defaultRegion === undefined ? {} : { defaultRegion: key.defaultRegion }),
+    nowMs: deps.clock(),
   });
-  return deps.cdrs.submit(records, { platform, format, atomic: query.atomic ?? false, defaultRegion: key.defaultRegion });
 }
-

@@ -12,6 +12,8 @@ declare module 'fastify' {
   }
 }
 
+const SHED_DETAIL = { producer_queue: 'producer queue nearly full', preparation_backlog: 'CDR preparation threads behind', event_loop_lag: 'event loop lagging' } as const;
+
 /**
  * onRequest hook of the authenticated API, run before the body is read: 401 without a known key,
  * 429 past the key's rate, 503 when the collector is overloaded. Scope checks (403) are per route.
@@ -32,7 +34,7 @@ export function apiGuard(deps: { keys: ApiKeyStore; limiter: KeyedRateLimiter; o
     const verdict = deps.overload.verdict();
     if (verdict.overloaded) {
       ingestMetrics.shed.inc({ reason: verdict.reason });
-      throw new CallwatchError('CW_ERR_INGEST_OVERLOADED', verdict.reason === 'producer_queue' ? 'producer queue nearly full' : 'event loop lagging', { reason: verdict.reason });
+      throw new CallwatchError('CW_ERR_INGEST_OVERLOADED', SHED_DETAIL[verdict.reason], { reason: verdict.reason });
     }
     await Promise.resolve();
   };

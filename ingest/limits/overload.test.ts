@@ -28,6 +28,20 @@ describe('OverloadGuard', () => {
     }
   });
 
+  it('sheds while the CDR bodies waiting for a preparation thread reach their bound, and recovers below it', () => {
+    const backlog = { queuedBytes: 64 * 1024 * 1024 - 1 };
+    const guard = new OverloadGuard({ queuePressure: 0, inFlight: 0 }, { maxQueuePressure: 0.8, maxRecordsInFlight: 100_000, maxEventLoopLagMs: 10_000, maxPreparingBytes: 64 * 1024 * 1024 }, undefined, undefined, backlog);
+    try {
+      expect(guard.verdict()).toEqual({ overloaded: false });
+      backlog.queuedBytes += 1;
+      expect(guard.verdict()).toEqual({ overloaded: true, reason: 'preparation_backlog' });
+      backlog.queuedBytes = 0;
+      expect(guard.verdict()).toEqual({ overloaded: false });
+    } finally {
+      guard.close();
+    }
+  });
+
   it('sheds when the event loop lagged (p99 over the last interval), and recovers', async () => {
     let p99Ns = 50e6;
     const histogram = { enable: () => true, disable: () => true, reset: () => undefined, percentile: () => p99Ns };

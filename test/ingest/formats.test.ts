@@ -115,7 +115,7 @@ describe('POST /v1/cdrs formats, through Kafka and the registry', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: 1, ids: ['socket-1'] });
     const ready = await fetch(`${address}/readyz`);
-    expect(await ready.json()).toEqual({ ready: true, kafka: true, registry: true, closing: false });
+    expect(await ready.json()).toEqual({ ready: true, kafka: true, registry: true, preparation: true, closing: false });
     const metrics = await (await fetch(`${address}/metrics`)).text();
     expect(metrics).toMatch(/callwatch_ingest_records_produced_total\{kind="cdr"[^}]*\} \d+/);
     expect(metrics).toMatch(/callwatch_ingest_produce_latency_seconds_bucket/);

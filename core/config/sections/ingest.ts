@@ -58,6 +58,17 @@ export const ingestSection = z.strictObject({
    * within ~0.25 s, ~16,000 are in flight.
    */
   shedRecordsInFlight: envInt(1_000, 10_000_000).default(100_000),
+  /**
+   * Worker threads that read, check and encode CDR bodies, so that the event loop only moves bytes
+   * (HTTP, Kafka) and the collector uses more than one core; 0 does that work on the event loop.
+   * Each thread keeps its own number memo (a few MiB). bench/README.md, "Issue 13: preparation threads".
+   */
+  prepareThreads: envInt(0, 64).default(1),
+  /**
+   * Shed new work (503) while this many bytes of CDR bodies wait for a preparation thread (the
+   * threads slower than intake: each waiting body is memory).
+   */
+  shedPreparingBytes: envInt(1_048_576, 4_294_967_296).default(64 * 1024 * 1024),
   /** Shed new work (503) when event-loop delay (p99 over the last interval) exceeds this. */
   shedEventLoopLagMs: envInt(10, 60_000).default(500),
   /** Longest a request waits for Kafka's acknowledgement before answering 503. */
