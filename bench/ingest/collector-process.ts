@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpuSeconds, peakRssMiB, threadCpuSeconds, watchPeakRss, type ThreadGroup } from './proc-status.ts';
 
 export interface CollectorProcess {
@@ -25,12 +27,24 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export type CollectorRuntime = 'dist' | 'tsx';
 
 /**
+ * The node flags production starts the collector with: those of `npm run start:ingest` in `root`'s
+ * package.json (`node <flags> dist/ingest/main.js`), so that the bench measures what runs.
+ */
+export function productionNodeFlags(root: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const words = (manifest.scripts?.['start:ingest'] ?? '').split(/\s+/).filter(Boolean);
+  if (words[0] !== 'node' || !words.includes('dist/ingest/main.js')) throw new Error(`${root}package.json: start:ingest is not "node [flags] dist/ingest/main.js"`);
+  return words.slice(1, words.indexOf('dist/ingest/main.js'));
+}
+
+/**
  * Starts one collector as its own node process (node itself, so the PID is the collector and
- * /proc/<pid>/status gives its own peak RSS), and waits until /readyz says yes.
+ * /proc/<pid>/status gives its own peak RSS), with production's node flags and then `nodeFlags`, and
+ * waits until /readyz says yes.
  */
 export async function startCollector(root: string, env: NodeJS.ProcessEnv, port: number, runtime: CollectorRuntime, nodeFlags: readonly string[] = []): Promise<CollectorProcess> {
   const entry = runtime === 'dist' ? ['dist/ingest/main.js'] : ['--import', 'tsx', 'ingest/main.ts'];
-  const child = spawn(process.execPath, [...nodeFlags, ...entry], {
+  const child = spawn(process.execPath, [...productionNodeFlags(root), ...nodeFlags, ...entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -55,8 +55,9 @@ export type ThreadGroup = 'main' | 'librdkafka' | 'helpers' | 'other';
 function threadGroup(tid: number, pid: number, comm: string): ThreadGroup {
   if (tid === pid) return 'main';
   if (comm.startsWith('rdk:')) return 'librdkafka';
-  // Node names its other threads after itself: V8's platform workers (parallel scavenge, concurrent
-  // marking, compilation) and libuv's pool.
+  // Node (20) names its other threads after itself: V8's platform workers (parallel scavenge,
+  // concurrent marking, compilation), libuv's pool, and worker threads (the collector's CDR
+  // preparation threads), which it gives no name of their own.
   if (comm === 'node') return 'helpers';
   return 'other';
 }
@@ -64,7 +65,8 @@ function threadGroup(tid: number, pid: number, comm: string): ThreadGroup {
 /**
  * CPU seconds per thread group (user + system) of a running process: the collector's main thread
  * (the event loop: parsing, validation, encoding, produce calls) apart from librdkafka's threads
- * (compression, the broker protocol) and Node's helper threads (V8's GC and compiler, libuv's pool).
+ * (compression, the broker protocol) and Node's other threads (V8's GC and compiler, libuv's pool,
+ * and the CDR preparation threads: ingest.prepareThreads).
  * Threads that already ended are missing (their time is only in cpuSeconds's total).
  */
 export function threadCpuSeconds(pid: number, ticksPerSecond = 100): Record<ThreadGroup, number> | undefined {
